@@ -1,0 +1,231 @@
+/**
+ * The embedded default QueryEngine: DuckDB in-process, reading exports from a local folder.
+ * Every raw record is read once into a lines table, validated and typed by generated SQL, and
+ * deduplicated into one table per export kind, which the portable aggregation SQL then queries.
+ */
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { QueryEngine, Reject, Row, SqlParam, StageRequest, StageResult } from '../pipeline/ports.js';
+import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
+import { checkSql, stagedTableSql } from './duckdb-staging.js';
+
+/** The exports root does not exist or is not a folder: the run cannot start. */
+export class ExportsRootError extends Error {
+  override readonly name = 'ExportsRootError';
+}
+
+export interface DuckDbOptions {
+  /** Folder holding `<kind>/dt=YYYY-MM-DD/<file>`. */
+  readonly exportsRoot: string;
+  /** Longest accepted record line in bytes; longer lines are rejected as `line_too_long`. */
+  readonly maxLineBytes?: number;
+  /** Reject rows keep at most this many characters of the raw record. */
+  readonly rawCharsKept?: number;
+}
+
+interface ExportFile {
+  readonly kind: ExportKind;
+  readonly dt: string;
+  readonly path: string;
+  readonly format: 'ndjson' | 'csv' | null;
+  readonly size: number;
+}
+
+const PARTITION = /^dt=(\d{4}-\d{2}-\d{2})$/;
+
+function formatOf(name: string): ExportFile['format'] {
+  const base = name.toLowerCase().replace(/\.gz$/, '');
+  if (base.endsWith('.ndjson') || base.endsWith('.jsonl')) return 'ndjson';
+  if (base.endsWith('.csv')) return 'csv';
+  return null;
+}
+
+const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** DuckDB error types of its CSV reader, mapped to Vigie's reject reasons. */
+function structuralReason(errorType: string, format: 'ndjson' | 'csv'): string {
+  if (errorType === 'LINE SIZE OVER MAXIMUM') return 'line_too_long';
+  if (errorType === 'INVALID UNICODE') return 'bad_encoding';
+  return format === 'csv' ? 'wrong_column_count' : 'bad_json';
+}
+
+function toPlain(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+/** DuckDB-backed QueryEngine over a local exports folder. */
+export class DuckDbQueryEngine implements QueryEngine {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly scratch: string,
+    private readonly options: Required<DuckDbOptions>,
+  ) {}
+
+  /** Opens an in-memory database; extensions load only from a private temp folder (no network). */
+  static async open(options: DuckDbOptions): Promise<DuckDbQueryEngine> {
+    const scratch = await mkdtemp(join(tmpdir(), 'vigie-duckdb-'));
+    const instance = await DuckDBInstance.create(':memory:', {
+      extension_directory: join(scratch, 'extensions'),
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'true',
+      temp_directory: join(scratch, 'spill'),
+    });
+    const connection = await instance.connect();
+    return new DuckDbQueryEngine(instance, connection, scratch, {
+      maxLineBytes: 2 * 1024 * 1024,
+      rawCharsKept: 4096,
+      ...options,
+    });
+  }
+
+  async stageExports(request: StageRequest): Promise<StageResult> {
+    const files = await this.listFiles(request.partitions);
+    const window = new Set(request.partitions);
+    const rejects: Reject[] = [];
+    let records = 0;
+    let duplicates = 0;
+    for (const kind of EXPORT_KINDS) {
+      await this.connection.run(
+        `CREATE OR REPLACE TEMP TABLE lines_${kind} (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR, fmt VARCHAR, j JSON)`,
+      );
+      for (const file of files.filter((f) => f.kind === kind)) {
+        const unsplit = await this.loadFile(file);
+        rejects.push(...unsplit);
+        // Records DuckDB could not split never reach the checked table but were read all the same.
+        if (window.has(file.dt)) records += unsplit.filter((r) => r.line > 0).length;
+      }
+      await this.connection.run(checkSql(kind, request.now));
+      const bad = await this.rows(
+        `SELECT dt, file, line, reason, left(raw, ${this.options.rawCharsKept}) AS raw FROM checked_${kind} WHERE reason IS NOT NULL ORDER BY file, line`,
+      );
+      for (const r of bad) {
+        rejects.push({
+          kind,
+          dt: r.dt as string,
+          file: relative(this.options.exportsRoot, r.file as string),
+          line: r.line as number,
+          reason: r.reason as string,
+          raw: (r.raw as string | null) ?? '',
+        });
+      }
+      await this.connection.run(stagedTableSql(kind));
+      const inWindow = request.partitions.map(sqlString).join(', ') || "''";
+      const [counts] = await this.rows(
+        `SELECT (SELECT count(*) FROM checked_${kind} WHERE dt IN (${inWindow})) AS read_in_window,
+                (SELECT count(*) FROM checked_${kind} WHERE reason IS NULL) AS good,
+                (SELECT count(*) FROM ${kind}) AS kept`,
+      );
+      records += Number(counts?.read_in_window ?? 0);
+      duplicates += Number(counts?.good ?? 0) - Number(counts?.kept ?? 0);
+    }
+    const rejectsByReason: Record<string, number> = {};
+    for (const r of rejects) {
+      if (r.dt !== null && !window.has(r.dt)) continue;
+      rejectsByReason[r.reason] = (rejectsByReason[r.reason] ?? 0) + 1;
+    }
+    return {
+      files: files.filter((f) => window.has(f.dt)).length,
+      records,
+      duplicates,
+      rejects,
+      rejectsByReason,
+    };
+  }
+
+  async query(sql: string, params: readonly SqlParam[]): Promise<Row[]> {
+    return this.rows(sql, params);
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+    await rm(this.scratch, { recursive: true, force: true });
+  }
+
+  private async rows(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(sql, params.length > 0 ? (params as DuckDBValue[]) : undefined);
+    return reader.getRowObjectsJS().map((row) => {
+      const plain: Record<string, string | number | boolean | null> = {};
+      for (const [k, v] of Object.entries(row)) plain[k] = toPlain(v);
+      return plain;
+    });
+  }
+
+  /** Lists export files: a kind's window partitions, or every partition up to the window's end for history kinds. */
+  private async listFiles(partitions: readonly string[]): Promise<ExportFile[]> {
+    const root = this.options.exportsRoot;
+    const rootStat = await stat(root).catch(() => null);
+    if (!rootStat?.isDirectory()) throw new ExportsRootError(`exports root not found: ${root}`);
+    const last = [...partitions].sort().at(-1) ?? '';
+    const window = new Set(partitions);
+    const files: ExportFile[] = [];
+    for (const kind of EXPORT_KINDS) {
+      const reach = EXPORT_SCHEMA[kind].reach;
+      const dirs = await readdir(join(root, kind)).catch(() => [] as string[]);
+      for (const dir of dirs.sort()) {
+        const dt = PARTITION.exec(dir)?.[1];
+        if (dt === undefined) continue;
+        if (reach === 'window' ? !window.has(dt) : dt > last) continue;
+        const names = await readdir(join(root, kind, dir)).catch(() => [] as string[]);
+        for (const name of names.sort()) {
+          // Markers such as _SUCCESS and hidden files are not data.
+          if (name.startsWith('_') || name.startsWith('.')) continue;
+          const path = join(root, kind, dir, name);
+          const info = await stat(path);
+          if (!info.isFile()) continue;
+          files.push({ kind, dt, path, format: formatOf(name), size: info.size });
+        }
+      }
+    }
+    return files;
+  }
+
+  /** Reads one file's records into `lines_<kind>`; returns the records DuckDB could not even split. */
+  private async loadFile(file: ExportFile): Promise<Reject[]> {
+    const reject = (line: number, reason: string, raw = ''): Reject => ({
+      kind: file.kind,
+      dt: file.dt,
+      file: relative(this.options.exportsRoot, file.path),
+      line,
+      reason,
+      raw: raw.slice(0, this.options.rawCharsKept),
+    });
+    if (file.format === null) return [reject(0, 'unsupported_file')];
+    if (file.size === 0) return [];
+    const path = sqlString(file.path);
+    const common = `store_rejects = true, rejects_table = 'file_rejects', rejects_scan = 'file_scans', max_line_size = ${this.options.maxLineBytes}, hive_partitioning = false`;
+    const read =
+      file.format === 'ndjson'
+        ? `SELECT raw FROM read_csv(${path}, columns = {'raw': 'VARCHAR'}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', ${common})`
+        : `SELECT * FROM read_csv(${path}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ${common})`;
+    try {
+      await this.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
+      await this.connection.run(`CREATE OR REPLACE TEMP TABLE file_rows AS ${read}`);
+    } catch (error) {
+      return [reject(0, 'unreadable_file', error instanceof Error ? error.message.split('\n')[0] : String(error))];
+    }
+    const structural = await this.rows(
+      `SELECT line, min(error_type) AS error_type, min(csv_line) AS csv_line FROM file_rejects GROUP BY line ORDER BY line`,
+    ).catch(() => [] as Row[]);
+    const firstLine = file.format === 'csv' ? 2 : 1;
+    // Rows DuckDB could not split are missing from file_rows, so physical line numbers skip them.
+    const lineOf =
+      structural.length === 0
+        ? `rowid + ${firstLine}`
+        : `(SELECT l FROM (SELECT l, row_number() OVER (ORDER BY l) - 1 AS k FROM range(${firstLine}, ${firstLine} + (SELECT count(*) FROM file_rows) + ${structural.length}) t(l) WHERE l NOT IN (SELECT line FROM file_rejects)) m WHERE m.k = file_rows.rowid)`;
+    const insert =
+      file.format === 'ndjson'
+        ? `INSERT INTO lines_${file.kind} SELECT ${sqlString(file.path)}, ${sqlString(file.dt)}, ${lineOf}, raw, 'ndjson', CASE WHEN json_valid(raw) THEN raw::JSON END FROM file_rows WHERE raw IS NOT NULL AND trim(raw) <> ''`
+        : `INSERT INTO lines_${file.kind} SELECT ${sqlString(file.path)}, ${sqlString(file.dt)}, ${lineOf}, to_json(file_rows)::VARCHAR, 'csv', to_json(file_rows) FROM file_rows`;
+    await this.connection.run(insert);
+    return structural.map((r) =>
+      reject(Number(r.line), structuralReason(String(r.error_type), file.format ?? 'ndjson'), String(r.csv_line ?? '')),
+    );
+  }
+}

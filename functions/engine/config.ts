@@ -1,0 +1,156 @@
+/**
+ * Vigie's configuration: a schema, then normalisation and cross-checks, giving either a config or
+ * errors that each name the key at fault ("targets.answer_rate.target: …"). Pure: reading the file
+ * is the CLI's or the handler's business.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h)');
+const emailAddress = z.email();
+
+const targetSchema = z.strictObject({
+  /** In the KPI's display unit: percent (0–100) for `%` KPIs, points for `pts`, seconds for durations. */
+  target: z.number().finite(),
+  /** Width of the warning band on the bad side of the target, same unit. */
+  warning: z.number().finite().nonnegative().optional(),
+});
+
+const recipientSchema = z.strictObject({
+  email: emailAddress,
+  name: z
+    .string()
+    .regex(/^[^\r\n]*$/, 'must be one line')
+    .optional(),
+  locale: z.enum(['fr', 'en']).default('fr'),
+});
+
+export const configSchema = z.strictObject({
+  centre: z
+    .string()
+    .min(1)
+    .regex(/^[^\r\n]*$/, 'must be one line')
+    .default('Centre de relation client'),
+  timezone: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), 'unknown IANA time zone')
+    .default('Europe/Paris'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR')
+    .default('EUR'),
+  thresholds: z
+    .strictObject({
+      service_level_s: z.number().positive().default(20),
+      short_abandon_s: z.number().nonnegative().default(5),
+      social_reply_s: z.number().positive().default(3600),
+    })
+    .prefault({}),
+  service_level: z.strictObject({ count_abandons_within_t: z.boolean().default(false) }).prefault({}),
+  business_hours: z
+    .strictObject({
+      /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+      days: z.array(z.number().int().min(1).max(7)).default([1, 2, 3, 4, 5]),
+      start: time.default('08:00'),
+      end: time.default('19:00'),
+    })
+    .prefault({})
+    .refine((h) => h.start < h.end, { message: 'start must be before end', path: ['end'] }),
+  keywords: z
+    .array(z.string().min(1).max(100))
+    .max(100)
+    .default(['résiliation', 'remboursement', 'concurrent', 'retard']),
+  top_reasons: z.number().int().min(1).max(50).default(5),
+  verbatims: z.number().int().min(0).max(20).default(5),
+  targets: z.record(z.string(), targetSchema.extend({ scopes: z.record(z.string(), targetSchema).optional() })).optional(),
+  mail: z
+    .strictObject({
+      from: emailAddress.default('vigie@localhost'),
+      recipients: z.array(recipientSchema).default([{ email: 'manager@example.com', locale: 'fr' }]),
+    })
+    .prefault({}),
+  /** Base URL under which the archive is browsable, for links in mails. */
+  archive_url: z.url().optional(),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+type ParsedConfig = z.output<typeof configSchema>;
+
+/** A KPI target in the KPI's own value unit (ratios 0–1 for `%` KPIs). */
+export interface Target {
+  readonly target: number;
+  readonly warning: number;
+}
+
+/** Normalised configuration: the schema's output with targets resolved to value units. */
+export interface Config extends Omit<ParsedConfig, 'targets'> {
+  /** Targets per KPI id; `scopes` keyed by scope key ("team:Sud"). */
+  readonly targets: Readonly<Record<string, Target & { readonly scopes: Readonly<Record<string, Target>> }>>;
+}
+
+/** Facts about a KPI that config checks need (kept minimal so config does not import the catalogue). */
+export interface KpiFacts {
+  readonly unit: string;
+}
+
+/**
+ * Targets that the seeds give, used unless the config says otherwise: NF 345 answer rate 90 %,
+ * service level 80 % in 20 s, abandons ≤ 5 %, CSAT ≥ 90 %, first response to email within 24 h.
+ */
+export const DEFAULT_TARGETS: Readonly<Record<string, z.infer<typeof targetSchema>>> = {
+  answer_rate: { target: 90, warning: 2 },
+  service_level: { target: 80, warning: 5 },
+  abandon_rate: { target: 5, warning: 1 },
+  csat: { target: 90, warning: 3 },
+  frt: { target: 86_400, warning: 3_600 },
+};
+
+export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: string[] };
+
+const SCOPE_KEY = /^(team|queue|channel|agent):.+$/;
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(root)' : path.map(String).join('.');
+}
+
+/** Validates and normalises a parsed config document against the KPI catalogue. */
+export function parseConfig(input: unknown, catalogue: ReadonlyMap<string, KpiFacts>): ConfigResult {
+  const parsed = configSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`) };
+  }
+  const errors: string[] = [];
+  const toValueUnit = (id: string, key: string, t: z.infer<typeof targetSchema>): Target | null => {
+    const unit = catalogue.get(id)?.unit;
+    if (unit === undefined) return null;
+    const [lo, hi] = unit === '%' ? [0, 100] : unit === 'pts' ? [-100, 100] : [0, Number.POSITIVE_INFINITY];
+    if (t.target < lo || t.target > hi) {
+      errors.push(`${key}.target: ${t.target} is outside ${lo}–${hi} for a KPI in ${unit}`);
+      return null;
+    }
+    const per = unit === '%' ? 100 : 1;
+    return { target: t.target / per, warning: (t.warning ?? 0) / per };
+  };
+  const targets: Record<string, Target & { scopes: Record<string, Target> }> = {};
+  const merged = { ...DEFAULT_TARGETS, ...(parsed.data.targets ?? {}) };
+  for (const [id, t] of Object.entries(merged)) {
+    if (!catalogue.has(id)) {
+      errors.push(`targets.${id}: unknown KPI id`);
+      continue;
+    }
+    const base = toValueUnit(id, `targets.${id}`, t);
+    if (base === null) continue;
+    const scopes: Record<string, Target> = {};
+    for (const [scope, st] of Object.entries(('scopes' in t ? t.scopes : undefined) ?? {})) {
+      if (!SCOPE_KEY.test(scope)) {
+        errors.push(`targets.${id}.scopes.${scope}: expected team:NAME, queue:NAME, channel:NAME or agent:NAME`);
+        continue;
+      }
+      const resolved = toValueUnit(id, `targets.${id}.scopes.${scope}`, st);
+      if (resolved !== null) scopes[scope] = resolved;
+    }
+    targets[id] = { ...base, scopes };
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, config: { ...parsed.data, targets } };
+}

@@ -1,0 +1,148 @@
+/**
+ * Facts: what the aggregation SQL produces from raw exports, and all the engine ever sees.
+ *
+ * Bucket facts are additive sums and counts per 15-minute UTC bucket × team × queue × channel × agent.
+ * Because every IANA offset is a multiple of 15 minutes, a bucket always lies inside exactly one local
+ * day, so any local period is a set of buckets and any period's KPI is a ratio of summed facts.
+ */
+
+/** Dimensions a scope can select on, in the order the facts are keyed. */
+export const DIMENSIONS = ['team', 'queue', 'channel', 'agent'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Every additive measure of a bucket row; the SQL emits one column per name. */
+export const MEASURES = [
+  // contacts, bucketed by offered_at
+  'inbound', // inbound contacts, any channel
+  'offered', // inbound voice/chat contacts offered to a queue
+  'handled', // offered and handled by an agent
+  'abandoned', // offered and abandoned in queue
+  'short_abandoned', // abandoned with wait ≤ S
+  'handled_within_t', // handled with wait ≤ T
+  'abandoned_within_t', // abandoned with wait ≤ T (Amazon Connect's service level variant)
+  'handled_wait_sum', // seconds of wait over handled contacts whose wait is known
+  'handled_wait_n',
+  'offered_wait_sum', // seconds of wait over handled and abandoned contacts whose wait is known
+  'offered_wait_n',
+  'talk_sum', // over handled contacts; a missing duration counts 0
+  'hold_sum',
+  'acw_sum',
+  'outbound', // outbound contacts, any channel
+  'converted', // contacts with converted = true, any kind
+  'conversion_hits', // converted among handled and outbound contacts (conversion_rate numerator)
+  'fcr_resolved', // resolved_first_contact = true, any contact
+  'fcr_set', // resolved_first_contact set, any contact
+  'reply_delay_sum', // first_response_at − offered_at over inbound email/social/sms that got a reply
+  'reply_delay_n',
+  'social_inbound',
+  'social_within_d', // inbound social answered within D
+  'selfcare', // inbound redirected to self-care, or bot sessions not abandoned/missed
+  // tickets, bucketed by created_at
+  'tickets_created',
+  'ticket_reply_delay_sum',
+  'ticket_reply_delay_n',
+  // tickets, bucketed by resolved_at
+  'tickets_resolved',
+  'tickets_resolved_one_touch',
+  'resolution_time_sum',
+  // surveys, bucketed by answered_at
+  'csat_n',
+  'csat_top2',
+  'nps_n',
+  'nps_promoters',
+  'nps_detractors',
+  'ces_n',
+  'ces_sum',
+  'esat_n',
+  'esat_top2',
+  // customers, bucketed by acquired_at / churned_at (no dimensions)
+  'customers_acquired',
+  'customers_lost',
+] as const;
+export type Measure = (typeof MEASURES)[number];
+export type Measures = Record<Measure, number>;
+
+/** The dimension values of a fact row; `null` where the source record had none. */
+export type DimensionValues = Record<Dimension, string | null>;
+
+/** One additive row: a 15-minute UTC bucket × dimensions, with every measure. */
+export interface BucketFact extends DimensionValues, Measures {
+  /** Epoch seconds of the bucket start (a multiple of 900). */
+  readonly bucket: number;
+}
+
+/** One agent's planned day, keyed by the centre's local date (workforce exports carry local dates). */
+export interface AgentDayFact {
+  readonly date: string; // YYYY-MM-DD
+  readonly team: string | null;
+  readonly agent: string;
+  readonly scheduled_s: number;
+  readonly absent_s: number;
+  readonly days_worked: number;
+  readonly days: number;
+}
+
+/** Breakdown counts (contact reasons, keyword mentions) per bucket × dimensions. */
+export interface BreakdownFact extends DimensionValues {
+  readonly bucket: number;
+  readonly breakdown: 'reason' | 'keyword';
+  readonly key: string;
+  readonly count: number;
+}
+
+/** An operating cost over a span; prorated by time onto periods by the engine. */
+export interface CostSpan {
+  readonly start: number; // epoch seconds, inclusive
+  readonly end: number; // epoch seconds, exclusive
+  readonly amount: number;
+  readonly team: string | null;
+}
+
+/** Open tickets at a boundary instant, per dimension values. */
+export interface BacklogFact extends DimensionValues {
+  readonly open: number;
+}
+
+/**
+ * Figures that are not sums over buckets: states at a period's boundaries and distinct counts.
+ * Each is computed by one targeted query for the exact period.
+ */
+export interface StateFacts {
+  readonly backlogAtEnd: readonly BacklogFact[];
+  readonly customersAtStart: number;
+  readonly customersAtEnd: number;
+  /** Distinct customers with an order in the period. */
+  readonly buyers: number;
+  /** Of those, customers with an order before the period. */
+  readonly repeatBuyers: number;
+}
+
+/** A survey comment kept to explain a score ("une note mesure, un verbatim explique"). */
+export interface Verbatim extends DimensionValues {
+  readonly answeredAt: number; // epoch seconds
+  readonly kind: 'csat' | 'nps' | 'ces' | 'esat';
+  readonly score: number;
+  readonly scaleMin: number;
+  readonly scaleMax: number;
+  readonly comment: string;
+}
+
+/** Everything the engine needs to report one period. */
+export interface PeriodFacts {
+  readonly buckets: readonly BucketFact[];
+  readonly agentDays: readonly AgentDayFact[];
+  readonly breakdowns: readonly BreakdownFact[];
+  readonly costs: readonly CostSpan[];
+  readonly state: StateFacts;
+  readonly verbatims: readonly Verbatim[];
+}
+
+/** A measures record with every measure at zero. */
+export function zeroMeasures(): Measures {
+  return Object.fromEntries(MEASURES.map((m) => [m, 0])) as Measures;
+}
+
+/** Adds `row`'s measures into `into` (mutates `into`; used in hot rollup loops). */
+export function addMeasures(into: Measures, row: Measures): void {
+  for (const m of MEASURES) into[m] += row[m];
+}

@@ -1,0 +1,209 @@
+/**
+ * Builds a period's report from its facts: every KPI of the catalogue for the centre and for each
+ * team, queue, channel and agent seen, with targets and statuses. Pure: facts and config in, report out.
+ */
+import { CATALOGUE } from './catalogue.js';
+import type { Config } from './config.js';
+import { prorate } from './costs.js';
+import {
+  addMeasures,
+  DIMENSIONS,
+  type Dimension,
+  type DimensionValues,
+  type PeriodFacts,
+  zeroMeasures,
+} from './facts.js';
+import type { AgentDayTotals, KpiInput } from './kpi.js';
+import { isBusinessHours, isoInZone, type Period } from './periods.js';
+import type { KpiEntry, Report, ReportScope } from './report.js';
+import { CENTRE, inScope, type Scope } from './scope.js';
+import { statusOf, targetFor } from './targets.js';
+
+/** What the run knows about its inputs, reported beside the KPIs. */
+export interface InputSummary {
+  readonly files: number;
+  readonly records: number;
+  readonly duplicates: number;
+  readonly rejectsByReason: Readonly<Record<string, number>>;
+}
+
+/** Every scope with data in the period: the centre first, then each dimension's values in order. */
+export function scopesOf(facts: PeriodFacts): Scope[] {
+  const values: Record<Dimension, Set<string>> = {
+    team: new Set(),
+    queue: new Set(),
+    channel: new Set(),
+    agent: new Set(),
+  };
+  const collect = (row: Partial<DimensionValues>): void => {
+    for (const d of DIMENSIONS) {
+      const v = row[d];
+      if (typeof v === 'string') values[d].add(v);
+    }
+  };
+  for (const row of facts.buckets) collect(row);
+  for (const row of facts.breakdowns) collect(row);
+  for (const row of facts.agentDays) collect(row);
+  for (const row of facts.state.backlogAtEnd) collect(row);
+  const scopes: Scope[] = [CENTRE];
+  for (const d of DIMENSIONS) {
+    for (const value of [...values[d]].sort((a, b) => a.localeCompare(b))) scopes.push({ dimension: d, value });
+  }
+  return scopes;
+}
+
+function addTo(map: Map<string, number>, key: string, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
+}
+
+/** The KPI input for one scope, from facts already restricted to the period. */
+export function kpiInput(facts: PeriodFacts, period: Period, scope: Scope, config: Config): KpiInput {
+  const totals = zeroMeasures();
+  let afterHoursInbound = 0;
+  const inboundByChannel = new Map<string, number>();
+  const businessHours = new Map<number, boolean>();
+  for (const row of facts.buckets) {
+    if (!inScope(scope, row)) continue;
+    addMeasures(totals, row);
+    if (row.inbound === 0) continue;
+    if (row.channel !== null) addTo(inboundByChannel, row.channel, row.inbound);
+    let open = businessHours.get(row.bucket);
+    if (open === undefined) {
+      open = isBusinessHours(row.bucket, period.timezone, config.business_hours);
+      businessHours.set(row.bucket, open);
+    }
+    if (!open) afterHoursInbound += row.inbound;
+  }
+  const reasons = new Map<string, number>();
+  const keywords = new Map<string, number>();
+  for (const row of facts.breakdowns) {
+    if (inScope(scope, row)) addTo(row.breakdown === 'reason' ? reasons : keywords, row.key, row.count);
+  }
+  let agentDays: AgentDayTotals | null = null;
+  if (scope.dimension !== 'queue' && scope.dimension !== 'channel') {
+    const sums = { scheduled_s: 0, absent_s: 0, days_worked: 0, days: 0 };
+    for (const row of facts.agentDays) {
+      if (scope.dimension !== 'all' && row[scope.dimension] !== scope.value) continue;
+      sums.scheduled_s += row.scheduled_s;
+      sums.absent_s += row.absent_s;
+      sums.days_worked += row.days_worked;
+      sums.days += row.days;
+    }
+    agentDays = sums;
+  }
+  let costs: number | null = null;
+  if (scope.dimension === 'all' || scope.dimension === 'team') {
+    const spans = facts.costs.filter((c) => scope.dimension === 'all' || c.team === scope.value);
+    // No cost line touching the period means unknown costs, not free contacts.
+    costs = spans.length > 0 ? prorate(spans, period.start, period.end) : null;
+  }
+  let backlog = 0;
+  for (const row of facts.state.backlogAtEnd) if (inScope(scope, row)) backlog += row.open;
+  const s = facts.state;
+  return {
+    scope,
+    totals,
+    afterHoursInbound,
+    inboundByChannel,
+    reasons,
+    keywords,
+    agentDays,
+    costs,
+    backlog,
+    customers:
+      scope.dimension === 'all'
+        ? {
+            atStart: s.customersAtStart,
+            atEnd: s.customersAtEnd,
+            acquired: totals.customers_acquired,
+            lost: totals.customers_lost,
+            buyers: s.buyers,
+            repeatBuyers: s.repeatBuyers,
+          }
+        : null,
+    options: {
+      serviceLevelCountsAbandonsWithinT: config.service_level.count_abandons_within_t,
+      topReasons: config.top_reasons,
+    },
+  };
+}
+
+const finiteOrNull = (n: number | null): number | null => (n !== null && Number.isFinite(n) ? n : null);
+
+/** Every KPI of the catalogue for one scope, with target and status (no comparison yet). */
+export function scopeKpis(input: KpiInput, config: Config): Record<string, KpiEntry> {
+  const kpis: Record<string, KpiEntry> = {};
+  for (const kpi of CATALOGUE) {
+    const result = kpi.compute(input);
+    const value = finiteOrNull(result.value);
+    const target = targetFor(config, kpi.id, input.scope);
+    kpis[kpi.id] = {
+      value,
+      numerator: finiteOrNull(result.numerator),
+      denominator: finiteOrNull(result.denominator),
+      target: target?.target ?? null,
+      status: statusOf(value, target, kpi.better),
+      previous: null,
+      delta: null,
+      ...(result.items ? { items: result.items.map((i) => ({ ...i })) } : {}),
+    };
+  }
+  return kpis;
+}
+
+/** Every KPI without data: value, parts and target status unknown. */
+function unknownKpis(): Record<string, KpiEntry> {
+  const entry: KpiEntry = { value: null, numerator: null, denominator: null, target: null, status: 'no_data', previous: null, delta: null };
+  return Object.fromEntries(CATALOGUE.map((kpi) => [kpi.id, { ...entry }]));
+}
+
+/** Keeps only the facts whose instant lies in the period (buckets are whole, so none straddles it). */
+export function factsInPeriod(facts: PeriodFacts, period: Period): PeriodFacts {
+  const inside = (row: { bucket: number }): boolean => row.bucket >= period.start && row.bucket < period.end;
+  return {
+    ...facts,
+    buckets: facts.buckets.filter(inside),
+    breakdowns: facts.breakdowns.filter(inside),
+    agentDays: facts.agentDays.filter((d) => d.date >= period.startDate && d.date <= period.endDate),
+    verbatims: facts.verbatims.filter((v) => v.answeredAt >= period.start && v.answeredAt < period.end),
+  };
+}
+
+/** The report of one period (SPEC §4) from its facts. */
+export function reportPeriod(args: {
+  readonly facts: PeriodFacts;
+  readonly period: Period;
+  readonly config: Config;
+  readonly inputs: InputSummary;
+  readonly generatedAt: Date;
+}): Report {
+  const { period, config } = args;
+  const facts = factsInPeriod(args.facts, period);
+  // No export file at all for the period: every figure is unknown, not zero.
+  const noExports = args.inputs.files === 0;
+  const scopes: ReportScope[] = scopesOf(facts).map((scope) => ({
+    scope,
+    kpis: noExports ? unknownKpis() : scopeKpis(kpiInput(facts, period, scope, config), config),
+  }));
+  const byReason = args.inputs.rejectsByReason;
+  return {
+    period: { kind: period.kind, start: period.startDate, end: period.endDate, timezone: period.timezone },
+    scopes,
+    alerts: [],
+    rejects: { count: Object.values(byReason).reduce((a, b) => a + b, 0), by_reason: { ...byReason } },
+    centre: config.centre,
+    generated_at: isoInZone(Math.floor(args.generatedAt.getTime() / 1000), period.timezone),
+    inputs: { files: args.inputs.files, records: args.inputs.records, duplicates: args.inputs.duplicates },
+    verbatims: facts.verbatims.slice(0, config.verbatims).map((v) => ({
+      answered_at: isoInZone(v.answeredAt, period.timezone),
+      kind: v.kind,
+      score: v.score,
+      scale_max: v.scaleMax,
+      comment: v.comment,
+      team: v.team,
+      queue: v.queue,
+      channel: v.channel,
+      agent: v.agent,
+    })),
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** Status of a KPI against its target. */
+export const STATUSES = ['ok', 'warning', 'breach', 'no_data'] as const;
+export type Status = (typeof STATUSES)[number];
+
+const scopeSchema = z.union([
+  z.object({ dimension: z.literal('all'), value: z.null() }).strict(),
+  z.object({ dimension: z.enum(['team', 'queue', 'channel', 'agent']), value: z.string() }).strict(),
+]);
+
+const nullableNumber = z.number().finite().nullable();
+
+const breakdownItemSchema = z.object({ key: z.string(), count: z.number().finite(), share: z.number().min(0).max(1) }).strict();
+
+export const kpiEntrySchema = z
+  .object({
+    value: nullableNumber,
+    numerator: nullableNumber,
+    denominator: nullableNumber,
+    target: nullableNumber,
+    status: z.enum(STATUSES),
+    previous: nullableNumber,
+    delta: nullableNumber,
+    items: z.array(breakdownItemSchema).optional(),
+  })
+  .strict();
+
+export const periodSchema = z
+  .object({
+    kind: z.enum(['day', 'week', 'month']),
+    start: z.iso.date(),
+    end: z.iso.date(),
+    timezone: z.string().min(1),
+  })
+  .strict();
+
+const verbatimSchema = z
+  .object({
+    answered_at: z.iso.datetime({ offset: true }),
+    kind: z.enum(['csat', 'nps', 'ces', 'esat']),
+    score: z.number(),
+    scale_max: z.number(),
+    comment: z.string(),
+    team: z.string().nullable(),
+    queue: z.string().nullable(),
+    channel: z.string().nullable(),
+    agent: z.string().nullable(),
+  })
+  .strict();
+
+/** The report.json contract (SPEC §4), with Vigie's additions after `rejects`. */
+export const reportSchema = z
+  .object({
+    period: periodSchema,
+    scopes: z.array(z.object({ scope: scopeSchema, kpis: z.record(z.string(), kpiEntrySchema) }).strict()),
+    alerts: z.array(
+      z.object({ kpi: z.string(), scope: scopeSchema, rule: z.string(), message: z.string() }).strict(),
+    ),
+    rejects: z
+      .object({
+        count: z.number().int().nonnegative(),
+        by_reason: z.record(z.string(), z.number().int().nonnegative()),
+      })
+      .strict(),
+    centre: z.string(),
+    generated_at: z.iso.datetime({ offset: true }),
+    inputs: z
+      .object({
+        files: z.number().int().nonnegative(),
+        records: z.number().int().nonnegative(),
+        duplicates: z.number().int().nonnegative(),
+      })
+      .strict(),
+    verbatims: z.array(verbatimSchema),
+  })
+  .strict();
+
+export type Report = z.infer<typeof reportSchema>;
+export type ReportScope = Report['scopes'][number];
+export type KpiEntry = z.infer<typeof kpiEntrySchema>;
+export type ReportPeriod = z.infer<typeof periodSchema>;
+export type ReportVerbatim = z.infer<typeof verbatimSchema>;

@@ -1,0 +1,82 @@
+/**
+ * Ports: the small interfaces through which the pipeline touches the world. Adapters in
+ * `functions/adapters/` implement them (DuckDB, Athena, local folders, S3, outbox, SES); handlers and
+ * the CLI build adapters and pass them in, so every stage is testable with real local servers.
+ */
+
+/** A value bound to a `?` placeholder of a query. */
+export type SqlParam = string | number | boolean | null;
+
+/** One result row, column name → value (numbers, strings, booleans or null). */
+export type Row = Readonly<Record<string, string | number | boolean | null>>;
+
+/** A record that could not be read, kept with where it came from. */
+export interface Reject {
+  readonly kind: string;
+  /** The partition date (`dt=`) of the file, or `null` when the file was outside a partition. */
+  readonly dt: string | null;
+  readonly file: string;
+  /** 1-based physical line; 0 when the whole file could not be read. */
+  readonly line: number;
+  readonly reason: string;
+  /** The record as read, cut to a bounded size. */
+  readonly raw: string;
+}
+
+/** What staging the exports produced: counts, duplicates dropped, and the rejects. */
+export interface StageResult {
+  readonly files: number;
+  readonly records: number;
+  readonly duplicates: number;
+  readonly rejects: readonly Reject[];
+  /** Reject counts by reason (complete even when `rejects` were cut to a bound). */
+  readonly rejectsByReason: Readonly<Record<string, number>>;
+}
+
+/** Which exports a run needs: the UTC partitions for the period's window, and the instant "now". */
+export interface StageRequest {
+  /** Partition dates (`dt=`) whose event kinds are read for the window, UTC. */
+  readonly partitions: readonly string[];
+  /** Epoch seconds; a timestamp later than now + 1 day is out of range. */
+  readonly now: number;
+}
+
+/** Runs the portable SQL over staged, validated, deduplicated exports (DuckDB locally, Athena on AWS). */
+export interface QueryEngine {
+  /** Reads, validates and deduplicates the exports a window needs into the tables the SQL queries. */
+  stageExports(request: StageRequest): Promise<StageResult>;
+  /** Runs one SQL text with positional `?` parameters. */
+  query(sql: string, params: readonly SqlParam[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+/** A key–value store of files: the archive (local folder or S3 bucket). */
+export interface ObjectStore {
+  put(key: string, body: string | Uint8Array, contentType?: string): Promise<void>;
+  /** Creates the key only if absent; resolves `false` when it already existed. */
+  putIfAbsent(key: string, body: string | Uint8Array, contentType?: string): Promise<boolean>;
+  get(key: string): Promise<Uint8Array | null>;
+  list(prefix: string): Promise<string[]>;
+  /** Where a key can be found by a person (a file path or an s3:// URL). */
+  locate(key: string): string;
+}
+
+/** A message ready to send: raw MIME plus the envelope. */
+export interface OutgoingMail {
+  /** Stable identity of this send (period, report kind, recipient); file name in the outbox. */
+  readonly key: string;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly raw: Uint8Array;
+}
+
+/** Delivers mail (an outbox folder of .eml files locally, SES on AWS). */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ readonly location: string }>;
+}
+
+/** The current instant; passed in so runs and tests are reproducible. */
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,253 @@
+/**
+ * The aggregation SQL: one portable text for DuckDB and Athena (Trino) over the staged export tables,
+ * whose timestamps are epoch seconds. Only arithmetic, CASE, SUM/COUNT, floor, strpos and lower are
+ * used, and every value from configuration is a `?` parameter, never spliced into the text.
+ */
+import { MEASURES, type Measure } from '../engine/facts.js';
+import type { SqlParam } from '../pipeline/ports.js';
+
+/** An SQL text with its positional parameters, in order. */
+export interface SqlText {
+  readonly sql: string;
+  readonly params: readonly SqlParam[];
+}
+
+/** Thresholds of the catalogue, in seconds (SPEC §3: T, S, D). */
+export interface Thresholds {
+  /** T: a contact answered within T meets the service level. */
+  readonly serviceLevelSeconds: number;
+  /** S: an abandon within S is a short abandon, left out of the abandon rate. */
+  readonly shortAbandonSeconds: number;
+  /** D: a social message answered within D counts for social responsiveness. */
+  readonly socialReplySeconds: number;
+}
+
+/** A time window [start, end) in epoch seconds. */
+export interface Window {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Collects parameters in the order their `?` appear in the text being built. */
+class Binder {
+  readonly params: SqlParam[] = [];
+  bind(value: SqlParam): string {
+    this.params.push(value);
+    return '?';
+  }
+}
+
+const DIMENSIONS_SQL = 'team, queue, channel, agent';
+const NO_DIMENSIONS = 'CAST(NULL AS VARCHAR) AS team, CAST(NULL AS VARCHAR) AS queue, CAST(NULL AS VARCHAR) AS channel, CAST(NULL AS VARCHAR) AS agent';
+const bucketOf = (time: string): string => `CAST(floor(${time} / 900) AS BIGINT) * 900`;
+const when = (condition: string, value = '1'): string => `CASE WHEN ${condition} THEN ${value} ELSE 0 END`;
+
+interface Source {
+  readonly table: string;
+  /** The timestamp column that places a record's measures in a bucket. */
+  readonly time: string;
+  readonly dimensions: string;
+  readonly measures: Partial<Record<Measure, string>>;
+}
+
+function sources(t: Thresholds, b: Binder): Source[] {
+  const inbound = `direction = 'inbound'`;
+  const offered = `${inbound} AND channel IN ('voice', 'chat')`;
+  const handled = `${offered} AND outcome = 'handled'`;
+  const abandoned = `${offered} AND outcome = 'abandoned'`;
+  const replied = `${inbound} AND channel IN ('email', 'social', 'sms') AND first_response_at IS NOT NULL`;
+  const social = `${inbound} AND channel = 'social'`;
+  const top2 = `score >= scale_max - 1`;
+  // Each threshold appears once per use: `?` parameters are positional.
+  return [
+    {
+      table: 'contacts',
+      time: 'offered_at',
+      dimensions: DIMENSIONS_SQL,
+      measures: {
+        inbound: when(inbound),
+        offered: when(offered),
+        handled: when(handled),
+        abandoned: when(abandoned),
+        short_abandoned: when(`${abandoned} AND wait_s <= ${b.bind(t.shortAbandonSeconds)}`),
+        handled_within_t: when(`${handled} AND wait_s <= ${b.bind(t.serviceLevelSeconds)}`),
+        abandoned_within_t: when(`${abandoned} AND wait_s <= ${b.bind(t.serviceLevelSeconds)}`),
+        handled_wait_sum: when(`${handled} AND wait_s IS NOT NULL`, 'wait_s'),
+        handled_wait_n: when(`${handled} AND wait_s IS NOT NULL`),
+        offered_wait_sum: when(`${offered} AND outcome IN ('handled', 'abandoned') AND wait_s IS NOT NULL`, 'wait_s'),
+        offered_wait_n: when(`${offered} AND outcome IN ('handled', 'abandoned') AND wait_s IS NOT NULL`),
+        talk_sum: when(handled, 'COALESCE(talk_s, 0)'),
+        hold_sum: when(handled, 'COALESCE(hold_s, 0)'),
+        acw_sum: when(handled, 'COALESCE(acw_s, 0)'),
+        outbound: when(`direction = 'outbound'`),
+        converted: when('converted'),
+        conversion_hits: when(`converted AND ((${handled}) OR direction = 'outbound')`),
+        fcr_resolved: when('resolved_first_contact'),
+        fcr_set: when('resolved_first_contact IS NOT NULL'),
+        reply_delay_sum: when(replied, 'first_response_at - offered_at'),
+        reply_delay_n: when(replied),
+        social_inbound: when(social),
+        social_within_d: when(
+          `${social} AND COALESCE(first_response_at, answered_at) - offered_at <= ${b.bind(t.socialReplySeconds)}`,
+        ),
+        selfcare: when(
+          `${inbound} AND (selfcare_redirect OR (channel = 'bot' AND COALESCE(outcome, 'handled') NOT IN ('abandoned', 'missed')))`,
+        ),
+      },
+    },
+    {
+      table: 'tickets',
+      time: 'created_at',
+      dimensions: DIMENSIONS_SQL,
+      measures: {
+        tickets_created: '1',
+        ticket_reply_delay_sum: when('first_response_at IS NOT NULL', 'first_response_at - created_at'),
+        ticket_reply_delay_n: when('first_response_at IS NOT NULL'),
+      },
+    },
+    {
+      table: 'tickets',
+      time: 'resolved_at',
+      dimensions: DIMENSIONS_SQL,
+      measures: {
+        tickets_resolved: '1',
+        tickets_resolved_one_touch: when('contacts_count = 1'),
+        resolution_time_sum: 'resolved_at - created_at',
+      },
+    },
+    {
+      table: 'surveys',
+      time: 'answered_at',
+      dimensions: DIMENSIONS_SQL,
+      measures: {
+        csat_n: when(`kind = 'csat'`),
+        csat_top2: when(`kind = 'csat' AND ${top2}`),
+        nps_n: when(`kind = 'nps'`),
+        nps_promoters: when(`kind = 'nps' AND score >= 9`),
+        nps_detractors: when(`kind = 'nps' AND score <= 6`),
+        ces_n: when(`kind = 'ces'`),
+        ces_sum: when(`kind = 'ces'`, 'score'),
+        esat_n: when(`kind = 'esat'`),
+        esat_top2: when(`kind = 'esat' AND ${top2}`),
+      },
+    },
+    { table: 'customers', time: 'acquired_at', dimensions: NO_DIMENSIONS, measures: { customers_acquired: '1' } },
+    { table: 'customers', time: 'churned_at', dimensions: NO_DIMENSIONS, measures: { customers_lost: '1' } },
+  ];
+}
+
+/**
+ * Additive facts per 15-minute UTC bucket × team × queue × channel × agent for the window:
+ * one row per key with every measure of `MEASURES`.
+ */
+export function bucketFactsSql(window: Window, thresholds: Thresholds): SqlText {
+  const b = new Binder();
+  const branches = sources(thresholds, b).map((source) => {
+    const measures = MEASURES.map((m) => `${source.measures[m] ?? '0'} AS ${m}`).join(', ');
+    return `SELECT ${bucketOf(source.time)} AS bucket, ${source.dimensions}, ${measures}
+  FROM ${source.table} WHERE ${source.time} >= ${b.bind(window.start)} AND ${source.time} < ${b.bind(window.end)}`;
+  });
+  const sums = MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');
+  return {
+    sql: `SELECT bucket, team, queue, channel, agent, ${sums}
+FROM (
+  ${branches.join('\n  UNION ALL\n  ')}
+) facts
+GROUP BY bucket, team, queue, channel, agent`,
+    params: b.params,
+  };
+}
+
+/** Contact reasons and keyword mentions per bucket × dimensions (keywords match case-insensitively). */
+export function breakdownFactsSql(window: Window, keywords: readonly string[]): SqlText {
+  const b = new Binder();
+  const branches = [
+    `SELECT ${bucketOf('offered_at')} AS bucket, ${DIMENSIONS_SQL}, 'reason' AS breakdown, reason AS key
+  FROM contacts WHERE direction = 'inbound' AND reason IS NOT NULL AND offered_at >= ${b.bind(window.start)} AND offered_at < ${b.bind(window.end)}`,
+  ];
+  if (keywords.length > 0) {
+    const texts = [
+      ['contacts', 'offered_at', 'transcript'],
+      ['surveys', 'answered_at', 'comment'],
+    ] as const;
+    for (const [table, time, text] of texts) {
+      const values = keywords.map((k) => `(${b.bind(k)})`).join(', ');
+      branches.push(`SELECT ${bucketOf(time)} AS bucket, ${DIMENSIONS_SQL}, 'keyword' AS breakdown, k.keyword AS key
+  FROM ${table} JOIN (VALUES ${values}) AS k (keyword) ON strpos(lower(${text}), lower(k.keyword)) > 0
+  WHERE ${time} >= ${b.bind(window.start)} AND ${time} < ${b.bind(window.end)}`);
+    }
+  }
+  return {
+    sql: `SELECT bucket, team, queue, channel, agent, breakdown, key, COUNT(*) AS count
+FROM (
+  ${branches.join('\n  UNION ALL\n  ')}
+) mentions
+GROUP BY bucket, team, queue, channel, agent, breakdown, key`,
+    params: b.params,
+  };
+}
+
+/** Agent days of the local dates [first, last] (workforce exports carry local dates). */
+export function agentDaysSql(first: string, last: string): SqlText {
+  return {
+    sql: `SELECT local_date AS date, team, agent, SUM(scheduled_s) AS scheduled_s, SUM(COALESCE(absent_s, 0)) AS absent_s,
+  SUM(CASE WHEN COALESCE(worked, COALESCE(absent_s, 0) < scheduled_s) THEN 1 ELSE 0 END) AS days_worked, COUNT(*) AS days
+FROM agent_days WHERE local_date >= ? AND local_date <= ?
+GROUP BY local_date, team, agent`,
+    params: [first, last],
+  };
+}
+
+/** Cost spans that overlap the window; the engine prorates them by time. */
+export function costSpansSql(window: Window): SqlText {
+  return {
+    sql: 'SELECT start_at, end_at, amount, team FROM costs WHERE start_at < ? AND end_at > ?',
+    params: [window.end, window.start],
+  };
+}
+
+/** Tickets open at an instant (created before it, not resolved by it), per dimensions. */
+export function backlogSql(at: number): SqlText {
+  return {
+    sql: `SELECT team, queue, channel, agent, COUNT(*) AS open
+FROM tickets WHERE created_at < ? AND (resolved_at IS NULL OR resolved_at >= ?)
+GROUP BY team, queue, channel, agent`,
+    params: [at, at],
+  };
+}
+
+/** Customers active at the window's start and at its end (acquired before, not churned by then). */
+export function customerBaseSql(window: Window): SqlText {
+  return {
+    sql: `SELECT
+  SUM(CASE WHEN acquired_at < ? AND (churned_at IS NULL OR churned_at >= ?) THEN 1 ELSE 0 END) AS at_start,
+  SUM(CASE WHEN acquired_at < ? AND (churned_at IS NULL OR churned_at >= ?) THEN 1 ELSE 0 END) AS at_end
+FROM customers`,
+    params: [window.start, window.start, window.end, window.end],
+  };
+}
+
+/** Distinct customers who ordered in the window, and how many of them had ordered before it. */
+export function repeatBuyersSql(window: Window): SqlText {
+  return {
+    sql: `SELECT COUNT(*) AS buyers, SUM(CASE WHEN first_order < ? THEN 1 ELSE 0 END) AS repeat_buyers
+FROM (
+  SELECT customer, MIN(ordered_at) AS first_order
+  FROM orders WHERE ordered_at < ?
+  GROUP BY customer
+  HAVING MAX(CASE WHEN ordered_at >= ? THEN 1 ELSE 0 END) = 1
+) buyers`,
+    params: [window.start, window.end, window.start],
+  };
+}
+
+/** Survey comments of the window, lowest relative score first, then most recent. */
+export function verbatimsSql(window: Window, limit: number): SqlText {
+  return {
+    sql: `SELECT answered_at, kind, score, scale_min, scale_max, comment, team, queue, channel, agent
+FROM surveys WHERE comment IS NOT NULL AND answered_at >= ? AND answered_at < ?
+ORDER BY (score - scale_min) / (scale_max - scale_min), answered_at DESC, id
+LIMIT ${Math.trunc(limit)}`,
+    params: [window.start, window.end],
+  };
+}
