@@ -14,7 +14,10 @@ const CATALOGUE_UNITS = new Map(CATALOGUE.map((k) => [k.id, { unit: k.unit }]));
 /** Validates an already-parsed config document (defaults when `undefined`). */
 export function configFrom(document: unknown, source = 'config'): Config {
   const result = parseConfig(document, CATALOGUE_UNITS);
-  if (!result.ok) throw new ConfigError(`${source}: ${result.errors[0]}${result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : ''}`);
+  if (!result.ok)
+    throw new ConfigError(
+      `${source}: ${result.errors[0]}${result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : ''}`,
+    );
   return result.config;
 }
 
@@ -24,7 +27,9 @@ export async function readConfigFile(path: string): Promise<Config> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    throw new ConfigError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      cause: error,
+    });
   }
   let document: unknown;
   try {

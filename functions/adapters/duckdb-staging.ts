@@ -44,7 +44,9 @@ function rangeChecks(f: FieldSpec, now: number): string[] {
   const t = text(f);
   switch (f.field.type) {
     case 'enum':
-      return [`WHEN ${present(f)} AND ${t} NOT IN (${f.field.values.map(sqlString).join(', ')}) THEN 'unknown_value:${f.name}'`];
+      return [
+        `WHEN ${present(f)} AND ${t} NOT IN (${f.field.values.map(sqlString).join(', ')}) THEN 'unknown_value:${f.name}'`,
+      ];
     case 'timestamp':
       return [
         `WHEN ${present(f)} AND (epoch(CAST(${t} AS TIMESTAMPTZ)) < 946684800 OR epoch(CAST(${t} AS TIMESTAMPTZ)) > ${now + 86400}) THEN 'timestamp_out_of_range:${f.name}'`,
@@ -106,7 +108,10 @@ export function checkSql(kind: ExportKind, now: number): string {
   const spec = EXPORT_SCHEMA[kind];
   const fields = spec.fields;
   const extract = fields
-    .map((f) => `json_extract_string(j, ${sqlString(`$."${f.name}"`)}) AS ${text(f)}, json_type(j, ${sqlString(`$."${f.name}"`)}) AS ${jsonType(f)}`)
+    .map(
+      (f) =>
+        `json_extract_string(j, ${sqlString(`$."${f.name}"`)}) AS ${text(f)}, json_type(j, ${sqlString(`$."${f.name}"`)}) AS ${jsonType(f)}`,
+    )
     .join(',\n      ');
   const reasons = [
     `WHEN j IS NULL THEN 'bad_json'`,
@@ -124,7 +129,8 @@ export function checkSql(kind: ExportKind, now: number): string {
       ? `, COALESCE(v_scale_min, ${surveyScaleDefault('min')}) AS scale_lo, COALESCE(v_scale_max, ${surveyScaleDefault('max')}) AS scale_hi`
       : '';
   const consistency = CONSISTENCY[kind] ?? [];
-  const finalReason = consistency.length > 0 ? `CASE WHEN reason IS NOT NULL THEN reason ${consistency.join(' ')} END` : 'reason';
+  const finalReason =
+    consistency.length > 0 ? `CASE WHEN reason IS NOT NULL THEN reason ${consistency.join(' ')} END` : 'reason';
   return `CREATE OR REPLACE TEMP TABLE checked_${kind} AS
 SELECT file, dt, line, raw, ${finalReason} AS reason, * EXCLUDE (file, dt, line, raw, reason) FROM (
   SELECT *${scales} FROM (

@@ -60,7 +60,8 @@ export class LocalFolderStore implements ObjectStore {
   /** The file of a key; a key may not climb out of the root. */
   private pathOf(key: string): string {
     const path = resolve(this.root, key);
-    if (path !== this.root && !path.startsWith(this.root + sep)) throw new RangeError(`key escapes the archive: ${key}`);
+    if (path !== this.root && !path.startsWith(this.root + sep))
+      throw new RangeError(`key escapes the archive: ${key}`);
     return path;
   }
 }

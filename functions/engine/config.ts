@@ -62,7 +62,9 @@ export const configSchema = z.strictObject({
     .default(['résiliation', 'remboursement', 'concurrent', 'retard']),
   top_reasons: z.number().int().min(1).max(50).default(5),
   verbatims: z.number().int().min(0).max(20).default(5),
-  targets: z.record(z.string(), targetSchema.extend({ scopes: z.record(z.string(), targetSchema).optional() })).optional(),
+  targets: z
+    .record(z.string(), targetSchema.extend({ scopes: z.record(z.string(), targetSchema).optional() }))
+    .optional(),
   mail: z
     .strictObject({
       from: emailAddress.default('vigie@localhost'),
@@ -105,7 +107,9 @@ export const DEFAULT_TARGETS: Readonly<Record<string, z.infer<typeof targetSchem
   frt: { target: 86_400, warning: 3_600 },
 };
 
-export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: string[] };
+export type ConfigResult =
+  | { readonly ok: true; readonly config: Config }
+  | { readonly ok: false; readonly errors: string[] };
 
 const SCOPE_KEY = /^(team|queue|channel|agent):.+$/;
 

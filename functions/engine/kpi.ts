@@ -114,7 +114,7 @@ export function breakdown(counts: ReadonlyMap<string, number>, limit = Number.PO
   for (const n of counts.values()) total += n;
   const items = [...counts.entries()]
     .filter(([, n]) => n > 0)
-    .sort(([ka, a], [kb, b]) => b - a || ka.localeCompare(kb))
+    .sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : ka > kb ? 1 : 0)) // code-point order: the same on every machine
     .slice(0, limit)
     .map(([key, n]) => ({ key, count: n, share: n / total }));
   return { value: total, numerator: null, denominator: null, items };

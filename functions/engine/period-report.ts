@@ -153,7 +153,15 @@ export function scopeKpis(input: KpiInput, config: Config): Record<string, KpiEn
 
 /** Every KPI without data: value, parts and target status unknown. */
 function unknownKpis(): Record<string, KpiEntry> {
-  const entry: KpiEntry = { value: null, numerator: null, denominator: null, target: null, status: 'no_data', previous: null, delta: null };
+  const entry: KpiEntry = {
+    value: null,
+    numerator: null,
+    denominator: null,
+    target: null,
+    status: 'no_data',
+    previous: null,
+    delta: null,
+  };
   return Object.fromEntries(CATALOGUE.map((kpi) => [kpi.id, { ...entry }]));
 }
 

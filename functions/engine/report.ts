@@ -11,7 +11,9 @@ const scopeSchema = z.union([
 
 const nullableNumber = z.number().finite().nullable();
 
-const breakdownItemSchema = z.object({ key: z.string(), count: z.number().finite(), share: z.number().min(0).max(1) }).strict();
+const breakdownItemSchema = z
+  .object({ key: z.string(), count: z.number().finite(), share: z.number().min(0).max(1) })
+  .strict();
 
 export const kpiEntrySchema = z
   .object({
@@ -54,9 +56,7 @@ export const reportSchema = z
   .object({
     period: periodSchema,
     scopes: z.array(z.object({ scope: scopeSchema, kpis: z.record(z.string(), kpiEntrySchema) }).strict()),
-    alerts: z.array(
-      z.object({ kpi: z.string(), scope: scopeSchema, rule: z.string(), message: z.string() }).strict(),
-    ),
+    alerts: z.array(z.object({ kpi: z.string(), scope: scopeSchema, rule: z.string(), message: z.string() }).strict()),
     rejects: z
       .object({
         count: z.number().int().nonnegative(),

@@ -1,7 +1,9 @@
 import type { Dimension, DimensionValues } from './facts.js';
 
 /** A scope: the whole centre, or one value of one dimension. */
-export type Scope = { readonly dimension: 'all'; readonly value: null } | { readonly dimension: Dimension; readonly value: string };
+export type Scope =
+  | { readonly dimension: 'all'; readonly value: null }
+  | { readonly dimension: Dimension; readonly value: string };
 
 export const CENTRE: Scope = { dimension: 'all', value: null };
 

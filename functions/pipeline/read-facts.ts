@@ -2,7 +2,15 @@
  * Reads a period's facts through a QueryEngine: the portable SQL texts, run in turn, their rows
  * mapped to the engine's fact types. The same code serves DuckDB and Athena.
  */
-import { type AgentDayFact, type BacklogFact, type BreakdownFact, type BucketFact, MEASURES, type PeriodFacts, type Verbatim } from '../engine/facts.js';
+import {
+  type AgentDayFact,
+  type BacklogFact,
+  type BreakdownFact,
+  type BucketFact,
+  MEASURES,
+  type PeriodFacts,
+  type Verbatim,
+} from '../engine/facts.js';
 import type { Period } from '../engine/periods.js';
 import {
   agentDaysSql,
@@ -26,7 +34,8 @@ export interface FactsOptions {
   readonly verbatims: number;
 }
 
-const num = (v: Row[string] | undefined): number => (typeof v === 'number' ? v : v === null || v === undefined ? 0 : Number(v));
+const num = (v: Row[string] | undefined): number =>
+  typeof v === 'number' ? v : v === null || v === undefined ? 0 : Number(v);
 const str = (v: Row[string] | undefined): string | null => (v === null || v === undefined ? null : String(v));
 const dims = (r: Row) => ({ team: str(r.team), queue: str(r.queue), channel: str(r.channel), agent: str(r.agent) });
 
@@ -35,7 +44,11 @@ async function run(engine: QueryEngine, text: SqlText): Promise<Row[]> {
 }
 
 /** All facts of a period, from the exports the engine has staged. */
-export async function readPeriodFacts(engine: QueryEngine, period: Period, options: FactsOptions): Promise<PeriodFacts> {
+export async function readPeriodFacts(
+  engine: QueryEngine,
+  period: Period,
+  options: FactsOptions,
+): Promise<PeriodFacts> {
   const window = { start: period.start, end: period.end };
   // One query at a time: an embedded engine has one connection, and Athena queues them anyway.
   const texts = [
@@ -50,8 +63,16 @@ export async function readPeriodFacts(engine: QueryEngine, period: Period, optio
   ];
   const results: Row[][] = [];
   for (const text of texts) results.push(await run(engine, text));
-  const [bucketRows = [], breakdownRows = [], agentRows = [], costRows = [], backlogRows = [], baseRows = [], buyerRows = [], verbatimRows = []] =
-    results;
+  const [
+    bucketRows = [],
+    breakdownRows = [],
+    agentRows = [],
+    costRows = [],
+    backlogRows = [],
+    baseRows = [],
+    buyerRows = [],
+    verbatimRows = [],
+  ] = results;
   const buckets: BucketFact[] = bucketRows.map((r) => {
     const row: Record<string, number | string | null> = { bucket: num(r.bucket), ...dims(r) };
     for (const m of MEASURES) row[m] = num(r[m]);
@@ -87,7 +108,12 @@ export async function readPeriodFacts(engine: QueryEngine, period: Period, optio
     buckets,
     breakdowns,
     agentDays,
-    costs: costRows.map((r) => ({ start: num(r.start_at), end: num(r.end_at), amount: num(r.amount), team: str(r.team) })),
+    costs: costRows.map((r) => ({
+      start: num(r.start_at),
+      end: num(r.end_at),
+      amount: num(r.amount),
+      team: str(r.team),
+    })),
     state: {
       backlogAtEnd,
       customersAtStart: num(baseRows[0]?.at_start),

@@ -38,7 +38,8 @@ class Binder {
 }
 
 const DIMENSIONS_SQL = 'team, queue, channel, agent';
-const NO_DIMENSIONS = 'CAST(NULL AS VARCHAR) AS team, CAST(NULL AS VARCHAR) AS queue, CAST(NULL AS VARCHAR) AS channel, CAST(NULL AS VARCHAR) AS agent';
+const NO_DIMENSIONS =
+  'CAST(NULL AS VARCHAR) AS team, CAST(NULL AS VARCHAR) AS queue, CAST(NULL AS VARCHAR) AS channel, CAST(NULL AS VARCHAR) AS agent';
 const bucketOf = (time: string): string => `CAST(floor(${time} / 900) AS BIGINT) * 900`;
 const when = (condition: string, value = '1'): string => `CASE WHEN ${condition} THEN ${value} ELSE 0 END`;
 

@@ -36,30 +36,74 @@ beforeAll(async () => {
   const root = await exportsDir({
     'contacts/dt=2026-03-29/a.ndjson': ndjson(
       // Four voice calls in the 08:00 bucket: two handled (12 s and 30 s wait), one short abandon (3 s), one abandon (50 s).
-      voice('h1', t, { answered_at: plus(t, 12), talk_s: 200, hold_s: 20, acw_s: 40, resolved_first_contact: true, converted: true, reason: 'Facture' }),
-      voice('h2', plus(t, 60), { answered_at: plus(t, 90), talk_s: 100, resolved_first_contact: false, reason: 'Facture', transcript: 'Je veux une RÉSILIATION' }),
+      voice('h1', t, {
+        answered_at: plus(t, 12),
+        talk_s: 200,
+        hold_s: 20,
+        acw_s: 40,
+        resolved_first_contact: true,
+        converted: true,
+        reason: 'Facture',
+      }),
+      voice('h2', plus(t, 60), {
+        answered_at: plus(t, 90),
+        talk_s: 100,
+        resolved_first_contact: false,
+        reason: 'Facture',
+        transcript: 'Je veux une RÉSILIATION',
+      }),
       voice('s1', plus(t, 120), { ended_at: plus(t, 123), agent: undefined }),
       voice('ab', plus(t, 180), { wait_s: 50, outcome: 'abandoned', agent: undefined, reason: 'Panne' }),
       // An outbound converted call, an email answered in 2 h, a social message answered in 30 min, a bot session.
       { id: 'o1', channel: 'voice', direction: 'outbound', team: 'Nord', offered_at: t, converted: true },
-      { id: 'e1', channel: 'email', direction: 'inbound', team: 'Sud', offered_at: t, first_response_at: plus(t, 7200) },
-      { id: 'so', channel: 'social', direction: 'inbound', team: 'Sud', offered_at: t, first_response_at: plus(t, 1800) },
+      {
+        id: 'e1',
+        channel: 'email',
+        direction: 'inbound',
+        team: 'Sud',
+        offered_at: t,
+        first_response_at: plus(t, 7200),
+      },
+      {
+        id: 'so',
+        channel: 'social',
+        direction: 'inbound',
+        team: 'Sud',
+        offered_at: t,
+        first_response_at: plus(t, 1800),
+      },
       { id: 'b1', channel: 'bot', direction: 'inbound', offered_at: t, outcome: 'deflected' },
       // Outside the local day (the evening of the 29th UTC after 22:00 is the 30th in Paris).
       voice('late', at('22:30'), { answered_at: at('22:31') }),
     ),
-    'contacts/dt=2026-03-28/a.ndjson': ndjson(voice('early', at('23:30', '2026-03-28'), { answered_at: at('23:30', '2026-03-28') })),
+    'contacts/dt=2026-03-28/a.ndjson': ndjson(
+      voice('early', at('23:30', '2026-03-28'), { answered_at: at('23:30', '2026-03-28') }),
+    ),
     'tickets/dt=2026-03-01/t.ndjson': ndjson(
       { id: 't1', created_at: at('08:00', '2026-03-01'), resolved_at: at('10:00'), contacts_count: 1, team: 'Nord' },
       { id: 't2', created_at: at('08:00', '2026-03-01'), team: 'Nord' },
     ),
     'tickets/dt=2026-03-29/t.ndjson': ndjson(
-      { id: 't3', created_at: at('09:00'), first_response_at: at('09:30'), resolved_at: at('11:00'), contacts_count: 3, team: 'Sud' },
+      {
+        id: 't3',
+        created_at: at('09:00'),
+        first_response_at: at('09:30'),
+        resolved_at: at('11:00'),
+        contacts_count: 3,
+        team: 'Sud',
+      },
       { id: 't4', created_at: at('09:00'), team: 'Sud' },
     ),
     'surveys/dt=2026-03-29/s.csv': csv(
       { id: 'q1', kind: 'csat', score: 5, answered_at: at('10:00'), team: 'Nord', comment: 'Parfait' },
-      { id: 'q2', kind: 'csat', score: 2, answered_at: at('10:05'), team: 'Nord', comment: 'Trop long, je pense à un concurrent' },
+      {
+        id: 'q2',
+        kind: 'csat',
+        score: 2,
+        answered_at: at('10:05'),
+        team: 'Nord',
+        comment: 'Trop long, je pense à un concurrent',
+      },
       { id: 'q3', kind: 'csat', score: 9, scale_min: 0, scale_max: 10, answered_at: at('10:10'), team: 'Nord' },
       { id: 'q4', kind: 'nps', score: 10, answered_at: at('10:00') },
       { id: 'q5', kind: 'nps', score: 6, answered_at: at('10:00') },
@@ -81,14 +125,21 @@ beforeAll(async () => {
       { id: 'o3', customer: 'k3', at: at('13:00') },
       { id: 'o4', customer: 'k3', at: at('14:00') },
     ),
-    'costs/dt=2026-02-28/c.ndjson': ndjson({ id: 'm', start: '2026-02-28T23:00:00Z', end: '2026-03-31T22:00:00Z', amount: 74400, team: 'Nord' }),
+    'costs/dt=2026-02-28/c.ndjson': ndjson({
+      id: 'm',
+      start: '2026-02-28T23:00:00Z',
+      end: '2026-03-31T22:00:00Z',
+      amount: 74400,
+      team: 'Nord',
+    }),
   });
   engine = await DuckDbQueryEngine.open({ exportsRoot: root });
   await engine.stageExports({ partitions: ['2026-03-28', '2026-03-29'], now: Date.parse('2026-04-01') / 1000 });
 });
 afterAll(async () => engine.close());
 
-const run = async (text: { sql: string; params: readonly (string | number | boolean | null)[] }) => engine.query(text.sql, text.params);
+const run = async (text: { sql: string; params: readonly (string | number | boolean | null)[] }) =>
+  engine.query(text.sql, text.params);
 
 describe('the aggregation SQL over staged exports', () => {
   it('sums contact measures per 15-minute bucket and dimensions, inside the local day only', async () => {
@@ -132,7 +183,9 @@ describe('the aggregation SQL over staged exports', () => {
     expect(all('ticket_reply_delay_sum')).toBe(1800);
     expect(all('tickets_resolved')).toBe(2); // t1 (created 1 March) and t3
     expect(all('tickets_resolved_one_touch')).toBe(1);
-    expect(all('resolution_time_sum')).toBe(Date.parse(at('10:00')) / 1000 - Date.parse(at('08:00', '2026-03-01')) / 1000 + 7200);
+    expect(all('resolution_time_sum')).toBe(
+      Date.parse(at('10:00')) / 1000 - Date.parse(at('08:00', '2026-03-01')) / 1000 + 7200,
+    );
     expect([all('csat_n'), all('csat_top2')]).toEqual([3, 2]); // 5 of 5 and 9 of 10 are top-two; 2 of 5 is not
     expect([all('nps_n'), all('nps_promoters'), all('nps_detractors')]).toEqual([2, 1, 1]);
     expect([all('ces_n'), all('ces_sum'), all('esat_n'), all('esat_top2')]).toEqual([1, 6, 1, 1]);

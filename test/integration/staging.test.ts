@@ -58,7 +58,11 @@ describe('reading and validating exports in DuckDB', () => {
       '9 bad_timestamp:offered_at',
       '10 not_an_object',
     ]);
-    expect(result.rejects[0]).toMatchObject({ kind: 'contacts', dt: '2026-03-29', file: 'contacts/dt=2026-03-29/part.ndjson' });
+    expect(result.rejects[0]).toMatchObject({
+      kind: 'contacts',
+      dt: '2026-03-29',
+      file: 'contacts/dt=2026-03-29/part.ndjson',
+    });
     expect(result.rejectsByReason['timestamp_out_of_range:offered_at']).toBe(2);
     expect(result.records).toBe(11); // the blank line is not a record
     const ids = await engine.query('SELECT id FROM contacts ORDER BY id', []);
@@ -111,7 +115,13 @@ describe('reading and validating exports in DuckDB', () => {
     const { engine } = await stage({
       'contacts/dt=2026-03-29/a.ndjson': ndjson(
         contact('answered', { wait_s: undefined }),
-        { id: 'gone', channel: 'chat', direction: 'inbound', offered_at: '2026-03-29T08:00:00Z', ended_at: '2026-03-29T08:00:40Z' },
+        {
+          id: 'gone',
+          channel: 'chat',
+          direction: 'inbound',
+          offered_at: '2026-03-29T08:00:00Z',
+          ended_at: '2026-03-29T08:00:40Z',
+        },
         { id: 'mail', channel: 'email', direction: 'inbound', offered_at: '2026-03-29T08:00:00Z' },
         contact('given', { wait_s: 7, outcome: 'handled' }),
       ),
@@ -126,7 +136,13 @@ describe('reading and validating exports in DuckDB', () => {
 
   it('gives identical staged records from CSV and from NDJSON, gzipped or not', async () => {
     const records = [
-      { ...contact('a'), resolved_first_contact: true, converted: false, queue: 'facturation, pro', reason: 'Facture "mars"' },
+      {
+        ...contact('a'),
+        resolved_first_contact: true,
+        converted: false,
+        queue: 'facturation, pro',
+        reason: 'Facture "mars"',
+      },
       { ...contact('b', { answered_at: undefined, ended_at: '2026-03-29T10:01:00+02:00' }), hold_s: 3.5 },
     ];
     const stageAll = async (name: string, text: string) => {
@@ -148,9 +164,15 @@ describe('reading and validating exports in DuckDB', () => {
 
   it('reads every older partition of history kinds, and only the window of window kinds', async () => {
     const { engine } = await stage({
-      'contacts/dt=2026-03-20/a.ndjson': ndjson(contact('old', { offered_at: '2026-03-20T08:00:00Z', answered_at: undefined })),
+      'contacts/dt=2026-03-20/a.ndjson': ndjson(
+        contact('old', { offered_at: '2026-03-20T08:00:00Z', answered_at: undefined }),
+      ),
       'contacts/dt=2026-03-29/a.ndjson': ndjson(contact('today')),
-      'tickets/dt=2026-03-01/t.ndjson': ndjson({ id: 't1', created_at: '2026-03-01T08:00:00Z', resolved_at: '2026-03-29T09:00:00Z' }),
+      'tickets/dt=2026-03-01/t.ndjson': ndjson({
+        id: 't1',
+        created_at: '2026-03-01T08:00:00Z',
+        resolved_at: '2026-03-29T09:00:00Z',
+      }),
       'tickets/dt=2026-03-30/t.ndjson': ndjson({ id: 't2', created_at: '2026-03-30T08:00:00Z' }),
     });
     expect((await engine.query('SELECT id FROM contacts', [])).map((r) => r.id)).toEqual(['today']);
@@ -158,7 +180,13 @@ describe('reading and validating exports in DuckDB', () => {
   });
 
   it('checks survey scores against their scale, defaulting the scale per kind', async () => {
-    const survey = (id: string, kind: string, score: number, extra: object = {}) => ({ id, kind, score, answered_at: '2026-03-29T08:00:00Z', ...extra });
+    const survey = (id: string, kind: string, score: number, extra: object = {}) => ({
+      id,
+      kind,
+      score,
+      answered_at: '2026-03-29T08:00:00Z',
+      ...extra,
+    });
     const { result, engine } = await stage({
       'surveys/dt=2026-03-29/s.csv': csv(
         survey('a', 'csat', 5),
@@ -168,7 +196,10 @@ describe('reading and validating exports in DuckDB', () => {
         survey('e', 'ces', 8),
       ),
     });
-    expect(result.rejects.map((r) => `${r.line} ${r.reason}`)).toEqual(['3 out_of_range:score', '6 out_of_range:score']);
+    expect(result.rejects.map((r) => `${r.line} ${r.reason}`)).toEqual([
+      '3 out_of_range:score',
+      '6 out_of_range:score',
+    ]);
     expect(await engine.query('SELECT id, scale_min, scale_max FROM surveys ORDER BY id', [])).toEqual([
       { id: 'a', scale_min: 1, scale_max: 5 },
       { id: 'c', scale_min: 0, scale_max: 10 },

@@ -22,7 +22,10 @@ describe('config', () => {
   });
 
   it('converts percent targets and per-scope overrides to value units', () => {
-    const result = parseConfig({ targets: { fcr: { target: 75, warning: 2, scopes: { 'team:Sud': { target: 70 } } } } }, units);
+    const result = parseConfig(
+      { targets: { fcr: { target: 75, warning: 2, scopes: { 'team:Sud': { target: 70 } } } } },
+      units,
+    );
     expect(result.ok && result.config.targets.fcr).toEqual({
       target: 0.75,
       warning: 0.02,
@@ -35,7 +38,10 @@ describe('config', () => {
     [{ thresholds: { service_level_s: -1 } }, 'thresholds.service_level_s:'],
     [{ targets: { fcrr: { target: 80 } } }, 'targets.fcrr: unknown KPI id'],
     [{ targets: { fcr: { target: 120 } } }, 'targets.fcr.target: 120 is outside 0–100'],
-    [{ targets: { fcr: { target: 80, scopes: { Sud: { target: 70 } } } } }, 'targets.fcr.scopes.Sud: expected team:NAME'],
+    [
+      { targets: { fcr: { target: 80, scopes: { Sud: { target: 70 } } } } },
+      'targets.fcr.scopes.Sud: expected team:NAME',
+    ],
     [{ business_hours: { start: '19:00', end: '08:00' } }, 'business_hours.end: start must be before end'],
     [{ mail: { recipients: [{ email: 'not-an-address' }] } }, 'mail.recipients.0.email:'],
     [{ centre: 'Nord\r\nBcc: x@evil.test' }, 'centre: must be one line'],

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { KPI_IDS } from '../../functions/engine/catalogue.js';
+import { CATALOGUE, KPI_IDS } from '../../functions/engine/catalogue.js';
 import { parseConfig } from '../../functions/engine/config.js';
-import { CATALOGUE } from '../../functions/engine/catalogue.js';
 import { type BucketFact, type PeriodFacts, zeroMeasures } from '../../functions/engine/facts.js';
-import { dayPeriod } from '../../functions/engine/periods.js';
 import { reportPeriod } from '../../functions/engine/period-report.js';
+import { dayPeriod } from '../../functions/engine/periods.js';
 import { reportSchema } from '../../functions/engine/report.js';
 
 const parsed = parseConfig({}, new Map(CATALOGUE.map((k) => [k.id, { unit: k.unit }])));
@@ -23,7 +22,7 @@ const bucket = (iso: string, team: string, channel: string, measures: Partial<Bu
   ...measures,
 });
 
-const facts = (buckets: BucketFact[], extra: Partial<PeriodFacts> = {}): PeriodFacts => ({
+const facts = (buckets: readonly BucketFact[], extra: Partial<PeriodFacts> = {}): PeriodFacts => ({
   buckets,
   agentDays: [],
   breakdowns: [],
@@ -69,7 +68,13 @@ describe('a period report', () => {
     for (const s of r.scopes) expect(Object.keys(s.kpis)).toEqual([...KPI_IDS]);
     const centre = r.scopes[0]?.kpis;
     expect(centre?.contacts_offered?.value).toBe(12);
-    expect(centre?.answer_rate).toMatchObject({ value: 11 / 12, numerator: 11, denominator: 12, target: 0.9, status: 'ok' });
+    expect(centre?.answer_rate).toMatchObject({
+      value: 11 / 12,
+      numerator: 11,
+      denominator: 12,
+      target: 0.9,
+      status: 'ok',
+    });
     expect(centre?.after_hours_contacts?.value).toBe(2);
     expect(centre?.contacts_by_channel?.items).toEqual([
       { key: 'voice', count: 12, share: 12 / 16 },
@@ -90,7 +95,9 @@ describe('a period report', () => {
 
   it('prorates a team cost over the day and divides it by that team’s handled contacts', () => {
     const withCost = report(
-      facts(day.buckets, { costs: [{ start: period.start, end: period.start + 10 * 86400, amount: 1100, team: 'Nord' }] }),
+      facts(day.buckets, {
+        costs: [{ start: period.start, end: period.start + 10 * 86400, amount: 1100, team: 'Nord' }],
+      }),
     );
     // 1,100 € over 10 days → 110 € today; Nord handled 11 → 10 € a contact.
     expect(withCost.scopes[1]?.kpis.cost_per_contact?.value).toBeCloseTo(10, 9);

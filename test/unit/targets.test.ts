@@ -29,7 +29,9 @@ describe('status against a target', () => {
   });
 
   it('prefers a scope target over the KPI target', () => {
-    const config = { targets: { fcr: { target: 0.8, warning: 0, scopes: { 'team:Sud': { target: 0.7, warning: 0 } } } } };
+    const config = {
+      targets: { fcr: { target: 0.8, warning: 0, scopes: { 'team:Sud': { target: 0.7, warning: 0 } } } },
+    };
     expect(targetFor(config, 'fcr', { dimension: 'team', value: 'Sud' })?.target).toBe(0.7);
     expect(targetFor(config, 'fcr', { dimension: 'team', value: 'Nord' })?.target).toBe(0.8);
     expect(targetFor(config, 'aht', { dimension: 'all', value: null })).toBeNull();
@@ -39,7 +41,12 @@ describe('status against a target', () => {
 describe('cost proration', () => {
   it('gives a 25-hour day 25 hours of a monthly cost', () => {
     // October 2026 in Paris has 31 × 24 + 1 = 745 hours; 7,450 € is 10 € an hour.
-    const october = { start: Date.parse('2026-09-30T22:00:00Z') / 1000, end: Date.parse('2026-10-31T23:00:00Z') / 1000, amount: 7450, team: null };
+    const october = {
+      start: Date.parse('2026-09-30T22:00:00Z') / 1000,
+      end: Date.parse('2026-10-31T23:00:00Z') / 1000,
+      amount: 7450,
+      team: null,
+    };
     const dst = dayPeriod('2026-10-25', 'Europe/Paris');
     expect(prorate([october], dst.start, dst.end)).toBeCloseTo(250, 9);
     const normal = dayPeriod('2026-10-20', 'Europe/Paris');

@@ -1,0 +1,17 @@
+import { type KpiDefinition, ratio } from '../kpi.js';
+
+/** Share of offered contacts abandoned, short abandons excluded. */
+export const abandonRate: KpiDefinition = {
+  id: 'abandon_rate',
+  name: { fr: "Taux d'abandon", en: 'Abandon rate' },
+  definition: {
+    fr: 'Abandons (hors abandons courts ≤ S) ÷ (présentés − abandons courts).',
+    en: 'Abandoned (excluding short abandons ≤ S) ÷ (offered − short abandons).',
+  },
+  unit: '%',
+  better: 'lower',
+  family: 'service',
+  compute: ({ totals }) =>
+    // A caller who hangs up within S seconds misdialled or changed their mind: neither served nor failed.
+    ratio(totals.abandoned - totals.short_abandoned, totals.offered - totals.short_abandoned),
+};

@@ -1,0 +1,15 @@
+import { count, type KpiDefinition } from '../kpi.js';
+
+/** Inbound voice and chat contacts offered to a queue. */
+export const contactsOffered: KpiDefinition = {
+  id: 'contacts_offered',
+  name: { fr: 'Appels présentés', en: 'Contacts offered' },
+  definition: {
+    fr: 'Contacts entrants (voix, chat) présentés à une file.',
+    en: 'Inbound contacts offered to a queue (voice, chat).',
+  },
+  unit: 'count',
+  better: null,
+  family: 'volume',
+  compute: ({ totals }) => count(totals.offered),
+};

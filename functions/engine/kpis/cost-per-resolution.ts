@@ -1,0 +1,15 @@
+import { type KpiDefinition, NO_DATA, ratio } from '../kpi.js';
+
+/** Costs of the period per ticket resolved. */
+export const costPerResolution: KpiDefinition = {
+  id: 'cost_per_resolution',
+  name: { fr: 'Coût par résolution', en: 'Cost per resolution' },
+  definition: {
+    fr: 'Coûts de la période ÷ tickets résolus.',
+    en: 'Costs in the period ÷ tickets resolved.',
+  },
+  unit: 'currency',
+  better: 'lower',
+  family: 'finance',
+  compute: ({ costs, totals }) => (costs === null ? NO_DATA : ratio(costs, totals.tickets_resolved)),
+};

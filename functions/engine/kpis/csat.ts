@@ -1,0 +1,15 @@
+import { type KpiDefinition, ratio } from '../kpi.js';
+
+/** Customer satisfaction: share of csat answers in the top two points of their scale. */
+export const csat: KpiDefinition = {
+  id: 'csat',
+  name: { fr: 'Satisfaction client (CSAT)', en: 'Customer satisfaction (CSAT)' },
+  definition: {
+    fr: 'Réponses dans les deux meilleures notes de leur échelle ÷ réponses CSAT.',
+    en: 'Answers in the top two points of their scale ÷ csat answers.',
+  },
+  unit: '%',
+  better: 'higher',
+  family: 'satisfaction',
+  compute: ({ totals }) => ratio(totals.csat_top2, totals.csat_n),
+};

@@ -1,0 +1,15 @@
+import { type KpiDefinition, ratio } from '../kpi.js';
+
+/** Share of inbound social contacts answered within D. */
+export const socialResponsiveness: KpiDefinition = {
+  id: 'social_responsiveness',
+  name: { fr: 'Taux de réactivité réseaux sociaux', en: 'Social responsiveness' },
+  definition: {
+    fr: 'Contacts entrants réseaux sociaux répondus sous D ÷ contacts entrants réseaux sociaux.',
+    en: 'Inbound social contacts answered within D ÷ inbound social contacts.',
+  },
+  unit: '%',
+  better: 'higher',
+  family: 'service',
+  compute: ({ totals }) => ratio(totals.social_within_d, totals.social_inbound),
+};

@@ -1,0 +1,15 @@
+import { count, type KpiDefinition } from '../kpi.js';
+
+/** Tickets created in the period. */
+export const ticketsCreated: KpiDefinition = {
+  id: 'tickets_created',
+  name: { fr: 'Tickets créés', en: 'Tickets created' },
+  definition: {
+    fr: 'Tickets créés sur la période.',
+    en: 'Tickets created in the period.',
+  },
+  unit: 'count',
+  better: null,
+  family: 'volume',
+  compute: ({ totals }) => count(totals.tickets_created),
+};

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { backlog } from '../../../functions/engine/kpis/backlog.js';
+import { kpiInput } from './input.js';
+
+describe('backlog', () => {
+  it('declares its SPEC §3 unit, direction and family', () => {
+    expect(backlog).toMatchObject({ id: 'backlog', unit: 'count', better: 'lower', family: 'resolution' });
+  });
+
+  it('counts tickets open at the end of the period', () => {
+    // Prepare
+    const input = kpiInput({ backlog: 42, totals: { tickets_created: 10, tickets_resolved: 8 } });
+    // Act
+    const result = backlog.compute(input);
+    // Assess
+    expect(result).toEqual({ value: 42, numerator: null, denominator: null });
+  });
+
+  it('is 0, not null, when no ticket is open (a count has no denominator)', () => {
+    expect(backlog.compute(kpiInput())).toEqual({ value: 0, numerator: null, denominator: null });
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { conversionRate } from '../../../functions/engine/kpis/conversion-rate.js';
+import { kpiInput } from './input.js';
+
+describe('conversion_rate', () => {
+  it('declares its SPEC §3 unit, direction and family', () => {
+    expect(conversionRate).toMatchObject({ id: 'conversion_rate', unit: '%', better: 'higher', family: 'sales' });
+  });
+
+  it('divides conversions on handled and outbound contacts by handled + outbound', () => {
+    // Prepare
+    const input = kpiInput({ totals: { handled: 40, outbound: 20, conversion_hits: 6, converted: 9 } });
+    // Act
+    const result = conversionRate.compute(input);
+    // Assess: 6 conversions on handled or outbound contacts ÷ (40 handled + 20 outbound) = 6/60 = 0.1; the 3 others (bot, abandoned) are left out
+    expect(result).toEqual({ value: 6 / 60, numerator: 6, denominator: 60 });
+  });
+
+  it('is null, not 0 or NaN, when nothing was handled or placed, even with converted contacts elsewhere', () => {
+    expect(conversionRate.compute(kpiInput({ totals: { converted: 2, offered: 3, abandoned: 3 } }))).toEqual({
+      value: null,
+      numerator: 0,
+      denominator: 0,
+    });
+  });
+});
