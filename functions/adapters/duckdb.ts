@@ -85,12 +85,15 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 
   async stageExports(request: StageRequest): Promise<StageResult> {
-    const files = await this.listFiles(request.partitions);
-    const window = new Set(request.partitions);
+    const kinds = EXPORT_KINDS.filter((k) => request.kinds === undefined || request.kinds.includes(k));
+    const files = await this.listFiles(request.partitions, kinds);
     const rejects: Reject[] = [];
-    let records = 0;
+    const recordsByPartition: Record<string, number> = {};
+    const count = (dt: string, n: number): void => {
+      recordsByPartition[dt] = (recordsByPartition[dt] ?? 0) + n;
+    };
     let duplicates = 0;
-    for (const kind of EXPORT_KINDS) {
+    for (const kind of kinds) {
       await this.connection.run(
         `CREATE OR REPLACE TEMP TABLE lines_${kind} (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR, fmt VARCHAR, j JSON)`,
       );
@@ -98,7 +101,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         const unsplit = await this.loadFile(file);
         rejects.push(...unsplit);
         // Records DuckDB could not split never reach the checked table but were read all the same.
-        if (window.has(file.dt)) records += unsplit.filter((r) => r.line > 0).length;
+        count(file.dt, unsplit.filter((r) => r.line > 0).length);
       }
       await this.connection.run(checkSql(kind, request.now));
       const bad = await this.rows(
@@ -115,26 +118,24 @@ export class DuckDbQueryEngine implements QueryEngine {
         });
       }
       await this.connection.run(stagedTableSql(kind));
-      const inWindow = request.partitions.map(sqlString).join(', ') || "''";
-      const [counts] = await this.rows(
-        `SELECT (SELECT count(*) FROM checked_${kind} WHERE dt IN (${inWindow})) AS read_in_window,
-                (SELECT count(*) FROM checked_${kind} WHERE reason IS NULL) AS good,
-                (SELECT count(*) FROM ${kind}) AS kept`,
+      for (const r of await this.rows(`SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt`)) {
+        count(String(r.dt), Number(r.n));
+      }
+      const [kept] = await this.rows(
+        `SELECT (SELECT count(*) FROM checked_${kind} WHERE reason IS NULL) AS good, (SELECT count(*) FROM ${kind}) AS kept`,
       );
-      records += Number(counts?.read_in_window ?? 0);
-      duplicates += Number(counts?.good ?? 0) - Number(counts?.kept ?? 0);
-    }
-    const rejectsByReason: Record<string, number> = {};
-    for (const r of rejects) {
-      if (r.dt !== null && !window.has(r.dt)) continue;
-      rejectsByReason[r.reason] = (rejectsByReason[r.reason] ?? 0) + 1;
+      duplicates += Number(kept?.good ?? 0) - Number(kept?.kept ?? 0);
     }
     return {
-      files: files.filter((f) => window.has(f.dt)).length,
-      records,
+      files: files.map((f) => ({
+        kind: f.kind,
+        dt: f.dt,
+        file: relative(this.options.exportsRoot, f.path),
+        size: f.size,
+      })),
+      recordsByPartition,
       duplicates,
       rejects,
-      rejectsByReason,
     };
   }
 
@@ -158,14 +159,14 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 
   /** Lists export files: a kind's window partitions, or every partition up to the window's end for history kinds. */
-  private async listFiles(partitions: readonly string[]): Promise<ExportFile[]> {
+  private async listFiles(partitions: readonly string[], kinds: readonly ExportKind[]): Promise<ExportFile[]> {
     const root = this.options.exportsRoot;
     const rootStat = await stat(root).catch(() => null);
     if (!rootStat?.isDirectory()) throw new ExportsRootError(`exports root not found: ${root}`);
     const last = [...partitions].sort().at(-1) ?? '';
     const window = new Set(partitions);
     const files: ExportFile[] = [];
-    for (const kind of EXPORT_KINDS) {
+    for (const kind of kinds) {
       const reach = EXPORT_SCHEMA[kind].reach;
       const dirs = await readdir(join(root, kind)).catch(() => [] as string[]);
       for (const dir of dirs.sort()) {

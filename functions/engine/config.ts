@@ -61,6 +61,8 @@ export const configSchema = z.strictObject({
     .max(100)
     .default(['résiliation', 'remboursement', 'concurrent', 'retard']),
   top_reasons: z.number().int().min(1).max(50).default(5),
+  /** Days before the run's day whose partitions are re-read each night, so late data restates them. */
+  lookback_days: z.number().int().min(0).max(31).default(3),
   verbatims: z.number().int().min(0).max(20).default(5),
   targets: z
     .record(z.string(), targetSchema.extend({ scopes: z.record(z.string(), targetSchema).optional() }))

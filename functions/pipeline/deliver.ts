@@ -58,7 +58,13 @@ export async function deliverReport(
       messageId: `<${period}.scorecard.${id}@vigie>`,
       date: now,
     });
-    const sent = await ports.mailer.send({ key, from: config.mail.from, to: [recipient.email], subject: scorecard.subject, raw });
+    const sent = await ports.mailer.send({
+      key,
+      from: config.mail.from,
+      to: [recipient.email],
+      subject: scorecard.subject,
+      raw,
+    });
     await ports.archive.put(`${folder}/${key}.eml`, raw, 'message/rfc822');
     mails.push(sent.location);
   }

@@ -23,22 +23,33 @@ export interface Reject {
   readonly raw: string;
 }
 
-/** What staging the exports produced: counts, duplicates dropped, and the rejects. */
-export interface StageResult {
-  readonly files: number;
-  readonly records: number;
-  readonly duplicates: number;
-  readonly rejects: readonly Reject[];
-  /** Reject counts by reason (complete even when `rejects` were cut to a bound). */
-  readonly rejectsByReason: Readonly<Record<string, number>>;
+/** One export file a stage read. */
+export interface ExportFileInfo {
+  readonly kind: string;
+  readonly dt: string;
+  /** Path relative to the exports root: `contacts/dt=2026-11-22/part-0.ndjson.gz`. */
+  readonly file: string;
+  readonly size: number;
 }
 
-/** Which exports a run needs: the UTC partitions for the period's window, and the instant "now". */
+/** What staging the exports produced: what was read, duplicates dropped, and the rejects. */
+export interface StageResult {
+  readonly files: readonly ExportFileInfo[];
+  /** Records read (good or not) per partition date. */
+  readonly recordsByPartition: Readonly<Record<string, number>>;
+  /** Records merged into another with the same identity. */
+  readonly duplicates: number;
+  readonly rejects: readonly Reject[];
+}
+
+/** Which exports a run needs: the UTC partitions for its window, and the instant "now". */
 export interface StageRequest {
-  /** Partition dates (`dt=`) whose event kinds are read for the window, UTC. */
+  /** Partition dates (`dt=`) of the window, UTC. History kinds are read in every partition up to the last one. */
   readonly partitions: readonly string[];
   /** Epoch seconds; a timestamp later than now + 1 day is out of range. */
   readonly now: number;
+  /** Only these kinds (default: all); a digest's targeted query stages just the small kind it needs. */
+  readonly kinds?: readonly string[];
 }
 
 /** Runs the portable SQL over staged, validated, deduplicated exports (DuckDB locally, Athena on AWS). */

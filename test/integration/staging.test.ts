@@ -63,8 +63,11 @@ describe('reading and validating exports in DuckDB', () => {
       dt: '2026-03-29',
       file: 'contacts/dt=2026-03-29/part.ndjson',
     });
-    expect(result.rejectsByReason['timestamp_out_of_range:offered_at']).toBe(2);
-    expect(result.records).toBe(11); // the blank line is not a record
+    expect(result.rejects.filter((r) => r.reason === 'timestamp_out_of_range:offered_at')).toHaveLength(2);
+    expect(result.recordsByPartition).toEqual({ '2026-03-29': 11 }); // the blank line is not a record
+    expect(result.files).toEqual([
+      { kind: 'contacts', dt: '2026-03-29', file: 'contacts/dt=2026-03-29/part.ndjson', size: expect.any(Number) },
+    ]);
     const ids = await engine.query('SELECT id FROM contacts ORDER BY id', []);
     expect(ids.map((r) => r.id)).toEqual(['ok1', 'ok2']);
   });

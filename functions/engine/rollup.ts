@@ -1,0 +1,54 @@
+/**
+ * Rolls stored daily facts up into a longer period. Additive facts are simply concatenated (the
+ * report sums them per scope); state figures come from the period's boundaries: the customer base at
+ * the first day's start and the last day's end, the backlog at the last day's end.
+ */
+import type { CostSpan, PeriodFacts, StateFacts, Verbatim } from './facts.js';
+
+/** One local day's facts as the nightly run stores them. */
+export interface DayFacts {
+  readonly date: string; // YYYY-MM-DD, local
+  readonly facts: PeriodFacts;
+}
+
+/** Distinct figures over a whole period, which no sum of days can give (a buyer of Monday and Friday is one buyer). */
+export interface PeriodDistinct {
+  readonly buyers: number;
+  readonly repeatBuyers: number;
+}
+
+/** Where a score sits on its scale, 0 (worst) to 1 (best), so a 2/5 CSAT and a 4/10 NPS compare. */
+const relativeScore = (v: Verbatim): number =>
+  v.scaleMax > v.scaleMin ? (v.score - v.scaleMin) / (v.scaleMax - v.scaleMin) : 0;
+
+const costKey = (c: CostSpan): string => `${c.start}|${c.end}|${c.amount}|${c.team ?? ''}`;
+
+/**
+ * Combines consecutive days (in date order) into one period's facts. `distinct` supplies the
+ * period-wide distinct counts; without it they are unknown and reported as zero buyers.
+ */
+export function combineDays(days: readonly DayFacts[], distinct: PeriodDistinct | null): PeriodFacts {
+  const sorted = [...days].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const first = sorted[0]?.facts.state;
+  const last = sorted.at(-1)?.facts.state;
+  // The same cost line overlaps many days; it must be prorated once over the whole period.
+  const costs = new Map<string, CostSpan>();
+  for (const d of sorted) for (const c of d.facts.costs) costs.set(costKey(c), c);
+  const state: StateFacts = {
+    backlogAtEnd: last?.backlogAtEnd ?? [],
+    customersAtStart: first?.customersAtStart ?? 0,
+    customersAtEnd: last?.customersAtEnd ?? 0,
+    buyers: distinct?.buyers ?? 0,
+    repeatBuyers: distinct?.repeatBuyers ?? 0,
+  };
+  return {
+    buckets: sorted.flatMap((d) => d.facts.buckets),
+    breakdowns: sorted.flatMap((d) => d.facts.breakdowns),
+    agentDays: sorted.flatMap((d) => d.facts.agentDays),
+    costs: [...costs.values()],
+    state,
+    verbatims: sorted
+      .flatMap((d) => d.facts.verbatims)
+      .sort((a, b) => relativeScore(a) - relativeScore(b) || b.answeredAt - a.answeredAt),
+  };
+}
