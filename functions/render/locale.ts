@@ -1,0 +1,115 @@
+/**
+ * The words of a scorecard, one JSON file per language under `templates/locales/`. The schema is
+ * strict, so a key missing from (or misspelt in) one language fails at load time, naming the key.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type { Family } from '../engine/kpi.js';
+import { STATUSES } from '../engine/report.js';
+import type { FormatWords, Locale } from './format.js';
+
+/** Where the templates and locale files live (beside `functions/`, shipped with the sources). */
+export const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
+
+const byPeriod = z.object({ day: z.string(), week: z.string(), month: z.string() }).strict();
+
+const FAMILIES = [
+  'volume',
+  'service',
+  'handling',
+  'sales',
+  'resolution',
+  'digital',
+  'satisfaction',
+  'workforce',
+  'finance',
+  'customers',
+] as const satisfies readonly Family[];
+/** Fails to compile when kpi.ts gains a family that the locale files do not title. */
+export type EveryFamilyTitled = Exhaustive<Family extends (typeof FAMILIES)[number] ? true : false>;
+type Exhaustive<T extends true> = T;
+
+const keyed = <const K extends readonly [string, ...string[]]>(keys: K) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, z.string()])) as { [P in K[number]]: z.ZodString }).strict();
+
+export const stringsSchema = z
+  .object({
+    lang: z.enum(['fr', 'en']),
+    subject: byPeriod,
+    title: byPeriod,
+    period: byPeriod,
+    timezone: z.string(),
+    headlines: z.string(),
+    target: z.string(),
+    previous: byPeriod,
+    noData: z.string(),
+    status: keyed([...STATUSES, 'none']),
+    columns: keyed(['kpi', 'value', 'status', 'change', 'key', 'count', 'share']),
+    families: keyed(FAMILIES),
+    breakdownTotal: z.string(),
+    channels: z.record(z.string(), z.string()),
+    teams: keyed(['title', 'team']),
+    verbatims: keyed(['title', 'intro', 'score', 'team', 'empty']),
+    surveyKinds: keyed(['csat', 'nps', 'ces', 'esat']),
+    rejects: keyed(['none', 'one', 'other', 'reason']),
+    footer: keyed(['generated', 'archive']),
+    units: keyed(['points', 'day', 'hour', 'minute', 'second']),
+  })
+  .strict();
+
+/** Every visible word of a scorecard in one language. */
+export type Strings = z.infer<typeof stringsSchema>;
+
+/** A locale file that cannot be read or does not match the schema. */
+export class LocaleError extends Error {
+  override readonly name = 'LocaleError';
+}
+
+const cache = new Map<Locale, Promise<Strings>>();
+
+async function readStrings(locale: Locale): Promise<Strings> {
+  const url = new URL(`locales/${locale}.json`, TEMPLATES_DIR);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(url, 'utf8'));
+  } catch (cause) {
+    throw new LocaleError(`cannot read locale file ${url.pathname}`, { cause });
+  }
+  const parsed = stringsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new LocaleError(`invalid locale file ${url.pathname}: ${issues}`);
+  }
+  if (parsed.data.lang !== locale)
+    throw new LocaleError(`locale file ${url.pathname} declares lang ${parsed.data.lang}`);
+  return parsed.data;
+}
+
+/** The strings of a language, read once per process. */
+export function loadStrings(locale: Locale): Promise<Strings> {
+  let strings = cache.get(locale);
+  if (strings === undefined) {
+    strings = readStrings(locale);
+    // A failed read is not cached: the next call retries and reports the error again.
+    strings.catch(() => cache.delete(locale));
+    cache.set(locale, strings);
+  }
+  return strings;
+}
+
+/** The words a `Formatter` needs, taken from a language's strings. */
+export function formatWords(strings: Strings): FormatWords {
+  return { noData: strings.noData, ...strings.units };
+}
+
+/**
+ * Fills `{name}` placeholders of a locale sentence. The result is plain text: the template escapes it
+ * when it lands in HTML. A placeholder without a value is a bug in the caller, so it throws.
+ */
+export function fill(sentence: string, values: Readonly<Record<string, string | number>>): string {
+  return sentence.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new LocaleError(`no value for {${name}} in "${sentence}"`);
+    return String(value);
+  });
+}

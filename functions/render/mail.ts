@@ -1,0 +1,82 @@
+/**
+ * Builds the raw MIME of a mail (multipart/alternative: text then HTML) with nodemailer's
+ * MailComposer, which encodes UTF-8 headers and bodies; MIME is never assembled by hand here.
+ */
+import MailComposer from 'nodemailer/lib/mail-composer';
+
+/** A header value that would break out of its header line (CR, LF or another control character). */
+export class MailHeaderError extends Error {
+  override readonly name = 'MailHeaderError';
+  constructor(
+    /** Which input carried it: `subject`, `from`, `to[0]`, `messageId`, `listUnsubscribe`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface MailInput {
+  /** An address, optionally with a display name: `"Vigie" <vigie@example.com>`. */
+  from: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  /** `<id@domain>`: stable for a given send, so a retried message is recognised as the same one. */
+  messageId: string;
+  date: Date;
+  /** A bare `mailto:` or `https:` URL (no angle brackets) for the List-Unsubscribe header. */
+  listUnsubscribe?: string;
+}
+
+// Tab is the only control character a header value may carry; CR or LF would start a new header.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+function checkHeader(field: string, value: string): void {
+  if (CONTROL.test(value)) {
+    throw new MailHeaderError(field, `${field} must be one line without control characters: ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * The raw message (RFC 5322) of a mail, with a text and an HTML alternative.
+ *
+ * @example
+ * const raw = await composeMail({ from: 'vigie@example.com', to: ['lead@example.com'], subject, html, text,
+ *   messageId: '<day-2026-11-23.scorecard.1a2b@vigie>', date: new Date() });
+ */
+export async function composeMail(input: MailInput): Promise<Uint8Array> {
+  checkHeader('subject', input.subject);
+  checkHeader('from', input.from);
+  input.to.forEach((to, i) => {
+    checkHeader(`to[${i}]`, to);
+  });
+  if (input.to.length === 0) throw new MailHeaderError('to', 'a mail needs at least one recipient');
+  checkHeader('messageId', input.messageId);
+  if (input.listUnsubscribe !== undefined) {
+    checkHeader('listUnsubscribe', input.listUnsubscribe);
+    if (/[<>\s]/.test(input.listUnsubscribe)) {
+      throw new MailHeaderError('listUnsubscribe', 'listUnsubscribe is a bare URL, without angle brackets or spaces');
+    }
+  }
+  if (Number.isNaN(input.date.getTime())) throw new MailHeaderError('date', 'date is not a valid Date');
+
+  const composer = new MailComposer({
+    from: input.from,
+    to: input.to,
+    subject: input.subject,
+    text: input.text,
+    html: input.html,
+    messageId: input.messageId,
+    date: input.date,
+    // MailComposer ignores the `list` option (only a transport expands it), so the header is set directly.
+    ...(input.listUnsubscribe !== undefined ? { headers: { 'List-Unsubscribe': `<${input.listUnsubscribe}>` } } : {}),
+    // The bodies are strings; nothing here may be read from a file or fetched from a URL.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  const raw = await composer.compile().build();
+  return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+}
