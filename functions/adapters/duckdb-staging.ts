@@ -32,7 +32,7 @@ function typeOk(f: FieldSpec): string {
     case 'boolean':
       return `CASE WHEN fmt = 'csv' THEN ${t} IN ('true', 'false') ELSE ${jt} = 'BOOLEAN' END`;
     case 'count':
-      return `(${numeric} AND CAST(${t} AS DOUBLE) = floor(CAST(${t} AS DOUBLE)))`;
+      return `(${numeric} AND TRY_CAST(${t} AS DOUBLE) = floor(TRY_CAST(${t} AS DOUBLE)))`;
     case 'duration':
     case 'number':
       return numeric;
@@ -49,11 +49,11 @@ function rangeChecks(f: FieldSpec, now: number): string[] {
       ];
     case 'timestamp':
       return [
-        `WHEN ${present(f)} AND (epoch(CAST(${t} AS TIMESTAMPTZ)) < 946684800 OR epoch(CAST(${t} AS TIMESTAMPTZ)) > ${now + 86400}) THEN 'timestamp_out_of_range:${f.name}'`,
+        `WHEN ${present(f)} AND (epoch(TRY_CAST(${t} AS TIMESTAMPTZ)) < 946684800 OR epoch(TRY_CAST(${t} AS TIMESTAMPTZ)) > ${now + 86400}) THEN 'timestamp_out_of_range:${f.name}'`,
       ];
     case 'duration':
     case 'count':
-      return [`WHEN ${present(f)} AND CAST(${t} AS DOUBLE) < 0 THEN 'negative_duration:${f.name}'`];
+      return [`WHEN ${present(f)} AND TRY_CAST(${t} AS DOUBLE) < 0 THEN 'negative_duration:${f.name}'`];
     default:
       return [];
   }
@@ -63,11 +63,11 @@ function typedValue(f: FieldSpec): string {
   const t = text(f);
   switch (f.field.type) {
     case 'timestamp':
-      return `CASE WHEN ${present(f)} THEN epoch(CAST(${t} AS TIMESTAMPTZ)) END`;
+      return `CASE WHEN ${present(f)} THEN epoch(TRY_CAST(${t} AS TIMESTAMPTZ)) END`;
     case 'duration':
     case 'number':
     case 'count':
-      return `CASE WHEN ${present(f)} THEN CAST(${t} AS DOUBLE) END`;
+      return `CASE WHEN ${present(f)} THEN TRY_CAST(${t} AS DOUBLE) END`;
     case 'boolean':
       return `CASE WHEN ${present(f)} THEN ${t} = 'true' END`;
     default:
@@ -119,7 +119,8 @@ export function checkSql(kind: ExportKind, now: number): string {
     ...fields.filter((f) => f.required).map((f) => `WHEN NOT ${present(f)} THEN 'missing_field:${f.name}'`),
     ...fields.map((f) => {
       const reason = f.field.type === 'timestamp' || f.field.type === 'date' ? 'bad_timestamp' : 'wrong_type';
-      return `WHEN ${present(f)} AND NOT (${typeOk(f)}) THEN '${reason}:${f.name}'`;
+      // COALESCE: a NULL check (a failed TRY_CAST) must read as "wrong", never skip the branch.
+      return `WHEN ${present(f)} AND NOT COALESCE(${typeOk(f)}, false) THEN '${reason}:${f.name}'`;
     }),
     ...fields.flatMap((f) => rangeChecks(f, now)),
   ];

@@ -182,6 +182,25 @@ describe('reading and validating exports in DuckDB', () => {
     expect((await engine.query('SELECT id FROM tickets', [])).map((r) => r.id)).toEqual(['t1']);
   });
 
+  it('rejects text in count and amount fields of every kind without failing the run', async () => {
+    // DuckDB evaluates a CAST even behind a CASE guard, so every check must use TRY_CAST.
+    const { result } = await stage({
+      'tickets/dt=2026-03-29/t.ndjson': ndjson(
+        { id: 't1', created_at: '2026-03-29T08:00:00Z', contacts_count: 'deux' },
+        { id: 't2', created_at: '2026-03-29T08:00:00Z', contacts_count: 1.5 },
+        { id: 't3', created_at: '2026-03-29T08:00:00Z', contacts_count: 2 },
+      ),
+      'orders/dt=2026-03-29/o.csv': csv({ id: 'o1', customer: 'k', at: '2026-03-29T08:00:00Z', amount: 'abc' }),
+      'contacts/dt=2026-03-29/c.csv': csv(contact('c1', { wait_s: 'abc' })),
+    });
+    expect(result.rejects.map((r) => `${r.kind}:${r.line} ${r.reason}`).sort()).toEqual([
+      'contacts:2 wrong_type:wait_s',
+      'orders:2 wrong_type:amount',
+      'tickets:1 wrong_type:contacts_count',
+      'tickets:2 wrong_type:contacts_count',
+    ]);
+  });
+
   it('checks survey scores against their scale, defaulting the scale per kind', async () => {
     const survey = (id: string, kind: string, score: number, extra: object = {}) => ({
       id,
