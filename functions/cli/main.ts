@@ -100,9 +100,19 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
     .action(async (options: { out: string; days: number; seed: number; end?: string }) => {
       const endDate = options.end ?? yesterday('Europe/Paris');
       const t0 = Date.now();
-      const summary = await writeSample(options.out, { days: options.days, seed: options.seed, endDate, timezone: 'Europe/Paris' });
-      await writeFile(join(options.out, SAMPLE_MANIFEST), `${JSON.stringify({ ...options, endDate, summary }, null, 2)}\n`);
-      out(`sample exports: ${show(options.out)} (${options.days} days to ${endDate}, ${summary.files} files, ${Date.now() - t0} ms)`);
+      const summary = await writeSample(options.out, {
+        days: options.days,
+        seed: options.seed,
+        endDate,
+        timezone: 'Europe/Paris',
+      });
+      await writeFile(
+        join(options.out, SAMPLE_MANIFEST),
+        `${JSON.stringify({ ...options, endDate, summary }, null, 2)}\n`,
+      );
+      out(
+        `sample exports: ${show(options.out)} (${options.days} days to ${endDate}, ${summary.files} files, ${Date.now() - t0} ms)`,
+      );
     });
 
   program
@@ -123,7 +133,12 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
       }
       const { endDate } = JSON.parse(await readFile(manifest, 'utf8')) as { endDate: string };
       const t0 = Date.now();
-      const result = await runDay({ exports: options.exports, date: endDate, out: options.out, config: options.config });
+      const result = await runDay({
+        exports: options.exports,
+        date: endDate,
+        out: options.out,
+        config: options.config,
+      });
       printRun(result, out);
       out(`  took         ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });

@@ -1,0 +1,143 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { simpleParser } from 'mailparser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dayPeriod } from '../../functions/engine/periods.js';
+import { type Report, reportSchema } from '../../functions/engine/report.js';
+import { rawRecords } from '../support/raw-records.js';
+
+const exec = promisify(execFile);
+const VIGIE = join(import.meta.dirname, '..', '..', 'bin', 'vigie.mjs');
+const vigie = (...args: string[]) => exec(process.execPath, [VIGIE, ...args], { maxBuffer: 16 * 1024 * 1024 });
+// A Monday; its 3-day lookback window reaches back over the spring DST Sunday (a 23-hour day in Paris).
+const DATE = '2026-03-30';
+
+let work: string;
+let exportsRoot: string;
+let out: string;
+let stdout: string;
+let report: Report;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'vigie-e2e-'));
+  exportsRoot = join(work, 'exports');
+  out = join(work, 'out');
+  await vigie('sample', '--out', exportsRoot, '--days', '5', '--end', '2026-03-31', '--seed', '7');
+  ({ stdout } = await vigie('run', '--exports', exportsRoot, '--date', DATE, '--out', out));
+  report = JSON.parse(await readFile(join(out, 'reports', 'day', DATE, 'report.json'), 'utf8')) as Report;
+}, 180_000);
+
+describe('vigie run on a generated sample', () => {
+  it('prints where report.json, the HTML scorecard and the .eml landed', () => {
+    expect(stdout).toContain(join('reports', 'day', DATE, 'report.json'));
+    expect(stdout).toMatch(/scorecard\.fr\.html/);
+    expect(stdout).toMatch(/outbox\/.+\.eml/);
+  });
+
+  it('writes a report.json that matches the SPEC §4 schema, with all 39 KPIs for the centre and each team', () => {
+    expect(reportSchema.safeParse(report).error?.issues ?? []).toEqual([]);
+    expect(report.period).toEqual({ kind: 'day', start: DATE, end: DATE, timezone: 'Europe/Paris' });
+    const teams = report.scopes.filter((s) => s.scope.dimension === 'team');
+    expect(teams.length).toBeGreaterThanOrEqual(3);
+    for (const s of [report.scopes[0], ...teams]) expect(Object.keys(s?.kpis ?? {})).toHaveLength(39);
+    expect(report.rejects.count).toBeGreaterThan(0); // the sample plants malformed records
+  });
+
+  it('agrees with an independent recount of the raw exports (offered, handled, answer rate, FCR)', async () => {
+    // Prepare: the good records of the day's partitions, deduplicated as SPEC §1 says.
+    const period = dayPeriod(DATE, 'Europe/Paris');
+    const rejected = new Set<string>();
+    for (const kind of ['contacts']) {
+      for (const dt of ['2026-03-29', '2026-03-30']) {
+        const text = await readFile(join(out, 'rejects', kind, `dt=${dt}`, 'rejects.ndjson'), 'utf8').catch(() => '');
+        for (const line of text.split('\n').filter(Boolean)) {
+          const r = JSON.parse(line) as { file: string; line: number };
+          rejected.add(`${r.file}:${r.line}`);
+        }
+      }
+    }
+    const latest = new Map<string, Record<string, unknown>>();
+    const stamp = (r: Record<string, unknown>) =>
+      typeof r.updated_at === 'string' ? Date.parse(r.updated_at) : Number.NEGATIVE_INFINITY;
+    for (const { file, line, record } of await rawRecords(exportsRoot, 'contacts', ['2026-03-29', '2026-03-30'])) {
+      if (rejected.has(`${file}:${line}`)) continue;
+      const id = String(record.id);
+      const seen = latest.get(id);
+      if (seen === undefined || stamp(record) >= stamp(seen)) latest.set(id, record);
+    }
+    // Act: recount by hand.
+    let offered = 0;
+    let handled = 0;
+    let fcrSet = 0;
+    let fcrTrue = 0;
+    for (const c of latest.values()) {
+      const t = Date.parse(String(c.offered_at)) / 1000;
+      if (t < period.start || t >= period.end) continue;
+      if (typeof c.resolved_first_contact === 'boolean') {
+        fcrSet++;
+        if (c.resolved_first_contact) fcrTrue++;
+      }
+      if (c.direction !== 'inbound' || (c.channel !== 'voice' && c.channel !== 'chat')) continue;
+      offered++;
+      const outcome = c.outcome ?? (c.answered_at ? 'handled' : 'abandoned');
+      if (outcome === 'handled') handled++;
+    }
+    // Assess
+    const centre = report.scopes[0]?.kpis;
+    expect(offered).toBeGreaterThan(100);
+    expect(centre?.contacts_offered?.value).toBe(offered);
+    expect(centre?.contacts_handled?.value).toBe(handled);
+    expect(centre?.answer_rate?.value).toBeCloseTo(handled / offered, 12);
+    expect(centre?.fcr).toMatchObject({ numerator: fcrTrue, denominator: fcrSet });
+  });
+
+  it('leaves an .eml that parses into HTML and plain-text parts with a UTF-8 subject', async () => {
+    const outbox = join(out, 'outbox');
+    const [name] = await readdir(outbox);
+    expect(name).toMatch(/\.eml$/);
+    const mail = await simpleParser(await readFile(join(outbox, name ?? '')));
+    expect(mail.subject).toMatch(/Vigie/);
+    expect(mail.html).toBeTruthy();
+    expect(mail.text?.length ?? 0).toBeGreaterThan(100);
+    expect(mail.messageId).toBeTruthy();
+    expect(mail.date).toBeInstanceOf(Date);
+  });
+});
+
+describe('vigie usage errors', () => {
+  it.each([
+    [['run', '--exports', '/nonexistent/vigie', '--date', DATE], /exports root not found: \/nonexistent\/vigie/],
+    [['run', '--exports', '.', '--date', '2026-13-01'], /not a date: 2026-13-01/],
+    [
+      ['run', '--exports', '.', '--date', DATE, '--config', '/nonexistent.yaml'],
+      /cannot read config \/nonexistent\.yaml/,
+    ],
+  ])('exits non-zero with one line naming the problem: %j', async (args, message) => {
+    const failure = await vigie(...args).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toMatch(message);
+  });
+
+  it('names the key of an invalid config', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigie-config-'));
+    const file = join(dir, 'vigie.yaml');
+    await import('node:fs/promises').then((fs) => fs.writeFile(file, 'targets:\n  fcr: { target: 120 }\n'));
+    const failure = await vigie('run', '--exports', exportsRoot, '--date', DATE, '--config', file).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr.trim()).toBe(`vigie: ${file}: targets.fcr.target: 120 is outside 0–100 for a KPI in %`);
+  });
+
+  it('documents every flag in --help', async () => {
+    const { stdout: help } = await vigie('run', '--help');
+    for (const flag of ['--exports', '--date', '--config', '--out']) expect(help).toContain(flag);
+  });
+});
