@@ -167,11 +167,21 @@ export function stagedTableSql(kind: ExportKind): string {
   const spec = EXPORT_SCHEMA[kind];
   const derived = DERIVED[kind] ?? {};
   const columns = spec.fields.map((f) => `${derived[f.name] ?? `v_${f.name}`} AS ${columnOf(f)}`).join(',\n  ');
-  const identity = spec.identity.map((name) => `v_${name}`).join(', ');
   return `CREATE OR REPLACE TABLE ${kind} AS
 SELECT
   ${columns}
 FROM checked_${kind}
 WHERE reason IS NULL
-QUALIFY row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, line DESC) = 1`;
+QUALIFY ${versionRank(kind)} = 1`;
+}
+
+/** Rank of a good record among those sharing its identity: 1 for the one kept. */
+function versionRank(kind: ExportKind): string {
+  const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
+  return `row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, line DESC)`;
+}
+
+/** SQL counting, per partition, the good records merged into a later version of themselves. */
+export function duplicatesSql(kind: ExportKind): string {
+  return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS rank FROM checked_${kind} WHERE reason IS NULL) WHERE rank > 1 GROUP BY dt`;
 }

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { QueryEngine, Reject, Row, SqlParam, StageRequest, StageResult } from '../pipeline/ports.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
-import { checkSql, stagedTableSql } from './duckdb-staging.js';
+import { checkSql, duplicatesSql, stagedTableSql } from './duckdb-staging.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
 export class ExportsRootError extends Error {
@@ -92,7 +92,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     const count = (dt: string, n: number): void => {
       recordsByPartition[dt] = (recordsByPartition[dt] ?? 0) + n;
     };
-    let duplicates = 0;
+    const duplicatesByPartition: Record<string, number> = {};
     for (const kind of kinds) {
       await this.connection.run(
         `CREATE OR REPLACE TEMP TABLE lines_${kind} (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR, fmt VARCHAR, j JSON)`,
@@ -121,10 +121,9 @@ export class DuckDbQueryEngine implements QueryEngine {
       for (const r of await this.rows(`SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt`)) {
         count(String(r.dt), Number(r.n));
       }
-      const [kept] = await this.rows(
-        `SELECT (SELECT count(*) FROM checked_${kind} WHERE reason IS NULL) AS good, (SELECT count(*) FROM ${kind}) AS kept`,
-      );
-      duplicates += Number(kept?.good ?? 0) - Number(kept?.kept ?? 0);
+      for (const r of await this.rows(duplicatesSql(kind))) {
+        duplicatesByPartition[String(r.dt)] = (duplicatesByPartition[String(r.dt)] ?? 0) + Number(r.n);
+      }
     }
     return {
       files: files.map((f) => ({
@@ -134,7 +133,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         size: f.size,
       })),
       recordsByPartition,
-      duplicates,
+      duplicatesByPartition,
       rejects,
     };
   }

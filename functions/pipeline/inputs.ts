@@ -12,11 +12,15 @@ export function summarizeInputs(stage: StageResult, partitions: readonly string[
     rejectsByReason[r.reason] = (rejectsByReason[r.reason] ?? 0) + 1;
   }
   let records = 0;
-  for (const dt of own) records += stage.recordsByPartition[dt] ?? 0;
+  let duplicates = 0;
+  for (const dt of own) {
+    records += stage.recordsByPartition[dt] ?? 0;
+    duplicates += stage.duplicatesByPartition[dt] ?? 0;
+  }
   return {
     files: stage.files.filter((f) => own.has(f.dt)).length,
     records,
-    duplicates: stage.duplicates,
+    duplicates,
     rejectsByReason,
   };
 }

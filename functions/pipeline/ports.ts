@@ -37,8 +37,8 @@ export interface StageResult {
   readonly files: readonly ExportFileInfo[];
   /** Records read (good or not) per partition date. */
   readonly recordsByPartition: Readonly<Record<string, number>>;
-  /** Records merged into another with the same identity. */
-  readonly duplicates: number;
+  /** Records merged into a later version with the same identity, per partition of the merged record. */
+  readonly duplicatesByPartition: Readonly<Record<string, number>>;
   readonly rejects: readonly Reject[];
 }
 

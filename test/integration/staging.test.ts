@@ -107,7 +107,7 @@ describe('reading and validating exports in DuckDB', () => {
         contact('y', { talk_s: 2 }),
       ),
     });
-    expect(result.duplicates).toBe(3);
+    expect(result.duplicatesByPartition).toEqual({ '2026-03-29': 3 });
     expect(await engine.query('SELECT id, talk_s FROM contacts ORDER BY id', [])).toEqual([
       { id: 'x', talk_s: 3 },
       { id: 'y', talk_s: 2 },
