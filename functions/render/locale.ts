@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import type { FormatWords, Locale } from '../engine/format.js';
 import type { Family } from '../engine/kpi.js';
 import { STATUSES } from '../engine/report.js';
-import type { FormatWords, Locale } from './format.js';
 
 /** Where the templates and locale files live (beside `functions/`, shipped with the sources). */
 export const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);

@@ -4,8 +4,8 @@
  * template (html-to-text cannot tell MJML's layout tables from the KPI tables); plus the subject line.
  */
 import mjml2html from 'mjml';
+import { createFormatter, type Locale } from '../engine/format.js';
 import type { Report } from '../engine/report.js';
-import { createFormatter, type Locale } from './format.js';
 import { formatWords, loadStrings } from './locale.js';
 import { scorecardTemplates } from './templates.js';
 import { scorecardView } from './view.js';

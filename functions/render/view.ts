@@ -4,9 +4,10 @@
  * Pure: the strings and the formatter are passed in.
  */
 import { CATALOGUE, kpiById } from '../engine/catalogue.js';
+import { compareKpi } from '../engine/compare.js';
+import { type Formatter, type Locale, pluralOf } from '../engine/format.js';
 import type { Family, KpiDefinition } from '../engine/kpi.js';
 import type { KpiEntry, Report, ReportScope, ReportVerbatim, Status } from '../engine/report.js';
-import { type Formatter, type Locale, pluralOf } from './format.js';
 import { fill, type Strings } from './locale.js';
 
 /** The KPIs of the headline tiles and of each team's table, in this order. */
@@ -152,7 +153,7 @@ function statusView(entry: KpiEntry, ctx: Context): StatusView {
 function kpiView(kpi: KpiDefinition, entry: KpiEntry | undefined, ctx: Context): KpiView {
   const e = entry ?? MISSING;
   const { format, strings } = ctx;
-  const delta = e.delta ?? (e.value !== null && e.previous !== null ? e.value - e.previous : null);
+  const delta = e.delta ?? compareKpi(kpi.unit, e.value, e.previous).delta;
   return {
     id: kpi.id,
     name: kpi.name[ctx.locale],

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFormatter, type Formatter, pluralOf } from '../../functions/render/format.js';
+import { createFormatter, type Formatter, pluralOf } from '../../functions/engine/format.js';
 import { fill, formatWords, LocaleError, loadStrings } from '../../functions/render/locale.js';
 import { clip } from '../../functions/render/view.js';
 
@@ -81,7 +81,7 @@ describe('createFormatter — values', () => {
   });
 
   it('keeps a number and its unit together with no-break spaces', () => {
-    for (const shown of [fr.percent(0.5), fr.count(2345), fr.duration(3720), fr.delta(-0.02, '%', 0.9)]) {
+    for (const shown of [fr.percent(0.5), fr.count(2345), fr.duration(3720), fr.delta(-2, '%', 0.9)]) {
       expect(shown).not.toMatch(/ /);
     }
   });
@@ -89,9 +89,9 @@ describe('createFormatter — values', () => {
 
 describe('createFormatter — deltas', () => {
   it.each([
-    // `%` KPIs are ratios: a change of −0.02 is −2 points.
-    [-0.02, '%', 0.893, '−2,0 pts', '−2.0 pts'],
-    [0.022, '%', 0.79, '+2,2 pts', '+2.2 pts'],
+    // report.json gives `%` changes in points (SPEC §3): 89.3 % → 87.3 % is −2 points.
+    [-2, '%', 0.893, '−2,0 pts', '−2.0 pts'],
+    [2.2, '%', 0.79, '+2,2 pts', '+2.2 pts'],
     [0, '%', 0.5, '0,0 pts', '0.0 pts'],
     // NPS is already in points.
     [-3, 'pts', 35, '−3,0 pts', '−3.0 pts'],

@@ -4,7 +4,7 @@
  * locale files provide, so every visible word still comes from `templates/locales/`.
  */
 import { DateTime } from 'luxon';
-import type { Unit } from '../engine/kpi.js';
+import type { Unit } from './kpi.js';
 
 /** The languages a scorecard is written in. */
 export type Locale = 'fr' | 'en';
@@ -165,9 +165,8 @@ export function createFormatter(options: FormatOptions): Formatter {
   const delta = (d: number | null, unit: Unit, previous: number | null): string => {
     if (d === null || !Number.isFinite(d)) return words.noData;
     if (unit === '%' || unit === 'pts') {
-      // A `%` KPI is a 0..1 ratio, so its change in points is ×100; an NPS is already in points.
-      const pts = unit === '%' ? d * 100 : d;
-      return `${typographicMinus(signedOneDecimalFmt.format(pts))}${NBSP}${words.points}`;
+      // report.json gives the change of a `%` or `pts` KPI in points already (SPEC §3).
+      return `${typographicMinus(signedOneDecimalFmt.format(d))}${NBSP}${words.points}`;
     }
     const inUnit = signedInUnit(d, unit);
     if (previous === null || !Number.isFinite(previous) || previous === 0) return inUnit;

@@ -1,0 +1,467 @@
+/**
+ * Alert rules and the state machine that decides when a manager hears about them. Pure: rules,
+ * observations and the previous state in; alerts and the next state out. The state is plain JSON so
+ * the pipeline can keep it in the archive between nightly runs.
+ *
+ * Per rule × scope × period kind, the machine is either quiet or firing:
+ * - quiet → firing when the rule's condition has held for `consecutive` evaluated periods in a row,
+ *   unless the rule fired less than `cooldown_periods` periods ago: one alert per change of state.
+ * - firing → quiet when the condition has been clear for `consecutive` periods in a row (the same
+ *   anti-flap both ways), with a recovery notice unless `recovery` is false.
+ * - A period that says nothing (volume under `min_volume`, no value, no previous value to compare
+ *   with) neither counts towards nor breaks a run; a period never evaluated (a gap) breaks it.
+ * - The machine only moves forward: evaluating a period at or before the last one evaluated for a
+ *   rule × scope × kind changes nothing, so a re-run or a restated past day never resends an alert.
+ */
+import { z } from 'zod';
+import { kpiById } from './catalogue.js';
+import {
+  compareKpi,
+  describeChange,
+  frenchFormOf,
+  type KpiWording,
+  type Locale,
+  scopeLabel,
+  withScope,
+  wording,
+} from './compare.js';
+import type { Better } from './kpi.js';
+import { PERIOD_KINDS, type PeriodKind, periodOrdinal } from './periods.js';
+import type { Status } from './report.js';
+import { type Scope, scopeKey } from './scope.js';
+
+/**
+ * What a rule watches:
+ * - `below_target`: the KPI is in `breach` of its target (beyond the warning band, on the bad side,
+ *   whichever its direction: "below" reads from a higher-is-better KPI). It clears when the status is
+ *   back to `ok`; `warning` is in between: it neither fires nor clears (hysteresis).
+ * - `drop_points`: a `%` or `pts` KPI got worse by at least `threshold` points since the previous
+ *   period: a fall for a higher-is-better KPI, a rise for a lower-is-better one (abandon rate up 2
+ *   points), a fall for a KPI with no direction. The message says which way the value actually moved.
+ * - `rise_percent`: a count, duration, score or amount rose by at least `threshold` percent of its
+ *   previous value (AHT up 10 %, volume up 30 %). Not allowed on higher-is-better KPIs, where a rise
+ *   is good news.
+ * - `no_data`: the KPI has no value (a feed stopped); the volume guard does not apply.
+ */
+export const ALERT_TYPES = ['below_target', 'drop_points', 'rise_percent', 'no_data'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+const SCOPE_DIMENSIONS = ['all', 'team', 'queue', 'channel', 'agent'] as const;
+
+const scopeSelectorSchema = z.union([
+  z.enum(SCOPE_DIMENSIONS),
+  z
+    .string()
+    .regex(/^(team|queue|channel|agent):.+$/, 'expected all, team, queue, channel, agent or a key like team:NAME'),
+]);
+
+/** One alert rule of the config. Thresholds are in points (`drop_points`) or percent (`rise_percent`). */
+export const alertRuleSchema = z
+  .strictObject({
+    /** Names the rule in alerts and in the persisted state; keep it stable. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lower-case letters, digits, "_" or "-"'),
+    kpi: z.string().min(1),
+    type: z.enum(ALERT_TYPES),
+    threshold: z.number().finite().positive().optional(),
+    /** Dimensions (every team…) or scope keys (`team:Sud`); `all` is the whole centre. */
+    scopes: z.array(scopeSelectorSchema).min(1).default(['all']),
+    /** Period kinds the rule is evaluated on; each kind keeps its own state. */
+    periods: z
+      .array(z.enum(PERIOD_KINDS))
+      .min(1)
+      .default([...PERIOD_KINDS]),
+    /** No alert on a rate computed from fewer contacts than this (the KPI's denominator). */
+    min_volume: z.number().int().nonnegative().default(0),
+    /** Periods in a row the condition must hold to fire, and be clear to recover. */
+    consecutive: z.number().int().min(1).max(60).default(1),
+    /** Periods after firing during which the rule does not fire again. */
+    cooldown_periods: z.number().int().nonnegative().default(0),
+    /** Whether to send a notice when a firing rule clears. */
+    recovery: z.boolean().default(true),
+  })
+  .superRefine((rule, ctx) => {
+    const needsThreshold = rule.type === 'drop_points' || rule.type === 'rise_percent';
+    if (needsThreshold && rule.threshold === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: `required for ${rule.type}` });
+    }
+    if (!needsThreshold && rule.threshold !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: `not used by ${rule.type}` });
+    }
+  });
+
+/** The `alerts` rules of the config: a list of rules with distinct ids. */
+export const alertRulesSchema = z.array(alertRuleSchema).superRefine((rules, ctx) => {
+  const seen = new Set<string>();
+  rules.forEach((rule, i) => {
+    if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate rule id ${rule.id}` });
+    seen.add(rule.id);
+  });
+});
+
+export type AlertRule = z.output<typeof alertRuleSchema>;
+export type AlertRuleInput = z.input<typeof alertRuleSchema>;
+
+/**
+ * An example rule set (README, sample config): FCR down 2 points, AHT up 10 %, service level and
+ * abandon rate against their targets, and the voice feed stopping.
+ */
+export const EXAMPLE_ALERT_RULES: readonly AlertRuleInput[] = [
+  { id: 'fcr-drop', kpi: 'fcr', type: 'drop_points', threshold: 2, min_volume: 50 },
+  { id: 'aht-rise', kpi: 'aht', type: 'rise_percent', threshold: 10, min_volume: 50 },
+  {
+    id: 'service-level-target',
+    kpi: 'service_level',
+    type: 'below_target',
+    scopes: ['all', 'team'],
+    min_volume: 30,
+    consecutive: 2,
+    cooldown_periods: 3,
+  },
+  { id: 'abandon-target', kpi: 'abandon_rate', type: 'below_target', min_volume: 30 },
+  { id: 'voice-feed', kpi: 'answer_rate', type: 'no_data', periods: ['day'] },
+];
+
+/**
+ * Checks rules against the catalogue, each error naming its key (`alerts.1.kpi: …`): unknown KPI,
+ * a rule type that cannot apply to the KPI's unit or direction.
+ */
+export function checkAlertRules(rules: readonly AlertRule[], path = 'alerts'): string[] {
+  const errors: string[] = [];
+  rules.forEach((rule, i) => {
+    const kpi = kpiById(rule.kpi);
+    const at = `${path}.${i}`;
+    if (kpi === undefined) {
+      errors.push(`${at}.kpi: unknown KPI id ${rule.kpi}`);
+      return;
+    }
+    const inPoints = kpi.unit === '%' || kpi.unit === 'pts';
+    if (rule.type === 'below_target' && kpi.better === null) {
+      errors.push(`${at}.type: below_target needs a KPI with a direction; ${rule.kpi} has none`);
+    }
+    if (rule.type === 'drop_points' && !inPoints) {
+      errors.push(`${at}.type: drop_points is for % and pts KPIs; ${rule.kpi} is in ${kpi.unit} (use rise_percent)`);
+    }
+    if (rule.type === 'rise_percent' && inPoints) {
+      errors.push(
+        `${at}.type: rise_percent is for counts, durations, scores and amounts; ${rule.kpi} is in ${kpi.unit} (use drop_points)`,
+      );
+    }
+    if (rule.type === 'rise_percent' && kpi.better === 'higher') {
+      errors.push(`${at}.type: rise_percent on ${rule.kpi} would alert on an improvement (higher is better)`);
+    }
+  });
+  return errors;
+}
+
+const alertEntrySchema = z.strictObject({
+  rule: z.string(),
+  kpi: z.string(),
+  /** Scope key ("all", "team:Sud"). */
+  scope: z.string(),
+  kind: z.enum(PERIOD_KINDS),
+  /** First date of the last period evaluated. */
+  last_period: z.iso.date(),
+  firing: z.boolean(),
+  /** Evaluated periods in a row where the condition held (while quiet) … */
+  streak: z.number().int().nonnegative(),
+  /** … or was clear (while firing). */
+  clear_streak: z.number().int().nonnegative(),
+  /** First date of the period the rule last fired in, for the cooldown. */
+  last_fired: z.iso.date().nullable(),
+  /** First dates of the latest periods that fired (never fire twice for one period). */
+  alerted: z.array(z.iso.date()),
+});
+
+/** The persisted alert state: one entry per rule × scope × period kind. Plain JSON. */
+export const alertStateSchema = z.strictObject({
+  version: z.literal(1),
+  entries: z.record(z.string(), alertEntrySchema),
+});
+
+export type AlertState = z.infer<typeof alertStateSchema>;
+type AlertEntry = z.infer<typeof alertEntrySchema>;
+
+export const EMPTY_ALERT_STATE: AlertState = { version: 1, entries: {} };
+
+/** How many fired periods an entry remembers. */
+const ALERTED_KEPT = 12;
+
+/** A KPI's figures for one scope and period, as the report has them. */
+export interface AlertObservation {
+  readonly kpi: string;
+  readonly scope: Scope;
+  /** The period's kind and first date (YYYY-MM-DD). */
+  readonly period: { readonly kind: PeriodKind; readonly start: string };
+  readonly value: number | null;
+  /** The previous period's value. */
+  readonly previous: number | null;
+  /** The target in the KPI's value unit (a ratio for `%` KPIs), `null` without one. */
+  readonly target: number | null;
+  readonly status: Status;
+  /** Volume the value is computed from (contacts, answers…); `null` for KPIs that are not a ratio. */
+  readonly denominator: number | null;
+}
+
+/** A notice for the report and the mail: a rule started firing, or recovered. */
+export interface Alert {
+  readonly kpi: string;
+  readonly scope: Scope;
+  /** The rule's id. */
+  readonly rule: string;
+  readonly message: string;
+  readonly kind: 'firing' | 'recovered';
+  readonly period: { readonly kind: PeriodKind; readonly start: string };
+}
+
+export interface EvaluateAlertsInput {
+  readonly rules: readonly AlertRule[];
+  readonly observations: readonly AlertObservation[];
+  readonly state: AlertState;
+  readonly locale: Locale;
+  /** ISO 4217 code for amounts in messages; EUR unless told. */
+  readonly currency?: string;
+  /** How a scope is named in a message; "Équipe Sud" / "Team Sud" unless told. */
+  readonly scopeLabel?: (scope: Scope, locale: Locale) => string | null;
+}
+
+export interface EvaluateAlertsResult {
+  readonly alerts: Alert[];
+  readonly state: AlertState;
+}
+
+/** What a period says about a rule's condition. */
+type Verdict = 'holds' | 'clear' | 'between' | 'unknown';
+
+/** Tolerance for thresholds: ratios from sums land a hair off exact values. */
+const EPS = 1e-9;
+
+function verdictOf(rule: AlertRule, kpi: KpiWording, obs: AlertObservation): Verdict {
+  if (rule.type === 'no_data') return obs.value === null ? 'holds' : 'clear';
+  if (obs.value === null || !Number.isFinite(obs.value)) return 'unknown';
+  if (obs.denominator !== null && obs.denominator < rule.min_volume) return 'unknown';
+  const threshold = rule.threshold ?? 0;
+  switch (rule.type) {
+    case 'below_target':
+      return obs.status === 'breach'
+        ? 'holds'
+        : obs.status === 'ok'
+          ? 'clear'
+          : obs.status === 'warning'
+            ? 'between'
+            : 'unknown';
+    case 'drop_points': {
+      const { delta } = compareKpi(kpi.unit, obs.value, obs.previous);
+      if (delta === null) return 'unknown';
+      const worsening = kpi.better === 'lower' ? delta : -delta;
+      return worsening >= threshold - EPS ? 'holds' : 'clear';
+    }
+    case 'rise_percent': {
+      const { deltaPercent } = compareKpi(kpi.unit, obs.value, obs.previous);
+      if (deltaPercent === null) return 'unknown';
+      return deltaPercent >= threshold - EPS ? 'holds' : 'clear';
+    }
+  }
+}
+
+function appliesTo(rule: AlertRule, obs: AlertObservation): boolean {
+  if (rule.kpi !== obs.kpi || !rule.periods.includes(obs.period.kind)) return false;
+  const key = scopeKey(obs.scope);
+  return rule.scopes.some((s) => s === obs.scope.dimension || s === key);
+}
+
+/** The sentences of alerts, per locale; `S` is the KPI's name, already agreeing forms chosen by `form`. */
+interface AlertTexts {
+  belowTarget(s: string, plural: boolean, better: Better, value: string, target: string | null): string;
+  backOnTarget(
+    s: string,
+    form: ReturnType<typeof frenchFormOf>,
+    better: Better,
+    value: string,
+    target: string | null,
+  ): string;
+  noLongerWorsening(s: string, plural: boolean, better: Better, change: string): string;
+  noLongerRising(s: string, plural: boolean, change: string): string;
+  noData(s: string, previous: string | null): string;
+  dataBack(s: string, value: string): string;
+}
+
+const NNBSP = '\u202f';
+
+const TEXTS: Record<Locale, AlertTexts> = {
+  fr: {
+    belowTarget: (s, plural, better, v, t) =>
+      `${s} ${better === 'lower' ? (plural ? 'dépassent' : 'dépasse') : plural ? 'sont sous' : 'est sous'} l’objectif${NNBSP}: ${v}${t === null ? '' : ` (objectif ${t})`}`,
+    backOnTarget: (s, form, better, v, t) => {
+      const back = { ms: 'est revenu', fs: 'est revenue', mp: 'sont revenus', fp: 'sont revenues' }[form];
+      const side = better === 'lower' ? 'sous l’objectif' : 'au-dessus de l’objectif';
+      return `${s} ${back} ${side}${NNBSP}: ${v}${t === null ? '' : ` (objectif ${t})`}`;
+    },
+    noLongerWorsening: (s, plural, better, change) =>
+      `${s} ne ${better === null ? (plural ? 'baissent' : 'baisse') : plural ? 'se dégradent' : 'se dégrade'} plus ${change}`,
+    noLongerRising: (s, plural, change) => `${s} n’${plural ? 'augmentent' : 'augmente'} plus ${change}`,
+    noData: (s, p) => `${s}${NNBSP}: pas de données sur la période${p === null ? '' : ` (précédente${NNBSP}: ${p})`}`,
+    dataBack: (s, v) => `${s}${NNBSP}: données de nouveau disponibles (${v})`,
+  },
+  en: {
+    belowTarget: (s, plural, better, v, t) =>
+      `${s} ${plural ? 'are' : 'is'} ${better === 'lower' ? 'above' : 'below'} target: ${v}${t === null ? '' : ` (target ${t})`}`,
+    backOnTarget: (s, form, better, v, t) =>
+      `${s} ${form.endsWith('p') ? 'are' : 'is'} back ${better === 'lower' ? 'below' : 'above'} target: ${v}${t === null ? '' : ` (target ${t})`}`,
+    noLongerWorsening: (s, plural, better, change) =>
+      `${s} ${plural ? 'are' : 'is'} no longer ${better === null ? 'falling' : 'worsening'} ${change}`,
+    noLongerRising: (s, plural, change) => `${s} ${plural ? 'are' : 'is'} no longer rising ${change}`,
+    noData: (s, p) => `${s}: no data for the period${p === null ? '' : ` (previous: ${p})`}`,
+    dataBack: (s, v) => `${s}: data is back (${v})`,
+  },
+};
+
+function messageOf(
+  kind: Alert['kind'],
+  rule: AlertRule,
+  kpi: KpiWording,
+  obs: AlertObservation,
+  label: string | null,
+  locale: Locale,
+  currency: string | undefined,
+): string {
+  const w = wording(locale, currency);
+  const texts = TEXTS[locale];
+  const form = frenchFormOf(kpi.id);
+  const plural = form.endsWith('p');
+  const s = kpi.name[locale];
+  const value = w.value(kpi.unit, obs.value);
+  const target = obs.target === null ? null : w.value(kpi.unit, obs.target);
+  const change = `(${w.value(kpi.unit, obs.previous)} → ${value})`;
+  let sentence: string;
+  switch (rule.type) {
+    case 'below_target':
+      sentence =
+        kind === 'firing'
+          ? texts.belowTarget(s, plural, kpi.better, value, target)
+          : texts.backOnTarget(s, form, kpi.better, value, target);
+      break;
+    case 'drop_points':
+    case 'rise_percent':
+      if (kind === 'firing') {
+        // The condition held, so both values are known and the sentence exists.
+        return describeChange(kpi, label, obs.value, obs.previous, locale, { currency }) ?? '';
+      }
+      sentence =
+        rule.type === 'drop_points'
+          ? texts.noLongerWorsening(s, plural, kpi.better, change)
+          : texts.noLongerRising(s, plural, change);
+      break;
+    case 'no_data':
+      sentence =
+        kind === 'firing'
+          ? texts.noData(s, obs.previous === null ? null : w.value(kpi.unit, obs.previous))
+          : texts.dataBack(s, value);
+      break;
+  }
+  return withScope(label, sentence);
+}
+
+const KIND_ORDER: Readonly<Record<PeriodKind, number>> = { day: 0, week: 1, month: 2 };
+
+/**
+ * Evaluates alert rules on a batch of observations, oldest period first, and returns the alerts to
+ * send with the next state. Pure and deterministic: evaluating again with the returned state sends
+ * nothing new. To word the same alerts in another language, call again with the same input state.
+ * @example
+ * const { alerts, state } = evaluateAlerts({ rules, observations, state: previousState, locale: 'fr' });
+ * // alerts[0].message === 'Résolution au premier contact (FCR) a baissé de 2 points (78 % → 76 %)'
+ */
+export function evaluateAlerts(input: EvaluateAlertsInput): EvaluateAlertsResult {
+  const { rules, locale } = input;
+  const labelOf = input.scopeLabel ?? scopeLabel;
+  const entries: Record<string, AlertEntry> = {};
+  for (const [key, entry] of Object.entries(input.state.entries))
+    entries[key] = { ...entry, alerted: [...entry.alerted] };
+  const kpis = new Map<string, KpiWording>();
+  for (const rule of rules) {
+    const kpi = kpiById(rule.kpi);
+    if (kpi === undefined) throw new RangeError(`alert rule ${rule.id}: unknown KPI id ${rule.kpi}`);
+    kpis.set(rule.kpi, kpi);
+  }
+  const observations = input.observations
+    .map((obs, index) => ({ obs, index, ordinal: periodOrdinal(obs.period.kind, obs.period.start) }))
+    .sort(
+      (a, b) =>
+        (a.obs.period.start < b.obs.period.start ? -1 : a.obs.period.start > b.obs.period.start ? 1 : 0) ||
+        KIND_ORDER[a.obs.period.kind] - KIND_ORDER[b.obs.period.kind] ||
+        a.index - b.index,
+    );
+  const alerts: Alert[] = [];
+  for (const { obs, ordinal } of observations) {
+    for (const rule of rules) {
+      const kpi = kpis.get(rule.kpi);
+      if (kpi === undefined || !appliesTo(rule, obs)) continue;
+      const { kind, start } = obs.period;
+      const key = `${rule.id}|${kind}|${scopeKey(obs.scope)}`;
+      const before = entries[key];
+      if (before !== undefined && periodOrdinal(kind, before.last_period) >= ordinal) continue;
+      const entry: AlertEntry = before ?? {
+        rule: rule.id,
+        kpi: rule.kpi,
+        scope: scopeKey(obs.scope),
+        kind,
+        last_period: start,
+        firing: false,
+        streak: 0,
+        clear_streak: 0,
+        last_fired: null,
+        alerted: [],
+      };
+      if (before !== undefined && ordinal - periodOrdinal(kind, before.last_period) > 1) {
+        entry.streak = 0;
+        entry.clear_streak = 0;
+      }
+      const emit = (alertKind: Alert['kind']): void => {
+        const message = messageOf(alertKind, rule, kpi, obs, labelOf(obs.scope, locale), locale, input.currency);
+        alerts.push({
+          kpi: rule.kpi,
+          scope: obs.scope,
+          rule: rule.id,
+          message,
+          kind: alertKind,
+          period: { kind, start },
+        });
+      };
+      switch (verdictOf(rule, kpi, obs)) {
+        case 'holds': {
+          entry.streak += 1;
+          entry.clear_streak = 0;
+          const cooling =
+            entry.last_fired !== null && ordinal - periodOrdinal(kind, entry.last_fired) <= rule.cooldown_periods;
+          if (!entry.firing && entry.streak >= rule.consecutive && !cooling && !entry.alerted.includes(start)) {
+            entry.firing = true;
+            entry.last_fired = start;
+            entry.alerted = [...entry.alerted, start].slice(-ALERTED_KEPT);
+            emit('firing');
+          }
+          break;
+        }
+        case 'clear':
+          entry.streak = 0;
+          if (entry.firing) {
+            entry.clear_streak += 1;
+            if (entry.clear_streak >= rule.consecutive) {
+              entry.firing = false;
+              entry.clear_streak = 0;
+              if (rule.recovery) emit('recovered');
+            }
+          }
+          break;
+        case 'between':
+          entry.streak = 0;
+          entry.clear_streak = 0;
+          break;
+        case 'unknown':
+          break;
+      }
+      entry.last_period = start;
+      entries[key] = entry;
+    }
+  }
+  return { alerts, state: { version: 1, entries } };
+}
