@@ -11,8 +11,10 @@ import { DuckDbQueryEngine, ExportsRootError } from '../adapters/duckdb.js';
 import { LocalFolderStore } from '../adapters/local-fs.js';
 import { OutboxMailer } from '../adapters/outbox.js';
 import type { Config } from '../engine/config.js';
-import { localDate } from '../engine/periods.js';
-import { type RunResult, runNightly } from '../pipeline/nightly.js';
+import { localDate, parsePeriod, periodContaining, previousPeriod } from '../engine/periods.js';
+import { type BackfillProgress, runBackfill } from '../pipeline/backfill.js';
+import { type DigestResult, digestsDue, runDigest } from '../pipeline/digest.js';
+import { type RunPorts, type RunResult, runNightly } from '../pipeline/nightly.js';
 import type { Clock } from '../pipeline/ports.js';
 import { writeSample } from '../sample/write.js';
 
@@ -57,16 +59,56 @@ function printRun(result: RunResult, out: (line: string) => void): void {
 }
 
 /** Runs the nightly job for one day on the embedded default and prints where its outputs landed. */
-async function runDay(options: { exports: string; date: string; config?: string; out: string }): Promise<RunResult> {
-  const config = await loadConfig(options.config);
+/** Opens the embedded default's ports (DuckDB over the exports, folders under `out`), runs `job`, closes them. */
+async function withLocalPorts<T>(
+  options: { exports: string; out: string },
+  job: (ports: RunPorts) => Promise<T>,
+): Promise<T> {
   const engine = await DuckDbQueryEngine.open({ exportsRoot: options.exports });
   try {
     const archive = new LocalFolderStore(options.out);
     const mailer = new OutboxMailer(join(options.out, 'outbox'));
-    return await runNightly({ engine, archive, mailer, clock: systemClock }, { date: options.date, config });
+    return await job({ engine, archive, mailer, clock: systemClock });
   } finally {
     await engine.close();
   }
+}
+
+/** Runs the nightly job for one day, then the digests the schedule config makes due that day. */
+async function runDay(
+  options: { exports: string; date: string; config?: string; out: string },
+  out: (line: string) => void,
+): Promise<void> {
+  const config = await loadConfig(options.config);
+  await withLocalPorts(options, async (ports) => {
+    printRun(await runNightly(ports, { date: options.date, config }), out);
+    for (const period of digestsDue(options.date, config)) printDigest(await runDigest(ports, { period, config }), out);
+  });
+}
+
+function printDigest(result: DigestResult, out: (line: string) => void): void {
+  printRun({ ...result, rejectFiles: [], revised: result.report.revised }, out);
+  const missing = result.report.missing_days;
+  if (missing.length > 0) out(`  missing days ${missing.join(', ')} (figures cover the other days only)`);
+  if (result.filed.length > 0)
+    out(`  filed first  ${result.filed.length} missing days from exports (${result.filingBytes} bytes read)`);
+  out(
+    `  raw exports  ${result.filingBytes} bytes for missing days, ${result.targetedBytes} bytes for distinct buyers (orders)`,
+  );
+}
+
+/** A progress line: a bar with an ETA on a terminal, plain lines otherwise (logs, CI). */
+function progressPrinter(out: (line: string) => void): (p: BackfillProgress) => void {
+  const t0 = Date.now();
+  const tty = process.stdout.isTTY === true;
+  return ({ done, total, lastDay }) => {
+    const eta = done > 0 ? ((Date.now() - t0) / done) * (total - done) : 0;
+    const text = `${done}/${total} days (up to ${lastDay}), ETA ${(eta / 1000).toFixed(0)} s`;
+    if (!tty) return out(`  backfill ${text}`);
+    const width = 24;
+    const bar = '█'.repeat(Math.round((done / total) * width)).padEnd(width, '░');
+    process.stdout.write(`\r  ${bar} ${text}${done === total ? '\n' : ''}`);
+  };
 }
 
 const SAMPLE_MANIFEST = '_SAMPLE.json';
@@ -87,7 +129,46 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
     .option('--config <file>', 'YAML or JSON config (defaults apply to every key it leaves out)')
     .option('--out <dir>', 'output folder: reports/, outbox/, rejects/', 'out')
     .action(async (options: { exports: string; date: string; config?: string; out: string }) => {
-      printRun(await runDay(options), out);
+      await runDay(options, out);
+    });
+
+  program
+    .command('digest')
+    .description('weekly or monthly digest, rolled up from stored daily facts (missing days are filed first)')
+    .requiredOption('--exports <dir>', 'exports root (read only for days missing from the facts store)')
+    .option('--week <YYYY-Www>', 'an ISO week, e.g. 2026-W47')
+    .option('--month <YYYY-MM>', 'a calendar month, e.g. 2026-11')
+    .option('--config <file>', 'YAML or JSON config')
+    .option('--out <dir>', 'output folder (also holds the facts store and alert state)', 'out')
+    .action(async (options: { exports: string; week?: string; month?: string; config?: string; out: string }) => {
+      if ((options.week === undefined) === (options.month === undefined)) {
+        throw new RangeError('digest needs exactly one of --week YYYY-Www or --month YYYY-MM');
+      }
+      const config = await loadConfig(options.config);
+      const period = options.week
+        ? parsePeriod('week', options.week, config.timezone)
+        : parsePeriod('month', options.month ?? '', config.timezone);
+      await withLocalPorts(options, async (ports) => printDigest(await runDigest(ports, { period, config }), out));
+    });
+
+  program
+    .command('backfill')
+    .description('file the daily facts of every day in [--from, --to] not yet in the store (resumable)')
+    .requiredOption('--exports <dir>', 'exports root')
+    .requiredOption('--from <YYYY-MM-DD>', 'first local day', dateOption)
+    .requiredOption('--to <YYYY-MM-DD>', 'last local day', dateOption)
+    .option('--config <file>', 'YAML or JSON config')
+    .option('--out <dir>', 'output folder holding the facts store', 'out')
+    .action(async (options: { exports: string; from: string; to: string; config?: string; out: string }) => {
+      if (options.from > options.to) throw new RangeError(`--from ${options.from} is after --to ${options.to}`);
+      const config = await loadConfig(options.config);
+      const t0 = Date.now();
+      const result = await withLocalPorts(options, (ports) =>
+        runBackfill(ports, { from: options.from, to: options.to, config, onProgress: progressPrinter(out) }),
+      );
+      out(
+        `backfill ${options.from} → ${options.to}: ${result.filed.length} days filed, ${result.skipped.length} already done, ${result.bytes} export bytes read, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
     });
 
   program
@@ -117,7 +198,9 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
 
   program
     .command('start')
-    .description('the quick start: sample exports if missing, then the nightly job for the latest sample day')
+    .description(
+      'the quick start: sample exports if missing, the nightly job for the latest sample day, and the last weekly digest',
+    )
     .option('--exports <dir>', 'sample exports folder', 'samples/exports')
     .option('--out <dir>', 'output folder', 'out')
     .option('--config <file>', 'YAML or JSON config')
@@ -133,13 +216,14 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
       }
       const { endDate } = JSON.parse(await readFile(manifest, 'utf8')) as { endDate: string };
       const t0 = Date.now();
-      const result = await runDay({
-        exports: options.exports,
-        date: endDate,
-        out: options.out,
-        config: options.config,
+      const config = await loadConfig(options.config);
+      // The latest complete ISO week of the sample: the one ending on its last day if that is a Sunday.
+      const ended = periodContaining('week', endDate, config.timezone);
+      const week = ended.endDate === endDate ? ended : previousPeriod(ended);
+      await withLocalPorts(options, async (ports) => {
+        printRun(await runNightly(ports, { date: endDate, config }), out);
+        printDigest(await runDigest(ports, { period: week, config }), out);
       });
-      printRun(result, out);
       out(`  took         ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });
 

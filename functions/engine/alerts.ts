@@ -118,7 +118,8 @@ export const EXAMPLE_ALERT_RULES: readonly AlertRuleInput[] = [
     cooldown_periods: 3,
   },
   { id: 'abandon-target', kpi: 'abandon_rate', type: 'below_target', min_volume: 30 },
-  { id: 'voice-feed', kpi: 'answer_rate', type: 'no_data', periods: ['day'] },
+  // A count is null only when no export arrived at all; a closed Sunday gives 0, not null.
+  { id: 'contacts-feed', kpi: 'contacts_offered', type: 'no_data', periods: ['day'] },
 ];
 
 /**

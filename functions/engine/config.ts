@@ -5,6 +5,7 @@
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { alertRulesSchema, checkAlertRules, EXAMPLE_ALERT_RULES } from './alerts.js';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h)');
 const emailAddress = z.email();
@@ -61,6 +62,10 @@ export const configSchema = z.strictObject({
     .max(100)
     .default(['résiliation', 'remboursement', 'concurrent', 'retard']),
   top_reasons: z.number().int().min(1).max(50).default(5),
+  /** Digests `vigie run` also emits: the past ISO week on Mondays, the past month on the 1st. */
+  digests: z
+    .strictObject({ weekly_on_monday: z.boolean().default(true), monthly_on_first: z.boolean().default(true) })
+    .prefault({}),
   /** Days before the run's day whose partitions are re-read each night, so late data restates them. */
   lookback_days: z.number().int().min(0).max(31).default(3),
   verbatims: z.number().int().min(0).max(20).default(5),
@@ -73,6 +78,8 @@ export const configSchema = z.strictObject({
       recipients: z.array(recipientSchema).default([{ email: 'manager@example.com', locale: 'fr' }]),
     })
     .prefault({}),
+  /** Alert rules (see functions/engine/alerts.ts); the example rule set applies when the key is absent. */
+  alerts: alertRulesSchema.default(() => alertRulesSchema.parse(EXAMPLE_ALERT_RULES)),
   /** Base URL under which the archive is browsable, for links in mails. */
   archive_url: z.url().optional(),
 });
@@ -157,6 +164,7 @@ export function parseConfig(input: unknown, catalogue: ReadonlyMap<string, KpiFa
     }
     targets[id] = { ...base, scopes };
   }
+  errors.push(...checkAlertRules(parsed.data.alerts));
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, config: { ...parsed.data, targets } };
 }

@@ -184,6 +184,7 @@ export function reportPeriod(args: {
   readonly config: Config;
   readonly inputs: InputSummary;
   readonly generatedAt: Date;
+  readonly missingDays?: readonly string[];
 }): Report {
   const { period, config } = args;
   const facts = factsInPeriod(args.facts, period);
@@ -213,5 +214,8 @@ export function reportPeriod(args: {
       channel: v.channel,
       agent: v.agent,
     })),
+    missing_days: [...(args.missingDays ?? [])],
+    revised: [],
+    series: {},
   };
 }

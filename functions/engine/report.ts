@@ -23,7 +23,12 @@ export const kpiEntrySchema = z
     target: nullableNumber,
     status: z.enum(STATUSES),
     previous: nullableNumber,
+    /** In points for `%` and `pts` KPIs, else in the KPI's unit. */
     delta: nullableNumber,
+    /** For counts, durations, scores and amounts: the change in percent of the previous value. */
+    delta_percent: nullableNumber.optional(),
+    /** The same period a year earlier, where stored facts exist. */
+    last_year: nullableNumber.optional(),
     items: z.array(breakdownItemSchema).optional(),
   })
   .strict();
@@ -73,6 +78,12 @@ export const reportSchema = z
       })
       .strict(),
     verbatims: z.array(verbatimSchema),
+    /** Local days of the period without facts: the figures cover the other days only. */
+    missing_days: z.array(z.iso.date()),
+    /** Past days whose figures changed since they were first reported (late data): "révisé". */
+    revised: z.array(z.iso.date()),
+    /** The centre's trailing values per KPI (oldest first, ending with this period), for sparklines. */
+    series: z.record(z.string(), z.array(z.object({ period: z.string(), value: nullableNumber }).strict())),
   })
   .strict();
 

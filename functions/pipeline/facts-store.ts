@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
+import type { InputSummary } from '../engine/period-report.js';
 import type { ObjectStore } from './ports.js';
 
 /** Bumped when the stored shape changes; older files are rebuilt, never misread. */
-export const FACTS_FORMAT = 1;
+export const FACTS_FORMAT = 4;
 
 /** A stored day: its facts and what they were computed from. */
 export interface StoredDayFacts {
@@ -21,6 +22,9 @@ export interface StoredDayFacts {
   readonly fingerprint: string;
   /** Hash of the export files read (names and sizes): a change means late data, so a restatement. */
   readonly sources: string;
+  /** Files, records, duplicates and rejects of each of the day's UTC partitions, kept apart so a longer
+   * period counts a partition shared by two days once. */
+  readonly inputs: Readonly<Record<string, InputSummary>>;
   readonly facts: PeriodFacts;
 }
 

@@ -3,26 +3,43 @@ import type { InputSummary } from '../engine/period-report.js';
 import { EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
 import type { ExportFileInfo, StageResult } from './ports.js';
 
-/** Input figures of the given partitions (a stage may have read more, e.g. a lookback window). */
-export function summarizeInputs(stage: StageResult, partitions: readonly string[]): InputSummary {
-  const own = new Set(partitions);
-  const rejectsByReason: Record<string, number> = {};
-  for (const r of stage.rejects) {
-    if (r.dt === null || !own.has(r.dt)) continue;
-    rejectsByReason[r.reason] = (rejectsByReason[r.reason] ?? 0) + 1;
+/** Input figures of each of the given partitions. */
+export function inputsByPartition(stage: StageResult, partitions: readonly string[]): Record<string, InputSummary> {
+  const byDt: Record<
+    string,
+    { files: number; records: number; duplicates: number; rejectsByReason: Record<string, number> }
+  > = {};
+  for (const dt of partitions) {
+    byDt[dt] = {
+      files: stage.files.filter((f) => f.dt === dt).length,
+      records: stage.recordsByPartition[dt] ?? 0,
+      duplicates: stage.duplicatesByPartition[dt] ?? 0,
+      rejectsByReason: {},
+    };
   }
+  for (const r of stage.rejects) {
+    const own = r.dt === null ? undefined : byDt[r.dt];
+    if (own) own.rejectsByReason[r.reason] = (own.rejectsByReason[r.reason] ?? 0) + 1;
+  }
+  return byDt;
+}
+
+/** Adds up per-partition figures, each partition once (adjacent local days share a UTC partition). */
+export function mergeInputs(parts: Iterable<Readonly<Record<string, InputSummary>>>): InputSummary {
+  const unique = new Map<string, InputSummary>();
+  for (const part of parts) for (const [dt, summary] of Object.entries(part)) unique.set(dt, summary);
+  const rejectsByReason: Record<string, number> = {};
+  let files = 0;
   let records = 0;
   let duplicates = 0;
-  for (const dt of own) {
-    records += stage.recordsByPartition[dt] ?? 0;
-    duplicates += stage.duplicatesByPartition[dt] ?? 0;
+  for (const s of unique.values()) {
+    files += s.files;
+    records += s.records;
+    duplicates += s.duplicates;
+    for (const [reason, n] of Object.entries(s.rejectsByReason))
+      rejectsByReason[reason] = (rejectsByReason[reason] ?? 0) + n;
   }
-  return {
-    files: stage.files.filter((f) => own.has(f.dt)).length,
-    records,
-    duplicates,
-    rejectsByReason,
-  };
+  return { files, records, duplicates, rejectsByReason };
 }
 
 /**

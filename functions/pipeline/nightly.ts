@@ -5,13 +5,12 @@
  * reads the clock, the environment or the disk itself.
  */
 import type { Config } from '../engine/config.js';
-import type { PeriodFacts } from '../engine/facts.js';
-import { reportPeriod } from '../engine/period-report.js';
-import { dayPeriod, type Period, utcDatesBetween } from '../engine/periods.js';
+import { dayPeriod, type Period, periodId, trailingPeriods, utcDatesBetween } from '../engine/periods.js';
 import { type Report, reportSchema } from '../engine/report.js';
 import { type Delivered, deliverReport } from './deliver.js';
-import { factsFingerprint, loadDayFacts, saveDayFacts, sourcesHash } from './facts-store.js';
-import { filesOfDay, summarizeInputs } from './inputs.js';
+import { FACTS_FORMAT, factsFingerprint, loadDayFacts, saveDayFacts, sourcesHash } from './facts-store.js';
+import { filesOfDay, inputsByPartition } from './inputs.js';
+import { applyAlerts, composeReport, FactsReader } from './period-reports.js';
 import type { Clock, Mailer, ObjectStore, QueryEngine, Reject, StageResult } from './ports.js';
 import { type FactsOptions, readPeriodFacts } from './read-facts.js';
 
@@ -32,9 +31,9 @@ export interface RunResult {
   readonly revised: readonly string[];
 }
 
-/** Archive key of a period's folder: `reports/day/2026-11-22`. */
+/** Archive key of a period's folder: `reports/day/2026-11-22`, `reports/week/2026-W47`, `reports/month/2026-11`. */
 export function reportFolder(period: Pick<Period, 'kind' | 'startDate'>): string {
-  return `reports/${period.kind}/${period.startDate}`;
+  return `reports/${period.kind}/${periodId(period)}`;
 }
 
 /** The facts SQL's parameters from configuration. */
@@ -71,7 +70,7 @@ export async function archiveRejects(archive: ObjectStore, rejects: readonly Rej
 
 /**
  * Builds and files the facts of each day whose stored facts are missing, stale or built from other
- * exports; returns the facts of every day and the past days that changed.
+ * exports; returns the days that had been filed before from other exports (restated).
  */
 export async function fileDays(
   ports: Pick<RunPorts, 'engine' | 'archive'>,
@@ -81,30 +80,27 @@ export async function fileDays(
     readonly config: Config;
     readonly rebuild: (p: Period) => boolean;
   },
-): Promise<{ readonly facts: ReadonlyMap<string, PeriodFacts>; readonly revised: readonly string[] }> {
+): Promise<{ readonly revised: readonly string[] }> {
   const fingerprint = factsFingerprint(args.config);
-  const facts = new Map<string, PeriodFacts>();
   const revised: string[] = [];
   for (const day of args.days) {
     const sources = sourcesHash(filesOfDay(args.stage.files, utcDatesBetween(day.start, day.end)));
     const stored = await loadDayFacts(ports.archive, day.startDate, fingerprint);
-    if (stored !== null && stored.sources === sources && !args.rebuild(day)) {
-      facts.set(day.startDate, stored.facts);
-      continue;
-    }
+    if (stored !== null && stored.sources === sources && !args.rebuild(day)) continue;
     const fresh = await readPeriodFacts(ports.engine, day, factsOptions(args.config));
     await saveDayFacts(ports.archive, {
-      format: 1,
+      format: FACTS_FORMAT,
       date: day.startDate,
       timezone: day.timezone,
       fingerprint,
       sources,
+      inputs: inputsByPartition(args.stage, utcDatesBetween(day.start, day.end)),
       facts: fresh,
     });
-    if (stored !== null && stored.sources !== sources) revised.push(day.startDate);
-    facts.set(day.startDate, fresh);
+    // The run's own day is always rebuilt; only a past day that changed is news to the reader.
+    if (stored !== null && stored.sources !== sources && !args.rebuild(day)) revised.push(day.startDate);
   }
-  return { facts, revised };
+  return { revised };
 }
 
 /** Runs the nightly job for one local day. */
@@ -114,23 +110,23 @@ export async function runNightly(
 ): Promise<RunResult> {
   const { config } = request;
   const period = dayPeriod(request.date, config.timezone);
-  const days: Period[] = [];
-  for (let back = config.lookback_days; back >= 1; back--) {
-    days.push(
-      dayPeriod(new Date((period.start - back * 86_400 + 43_200) * 1000).toISOString().slice(0, 10), config.timezone),
-    );
-  }
-  days.push(period);
+  // The day itself and the lookback window before it, oldest first.
+  const days = trailingPeriods(period, config.lookback_days + 1);
   const now = ports.clock.now();
   const partitions = [...new Set(days.flatMap((d) => utcDatesBetween(d.start, d.end)))].sort();
   const stage = await ports.engine.stageExports({ partitions, now: Math.floor(now.getTime() / 1000) });
   const filed = await fileDays(ports, { days, stage, config, rebuild: (p) => p.startDate === period.startDate });
-  const facts = filed.facts.get(period.startDate);
-  if (facts === undefined) throw new Error(`no facts were built for ${period.startDate}`);
-  const inputs = summarizeInputs(stage, utcDatesBetween(period.start, period.end));
-  // The schema guards the contract: a report that does not match it is a bug, not a partial result.
-  const report = reportSchema.parse(reportPeriod({ facts, period, config, inputs, generatedAt: now }));
   const rejectFiles = await archiveRejects(ports.archive, stage.rejects);
+  const reader = new FactsReader(ports.archive, factsFingerprint(config));
+  const composed = await composeReport(reader, {
+    period,
+    config,
+    now,
+    distinct: async () => null,
+    revised: filed.revised,
+  });
+  // The schema guards the contract: a report that does not match it is a bug, not a partial result.
+  const report = reportSchema.parse(await applyAlerts(ports.archive, composed, config));
   const delivered = await deliverReport(ports, { report, folder: reportFolder(period), config, now });
   return { report, delivered, rejectFiles, revised: filed.revised };
 }

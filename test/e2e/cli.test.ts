@@ -107,6 +107,46 @@ describe('vigie run on a generated sample', () => {
   });
 });
 
+describe('vigie digest and backfill on the sample', () => {
+  it('rolls a week up from daily facts and says which days the sample does not cover', async () => {
+    // The sample covers 27–31 March; ISO week 13 runs Monday 23 to Sunday 29 March.
+    const { stdout: printed } = await vigie('digest', '--exports', exportsRoot, '--week', '2026-W13', '--out', out);
+    expect(printed).toContain(join('reports', 'week', '2026-W13', 'report.json'));
+    const week = JSON.parse(await readFile(join(out, 'reports', 'week', '2026-W13', 'report.json'), 'utf8')) as Report;
+    expect(reportSchema.safeParse(week).success).toBe(true);
+    expect(week.period).toMatchObject({ kind: 'week', start: '2026-03-23', end: '2026-03-29' });
+    expect(week.missing_days).toEqual(['2026-03-23', '2026-03-24', '2026-03-25', '2026-03-26']);
+    expect(printed).toContain('missing days 2026-03-23, 2026-03-24, 2026-03-25, 2026-03-26');
+  });
+
+  it('backfills missing days once, then skips them on a re-run (resumable), printing plain progress lines', async () => {
+    const first = await vigie(
+      'backfill',
+      '--exports',
+      exportsRoot,
+      '--from',
+      '2026-03-27',
+      '--to',
+      '2026-03-31',
+      '--out',
+      out,
+    );
+    expect(first.stdout).toMatch(/backfill 2026-03-27 → 2026-03-31: \d+ days filed, \d+ already done/);
+    const again = await vigie(
+      'backfill',
+      '--exports',
+      exportsRoot,
+      '--from',
+      '2026-03-27',
+      '--to',
+      '2026-03-31',
+      '--out',
+      out,
+    );
+    expect(again.stdout).toContain('0 days filed, 5 already done, 0 export bytes read');
+  });
+});
+
 describe('vigie usage errors', () => {
   it.each([
     [['run', '--exports', '/nonexistent/vigie', '--date', DATE], /exports root not found: \/nonexistent\/vigie/],

@@ -1,0 +1,55 @@
+/**
+ * Puts a report beside earlier ones: the previous period's value and the change (points for `%` and
+ * `pts` KPIs, unit and percent otherwise), the same period last year, and the centre's trailing series.
+ */
+import { CATALOGUE, kpiById } from './catalogue.js';
+import { compareKpi } from './compare.js';
+import type { Report } from './report.js';
+import { scopeKey } from './scope.js';
+
+type KpiTable = Report['scopes'][number]['kpis'];
+
+function byScope(report: Report | null): Map<string, KpiTable> {
+  return new Map((report?.scopes ?? []).map((s) => [scopeKey(s.scope), s.kpis]));
+}
+
+/** The report with `previous`, `delta`, `delta_percent` and `last_year` filled from earlier reports. */
+export function withComparisons(report: Report, previous: Report | null, lastYear: Report | null): Report {
+  const before = byScope(previous);
+  const yearAgo = byScope(lastYear);
+  return {
+    ...report,
+    scopes: report.scopes.map((s) => {
+      const key = scopeKey(s.scope);
+      const kpis: KpiTable = {};
+      for (const [id, entry] of Object.entries(s.kpis)) {
+        const unit = kpiById(id)?.unit ?? 'count';
+        const c = compareKpi(unit, entry.value, before.get(key)?.[id]?.value ?? null);
+        kpis[id] = {
+          ...entry,
+          previous: c.previous,
+          delta: c.delta,
+          delta_percent: c.deltaPercent,
+          ...(lastYear !== null ? { last_year: yearAgo.get(key)?.[id]?.value ?? null } : {}),
+        };
+      }
+      return { ...s, kpis };
+    }),
+  };
+}
+
+/** The centre's value of every non-breakdown KPI across reports (oldest first); a missing report is a gap. */
+export function centreSeries(
+  reports: readonly { readonly period: string; readonly report: Report | null }[],
+): Report['series'] {
+  const centres = reports.map(({ period, report }) => ({
+    period,
+    kpis: report?.scopes.find((s) => s.scope.dimension === 'all')?.kpis ?? {},
+  }));
+  const series: Report['series'] = {};
+  for (const kpi of CATALOGUE) {
+    if (kpi.breakdown) continue;
+    series[kpi.id] = centres.map(({ period, kpis }) => ({ period, value: kpis[kpi.id]?.value ?? null }));
+  }
+  return series;
+}

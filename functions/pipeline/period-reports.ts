@@ -1,0 +1,175 @@
+/**
+ * Reports of any period from the facts store: stored days are rolled up, compared with the previous
+ * period and the same period last year, given a trailing series for sparklines, and checked against
+ * the alert rules (whose state lives in the archive between runs).
+ */
+import { alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts } from '../engine/alerts.js';
+import { centreSeries, withComparisons } from '../engine/comparisons.js';
+import type { Config } from '../engine/config.js';
+import type { PeriodFacts } from '../engine/facts.js';
+import { reportPeriod } from '../engine/period-report.js';
+import {
+  daysOf,
+  type Period,
+  periodId,
+  previousPeriod,
+  samePeriodLastYear,
+  trailingPeriods,
+} from '../engine/periods.js';
+import type { Report } from '../engine/report.js';
+import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
+import { loadDayFacts, type StoredDayFacts } from './facts-store.js';
+import { mergeInputs } from './inputs.js';
+import type { ObjectStore } from './ports.js';
+
+/** Archive key of the alert rules' state. */
+export const ALERT_STATE_KEY = 'state/alerts.json';
+
+/**
+ * Whether any event of the day arrived: a contact, a survey answer or an agent day. A day without one
+ * is missing (a feed stopped), even if it read a neighbour's partition or older history exports.
+ */
+export function hasEvents(facts: PeriodFacts): boolean {
+  return (
+    facts.agentDays.length > 0 ||
+    facts.buckets.some((b) => b.inbound + b.outbound + b.csat_n + b.nps_n + b.ces_n + b.esat_n > 0)
+  );
+}
+
+/** What reports of one run share: the archive, the config, and the days already loaded. */
+export class FactsReader {
+  private readonly cache = new Map<string, StoredDayFacts | null>();
+
+  constructor(
+    private readonly archive: ObjectStore,
+    private readonly fingerprint: string,
+  ) {}
+
+  /** A stored day, or `null` when absent, stale, or filed from no export file at all. */
+  async day(date: string): Promise<StoredDayFacts | null> {
+    if (!this.cache.has(date)) {
+      const stored = await loadDayFacts(this.archive, date, this.fingerprint);
+      this.cache.set(date, stored !== null && hasEvents(stored.facts) ? stored : null);
+    }
+    return this.cache.get(date) ?? null;
+  }
+
+  /** Forgets a day, after it was filed again. */
+  forget(date: string): void {
+    this.cache.delete(date);
+  }
+
+  /** The local days of a period that have no usable facts. */
+  async missingDays(period: Period): Promise<string[]> {
+    const missing: string[] = [];
+    for (const date of daysOf(period)) if ((await this.day(date)) === null) missing.push(date);
+    return missing;
+  }
+}
+
+/**
+ * A period's report from stored days alone, or `null` when none of its days is stored. A day carries
+ * its own distinct buyers; a longer period needs them from `distinct` (one targeted query).
+ */
+export async function reportFromStore(
+  reader: FactsReader,
+  args: {
+    readonly period: Period;
+    readonly config: Config;
+    readonly now: Date;
+    readonly distinct: PeriodDistinct | null;
+  },
+): Promise<Report | null> {
+  const { period } = args;
+  const days: StoredDayFacts[] = [];
+  const missing: string[] = [];
+  for (const date of daysOf(period)) {
+    const stored = await reader.day(date);
+    if (stored === null) missing.push(date);
+    else days.push(stored);
+  }
+  if (days.length === 0) return null;
+  const own = period.kind === 'day' ? days[0]?.facts.state : undefined;
+  const distinct = own ? { buyers: own.buyers, repeatBuyers: own.repeatBuyers } : args.distinct;
+  return reportPeriod({
+    facts: combineDays(
+      days.map((d) => ({ date: d.date, facts: d.facts })),
+      distinct,
+    ),
+    period,
+    config: args.config,
+    inputs: mergeInputs(days.map((d) => d.inputs)),
+    generatedAt: args.now,
+    missingDays: missing,
+  });
+}
+
+/**
+ * The full report of a period: its figures, the comparisons and the centre's trailing series.
+ * Throws when the period itself has no stored day (the caller files days first).
+ */
+export async function composeReport(
+  reader: FactsReader,
+  args: {
+    readonly period: Period;
+    readonly config: Config;
+    readonly now: Date;
+    readonly distinct: (period: Period) => Promise<PeriodDistinct | null>;
+    readonly revised?: readonly string[];
+  },
+): Promise<Report> {
+  const { period, config, now } = args;
+  const of = async (p: Period, distinct: PeriodDistinct | null) =>
+    reportFromStore(reader, { period: p, config, now, distinct });
+  const current = await of(period, await args.distinct(period));
+  if (current === null) throw new Error(`no facts are stored for ${periodId(period)}`);
+  const before = previousPeriod(period);
+  const previous = await of(before, await args.distinct(before));
+  const yearAgo = samePeriodLastYear(period);
+  const lastYear = yearAgo === null ? null : await of(yearAgo, null);
+  const trailing = [];
+  for (const p of trailingPeriods(period)) {
+    const id = periodId(p);
+    // The last two points are the reports just built; older ones need no distinct counts for a sparkline.
+    const report = id === periodId(period) ? current : id === periodId(before) ? previous : await of(p, null);
+    trailing.push({ period: id, report });
+  }
+  return {
+    ...withComparisons(current, previous, lastYear),
+    revised: [...(args.revised ?? [])],
+    series: centreSeries(trailing),
+  };
+}
+
+/** Evaluates the alert rules on a report, persisting their state; the report gains its alerts. */
+export async function applyAlerts(archive: ObjectStore, report: Report, config: Config): Promise<Report> {
+  const bytes = await archive.get(ALERT_STATE_KEY);
+  const parsed = bytes === null ? null : alertStateSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  // A state file that no longer parses is reset rather than trusted: the worst case is one repeated alert.
+  const state = parsed?.success ? parsed.data : EMPTY_ALERT_STATE;
+  const period = { kind: report.period.kind, start: report.period.start };
+  const observations = report.scopes.flatMap((s) =>
+    Object.entries(s.kpis).map(([kpi, e]) => ({
+      kpi,
+      scope: s.scope,
+      period,
+      value: e.value,
+      previous: e.previous,
+      target: e.target,
+      status: e.status,
+      denominator: e.denominator,
+    })),
+  );
+  const result = evaluateAlerts({
+    rules: config.alerts,
+    observations,
+    state,
+    locale: config.mail.recipients[0]?.locale ?? 'fr',
+    currency: config.currency,
+  });
+  await archive.put(ALERT_STATE_KEY, `${JSON.stringify(result.state, null, 2)}\n`, 'application/json');
+  return {
+    ...report,
+    alerts: result.alerts.map((a) => ({ kpi: a.kpi, scope: a.scope, rule: a.rule, message: a.message })),
+  };
+}
