@@ -74,7 +74,7 @@ export const configSchema = z.strictObject({
     .optional(),
   mail: z
     .strictObject({
-      from: emailAddress.default('vigie@localhost'),
+      from: emailAddress.default('vigie@example.com'),
       recipients: z.array(recipientSchema).default([{ email: 'manager@example.com', locale: 'fr' }]),
     })
     .prefault({}),
