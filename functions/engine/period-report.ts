@@ -15,7 +15,7 @@ import {
 } from './facts.js';
 import type { AgentDayTotals, KpiInput } from './kpi.js';
 import { isBusinessHours, isoInZone, type Period } from './periods.js';
-import type { KpiEntry, Report, ReportScope } from './report.js';
+import { type KpiEntry, NO_DATA_ENTRY, type Report, type ReportScope } from './report.js';
 import { CENTRE, inScope, type Scope } from './scope.js';
 import { statusOf, targetFor } from './targets.js';
 
@@ -153,16 +153,7 @@ export function scopeKpis(input: KpiInput, config: Config): Record<string, KpiEn
 
 /** Every KPI without data: value, parts and target status unknown. */
 function unknownKpis(): Record<string, KpiEntry> {
-  const entry: KpiEntry = {
-    value: null,
-    numerator: null,
-    denominator: null,
-    target: null,
-    status: 'no_data',
-    previous: null,
-    delta: null,
-  };
-  return Object.fromEntries(CATALOGUE.map((kpi) => [kpi.id, { ...entry }]));
+  return Object.fromEntries(CATALOGUE.map((kpi) => [kpi.id, { ...NO_DATA_ENTRY }]));
 }
 
 /** Keeps only the facts whose instant lies in the period (buckets are whole, so none straddles it). */

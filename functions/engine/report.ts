@@ -92,3 +92,14 @@ export type ReportScope = Report['scopes'][number];
 export type KpiEntry = z.infer<typeof kpiEntrySchema>;
 export type ReportPeriod = z.infer<typeof periodSchema>;
 export type ReportVerbatim = z.infer<typeof verbatimSchema>;
+
+/** A KPI entry without data: value, parts, target and comparison unknown ("pas de données"). */
+export const NO_DATA_ENTRY: Readonly<KpiEntry> = Object.freeze({
+  value: null,
+  numerator: null,
+  denominator: null,
+  target: null,
+  status: 'no_data',
+  previous: null,
+  delta: null,
+});

@@ -120,29 +120,11 @@ describe('vigie digest and backfill on the sample', () => {
   });
 
   it('backfills missing days once, then skips them on a re-run (resumable), printing plain progress lines', async () => {
-    const first = await vigie(
-      'backfill',
-      '--exports',
-      exportsRoot,
-      '--from',
-      '2026-03-27',
-      '--to',
-      '2026-03-31',
-      '--out',
-      out,
-    );
+    const backfill = () =>
+      vigie('backfill', '--exports', exportsRoot, '--from', '2026-03-27', '--to', '2026-03-31', '--out', out);
+    const first = await backfill();
     expect(first.stdout).toMatch(/backfill 2026-03-27 → 2026-03-31: \d+ days filed, \d+ already done/);
-    const again = await vigie(
-      'backfill',
-      '--exports',
-      exportsRoot,
-      '--from',
-      '2026-03-27',
-      '--to',
-      '2026-03-31',
-      '--out',
-      out,
-    );
+    const again = await backfill();
     expect(again.stdout).toContain('0 days filed, 5 already done, 0 export bytes read');
   });
 });
