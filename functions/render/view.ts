@@ -7,7 +7,14 @@ import { CATALOGUE, kpiById } from '../engine/catalogue.js';
 import { compareKpi } from '../engine/compare.js';
 import { type Formatter, type Locale, pluralOf } from '../engine/format.js';
 import type { Family, KpiDefinition } from '../engine/kpi.js';
-import type { KpiEntry, Report, ReportScope, ReportVerbatim, Status } from '../engine/report.js';
+import {
+  type KpiEntry,
+  NO_DATA_ENTRY,
+  type Report,
+  type ReportScope,
+  type ReportVerbatim,
+  type Status,
+} from '../engine/report.js';
 import { fill, type Strings } from './locale.js';
 
 /** The KPIs of the headline tiles and of each team's table, in this order. */
@@ -105,15 +112,7 @@ const STATUS_COLOURS: Record<StatusView['kind'], { readonly color: string; reado
   none: { color: '#5f6368', background: '#ffffff' },
 };
 
-const MISSING: KpiEntry = {
-  value: null,
-  numerator: null,
-  denominator: null,
-  target: null,
-  status: 'no_data',
-  previous: null,
-  delta: null,
-};
+const MISSING: KpiEntry = NO_DATA_ENTRY;
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 

@@ -7,7 +7,13 @@ import { ConfigError, readConfigFile } from '../../functions/adapters/config-fil
 describe('config files', () => {
   it('accepts the documented example config, every key of it', async () => {
     const config = await readConfigFile(join(import.meta.dirname, '..', '..', 'config', 'vigie.example.yaml'));
-    expect(config.alerts.map((r) => r.id)).toEqual(['fcr-drop', 'aht-rise', 'service-level-target', 'abandon-target', 'contacts-feed']);
+    expect(config.alerts.map((r) => r.id)).toEqual([
+      'fcr-drop',
+      'aht-rise',
+      'service-level-target',
+      'abandon-target',
+      'contacts-feed',
+    ]);
     expect(config.targets.fcr?.scopes['team:Digital']?.target).toBe(0.7);
     expect(config.mail.recipients).toHaveLength(2);
   });
