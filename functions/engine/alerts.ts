@@ -102,8 +102,8 @@ export type AlertRule = z.output<typeof alertRuleSchema>;
 export type AlertRuleInput = z.input<typeof alertRuleSchema>;
 
 /**
- * An example rule set (README, sample config): FCR down 2 points, AHT up 10 %, service level and
- * abandon rate against their targets, and the voice feed stopping.
+ * An example rule set (README, sample config): FCR down 2 points, AHT up 10 %, service level,
+ * abandon rate and CSAT against their targets, and the contacts feed stopping.
  */
 export const EXAMPLE_ALERT_RULES: readonly AlertRuleInput[] = [
   { id: 'fcr-drop', kpi: 'fcr', type: 'drop_points', threshold: 2, min_volume: 50 },
@@ -118,6 +118,7 @@ export const EXAMPLE_ALERT_RULES: readonly AlertRuleInput[] = [
     cooldown_periods: 3,
   },
   { id: 'abandon-target', kpi: 'abandon_rate', type: 'below_target', min_volume: 30 },
+  { id: 'csat-target', kpi: 'csat', type: 'below_target', min_volume: 30 },
   // A count is null only when no export arrived at all; a closed Sunday gives 0, not null.
   { id: 'contacts-feed', kpi: 'contacts_offered', type: 'no_data', periods: ['day'] },
 ];

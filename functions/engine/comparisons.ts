@@ -13,10 +13,19 @@ function byScope(report: Report | null): Map<string, KpiTable> {
   return new Map((report?.scopes ?? []).map((s) => [scopeKey(s.scope), s.kpis]));
 }
 
-/** The report with `previous`, `delta`, `delta_percent` and `last_year` filled from earlier reports. */
-export function withComparisons(report: Report, previous: Report | null, lastYear: Report | null): Report {
+/**
+ * The report with `previous`, `delta`, `delta_percent` and `last_year` filled from earlier reports, and
+ * for a day `same_weekday_last_week` (a Monday is busier than a Sunday, so a day also needs that one).
+ */
+export function withComparisons(
+  report: Report,
+  previous: Report | null,
+  lastYear: Report | null,
+  weekAgo: Report | null = null,
+): Report {
   const before = byScope(previous);
   const yearAgo = byScope(lastYear);
+  const lastWeek = byScope(weekAgo);
   return {
     ...report,
     scopes: report.scopes.map((s) => {
@@ -31,6 +40,7 @@ export function withComparisons(report: Report, previous: Report | null, lastYea
           delta: c.delta,
           delta_percent: c.deltaPercent,
           ...(lastYear !== null ? { last_year: yearAgo.get(key)?.[id]?.value ?? null } : {}),
+          ...(weekAgo !== null ? { same_weekday_last_week: lastWeek.get(key)?.[id]?.value ?? null } : {}),
         };
       }
       return { ...s, kpis };

@@ -29,6 +29,8 @@ export const kpiEntrySchema = z
     delta_percent: nullableNumber.optional(),
     /** The same period a year earlier, where stored facts exist. */
     last_year: nullableNumber.optional(),
+    /** Day reports only: the same weekday a week earlier (Mondays compare with Mondays). */
+    same_weekday_last_week: nullableNumber.optional(),
     items: z.array(breakdownItemSchema).optional(),
   })
   .strict();

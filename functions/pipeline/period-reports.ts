@@ -14,6 +14,7 @@ import {
   periodId,
   previousPeriod,
   samePeriodLastYear,
+  sameWeekdayLastWeek,
   trailingPeriods,
 } from '../engine/periods.js';
 import type { Report } from '../engine/report.js';
@@ -127,6 +128,7 @@ export async function composeReport(
   const previous = await of(before, await args.distinct(before));
   const yearAgo = samePeriodLastYear(period);
   const lastYear = yearAgo === null ? null : await of(yearAgo, null);
+  const weekAgo = period.kind === 'day' ? await of(sameWeekdayLastWeek(period), null) : null;
   const trailing = [];
   for (const p of trailingPeriods(period)) {
     const id = periodId(p);
@@ -135,7 +137,7 @@ export async function composeReport(
     trailing.push({ period: id, report });
   }
   return {
-    ...withComparisons(current, previous, lastYear),
+    ...withComparisons(current, previous, lastYear, weekAgo),
     revised: [...(args.revised ?? [])],
     series: centreSeries(trailing),
   };

@@ -52,6 +52,7 @@ export const stringsSchema = z
     verbatims: keyed(['title', 'intro', 'score', 'team', 'empty']),
     surveyKinds: keyed(['csat', 'nps', 'ces', 'esat']),
     rejects: keyed(['none', 'one', 'other', 'reason']),
+    notices: keyed(['alerts', 'missing', 'revised']),
     footer: keyed(['generated', 'archive']),
     units: keyed(['points', 'day', 'hour', 'minute', 'second']),
   })

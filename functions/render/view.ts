@@ -98,6 +98,13 @@ export interface ScorecardView {
     readonly empty: string | null;
   };
   readonly rejects: string;
+  /** What the reader must know before the figures: alerts, days without data, revised days. */
+  readonly notices: {
+    readonly title: string;
+    readonly alerts: readonly string[];
+    readonly missing: string | null;
+    readonly revised: string | null;
+  } | null;
   readonly footer: {
     readonly generated: string;
     readonly archive: { readonly url: string; readonly label: string } | null;
@@ -250,6 +257,18 @@ function verbatimViews(verbatims: readonly ReportVerbatim[], ctx: Context): Verb
     });
 }
 
+function noticesOf(report: Report, ctx: Context): ScorecardView['notices'] {
+  const days = (dates: readonly string[]) => dates.map((d) => ctx.format.shortDate(d)).join(', ');
+  const { notices } = ctx.strings;
+  const view = {
+    title: notices.alerts,
+    alerts: report.alerts.map((a) => clip(a.message, MAX_COMMENT)),
+    missing: report.missing_days.length > 0 ? fill(notices.missing, { days: days(report.missing_days) }) : null,
+    revised: report.revised.length > 0 ? fill(notices.revised, { days: days(report.revised) }) : null,
+  };
+  return view.alerts.length > 0 || view.missing !== null || view.revised !== null ? view : null;
+}
+
 function rejectsLine(rejects: Report['rejects'], ctx: Context): string {
   const { strings, format } = ctx;
   if (rejects.count === 0) return strings.rejects.none;
@@ -334,6 +353,7 @@ export function scorecardView(
       empty: verbatims.length === 0 ? strings.verbatims.empty : null,
     },
     rejects: rejectsLine(report.rejects, ctx),
+    notices: noticesOf(report, ctx),
     footer: {
       generated: fill(strings.footer.generated, {
         datetime: format.dateTime(report.generated_at),

@@ -12,6 +12,7 @@ describe('config files', () => {
       'aht-rise',
       'service-level-target',
       'abandon-target',
+      'csat-target',
       'contacts-feed',
     ]);
     expect(config.targets.fcr?.scopes['team:Digital']?.target).toBe(0.7);

@@ -294,3 +294,33 @@ describe('OutboxMailer', () => {
     expect(() => outboxFileStem('')).toThrow(RangeError);
   });
 });
+
+describe('notices before the figures', () => {
+  it('shows alerts (escaped), days without data and revised days, in HTML and text, in fr and en', async () => {
+    const base = reportDay();
+    const noticed: Report = {
+      ...base,
+      alerts: [
+        {
+          kpi: 'fcr',
+          scope: { dimension: 'team', value: 'Sud' },
+          rule: 'fcr-drop',
+          message: '[Équipe Sud] FCR a baissé de 2 points (78 % → 76 %) <script>alert(1)</script>',
+        },
+      ],
+      missing_days: ['2026-11-21', '2026-11-22'],
+      revised: ['2026-11-20'],
+    };
+    const fr = await renderScorecard(noticed, { locale: 'fr' });
+    expect(fr.html).toContain('FCR a baissé de 2 points');
+    expect(fr.html).not.toContain('<script>alert(1)</script>');
+    expect(fr.html).toContain('&lt;script&gt;');
+    expect(plain(fr.html)).toContain('Jours sans données : 21/11/2026, 22/11/2026');
+    expect(plain(fr.text)).toContain('! [Équipe Sud] FCR a baissé de 2 points');
+    expect(plain(fr.text)).toContain('Révisé : les chiffres du 20/11/2026 ont changé');
+    const en = await renderScorecard(noticed, { locale: 'en' });
+    expect(en.text).toContain('Days without data: 21/11/2026, 22/11/2026');
+    // Without any notice, the section is absent.
+    expect((await renderScorecard(base, { locale: 'fr' })).html).not.toContain('Jours sans données');
+  });
+});

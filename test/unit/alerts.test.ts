@@ -453,6 +453,7 @@ describe('rule config', () => {
       'rise_percent',
       'below_target',
       'below_target',
+      'below_target',
       'no_data',
     ]);
   });
