@@ -12,7 +12,8 @@ export interface RawRecord {
   readonly record: Record<string, unknown>;
 }
 
-function splitCsvLine(line: string): string[] {
+/** Splits one CSV line on commas outside quotes (`""` is a quote); `null` when a quote is left open. */
+export function splitCsvLine(line: string): string[] | null {
   const cells: string[] = [];
   let cell = '';
   let quoted = false;
@@ -30,6 +31,7 @@ function splitCsvLine(line: string): string[] {
       cell = '';
     } else cell += ch;
   }
+  if (quoted) return null;
   cells.push(cell);
   return cells;
 }
@@ -55,11 +57,11 @@ export async function rawRecords(root: string, kind: string, partitions: readonl
         .split(/\r?\n/);
       const file = `${kind}/dt=${dt}/${name}`;
       if (name.replace(/\.gz$/, '').endsWith('.csv')) {
-        const header = splitCsvLine(lines[0] ?? '');
+        const header = splitCsvLine(lines[0] ?? '') ?? [];
         lines.slice(1).forEach((text, i) => {
           if (text === '') return;
           const cells = splitCsvLine(text);
-          if (cells.length !== header.length) return;
+          if (cells === null || cells.length !== header.length) return;
           const record: Record<string, unknown> = {};
           header.forEach((h, j) => {
             const v = csvValue(cells[j] ?? '');

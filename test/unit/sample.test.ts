@@ -16,6 +16,7 @@ import {
 } from '../../functions/sample/generate.js';
 import { Zone } from '../../functions/sample/time.js';
 import { type SampleSummary, writeSample } from '../../functions/sample/write.js';
+import { splitCsvLine } from '../support/raw-records.js';
 
 const ZONE = 'Europe/Paris';
 
@@ -80,29 +81,6 @@ const MAIN: Record<Kind, string> = {
 };
 const CHANNELS = ['voice', 'email', 'chat', 'social', 'sms', 'bot'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
-
-function splitCsvLine(line: string): string[] | null {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  if (quoted) return null;
-  cells.push(cell);
-  return cells;
-}
 
 /** CSV cells are strings; typed the way a reader must (empty = absent). */
 function csvValue(kind: Kind, key: string, cell: string): Value | undefined {
