@@ -1,11 +1,12 @@
 /**
- * Render → deliver → archive for one period's report: report.json and the HTML scorecard per locale
- * go to the archive, one message per recipient goes to the Mailer, and a copy of each sent .eml is
+ * Render → deliver → archive for one period's report: report.json, a CSV of every KPI × scope and the
+ * HTML scorecard per locale go to the archive, one message per recipient goes to the Mailer, and a copy of each sent .eml is
  * archived beside the report.
  */
 import { createHash } from 'node:crypto';
 import type { Config } from '../engine/config.js';
 import type { Report } from '../engine/report.js';
+import { reportCsv } from '../render/csv.js';
 import { composeMail } from '../render/mail.js';
 import { renderScorecard } from '../render/scorecard.js';
 import type { Mailer, ObjectStore } from './ports.js';
@@ -27,6 +28,7 @@ export async function deliverReport(
   const { report, folder, config, now } = args;
   const reportKey = `${folder}/report.json`;
   await ports.archive.put(reportKey, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
+  await ports.archive.put(`${folder}/kpis.csv`, reportCsv(report), 'text/csv; charset=utf-8');
   const recipients = config.mail.recipients;
   const locales = [...new Set(['fr' as const, ...recipients.map((r) => r.locale)])];
   const rendered = new Map<string, Awaited<ReturnType<typeof renderScorecard>>>();

@@ -37,13 +37,15 @@ describe('vigie run on a generated sample', () => {
     expect(stdout).toMatch(/outbox\/.+\.eml/);
   });
 
-  it('writes a report.json that matches the SPEC §4 schema, with all 39 KPIs for the centre and each team', () => {
+  it('writes a report.json that matches the SPEC §4 schema, with all 39 KPIs for the centre and each team', async () => {
     expect(reportSchema.safeParse(report).error?.issues ?? []).toEqual([]);
     expect(report.period).toEqual({ kind: 'day', start: DATE, end: DATE, timezone: 'Europe/Paris' });
     const teams = report.scopes.filter((s) => s.scope.dimension === 'team');
     expect(teams.length).toBeGreaterThanOrEqual(3);
     for (const s of [report.scopes[0], ...teams]) expect(Object.keys(s?.kpis ?? {})).toHaveLength(39);
     expect(report.rejects.count).toBeGreaterThan(0); // the sample plants malformed records
+    const csv = await readFile(join(out, 'reports', 'day', DATE, 'kpis.csv'), 'utf8');
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(1 + 39 * report.scopes.length);
   });
 
   it('agrees with an independent recount of the raw exports (offered, handled, answer rate, FCR)', async () => {
