@@ -7,18 +7,20 @@ export type Unit = 'count' | '%' | 's' | 'pts' | 'score' | 'currency';
 /** Which way is better; `null` for volumes that are neither good nor bad. */
 export type Better = 'higher' | 'lower' | null;
 
-/** Groups KPIs into the tables of a scorecard. */
-export type Family =
-  | 'volume'
-  | 'service'
-  | 'handling'
-  | 'sales'
-  | 'resolution'
-  | 'digital'
-  | 'satisfaction'
-  | 'workforce'
-  | 'finance'
-  | 'customers';
+/** Groups KPIs into the tables of a scorecard, in the order the tables appear. */
+export const FAMILIES = [
+  'volume',
+  'service',
+  'handling',
+  'sales',
+  'resolution',
+  'digital',
+  'satisfaction',
+  'workforce',
+  'finance',
+  'customers',
+] as const;
+export type Family = (typeof FAMILIES)[number];
 
 /** One line of a breakdown KPI (`contacts_by_channel`, `top_reasons`, `keyword_mentions`). */
 export interface BreakdownItem {

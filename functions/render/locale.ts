@@ -5,29 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { FormatWords, Locale } from '../engine/format.js';
-import type { Family } from '../engine/kpi.js';
+import { FAMILIES } from '../engine/kpi.js';
 import { STATUSES } from '../engine/report.js';
 
 /** Where the templates and locale files live (beside `functions/`, shipped with the sources). */
 export const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
 
 const byPeriod = z.object({ day: z.string(), week: z.string(), month: z.string() }).strict();
-
-const FAMILIES = [
-  'volume',
-  'service',
-  'handling',
-  'sales',
-  'resolution',
-  'digital',
-  'satisfaction',
-  'workforce',
-  'finance',
-  'customers',
-] as const satisfies readonly Family[];
-/** Fails to compile when kpi.ts gains a family that the locale files do not title. */
-export type EveryFamilyTitled = Exhaustive<Family extends (typeof FAMILIES)[number] ? true : false>;
-type Exhaustive<T extends true> = T;
 
 const keyed = <const K extends readonly [string, ...string[]]>(keys: K) =>
   z.object(Object.fromEntries(keys.map((k) => [k, z.string()])) as { [P in K[number]]: z.ZodString }).strict();

@@ -3,8 +3,11 @@
  * few fields a real tool would add and a reader must ignore), and the planted defects.
  */
 
-export const KINDS = ['contacts', 'tickets', 'surveys', 'agent_days', 'customers', 'orders', 'costs'] as const;
-export type Kind = (typeof KINDS)[number];
+import { EXPORT_KINDS, type ExportKind } from '../sql/exports-schema.js';
+
+/** The export kinds, as the one exports schema names them. */
+export const KINDS = EXPORT_KINDS;
+export type Kind = ExportKind;
 
 export type FieldValue = string | number | boolean;
 /** One record's fields in column order; `undefined` is an absent field (omitted in NDJSON, empty cell in CSV). */
@@ -88,17 +91,6 @@ export const COLUMNS: Readonly<Record<Kind, readonly string[]>> = {
   customers: ['id', 'acquired_at', 'churned_at', 'segment', 'updated_at'],
   orders: ['id', 'customer', 'at', 'amount', 'currency'],
   costs: ['id', 'start', 'end', 'amount', 'currency', 'team', 'category', 'label'],
-};
-
-/** Required fields per kind (SPEC §1). */
-export const REQUIRED: Readonly<Record<Kind, readonly string[]>> = {
-  contacts: ['id', 'channel', 'direction', 'offered_at'],
-  tickets: ['id', 'created_at'],
-  surveys: ['id', 'kind', 'score', 'answered_at'],
-  agent_days: ['agent', 'date', 'scheduled_s'],
-  customers: ['id', 'acquired_at'],
-  orders: ['id', 'customer', 'at'],
-  costs: ['id', 'start', 'end', 'amount'],
 };
 
 /** The field whose UTC date is the partition of a record (SPEC §1: "the record's main timestamp"). */
