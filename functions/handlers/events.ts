@@ -20,7 +20,10 @@ export const digestEventSchema = z.strictObject({
   scheduledTime: z.iso.datetime({ offset: true }),
   digest: z.enum(['week', 'month']),
   /** A manual digest of a given period, `2026-W47` or `2026-11`, instead of the one just ended. */
-  period: z.string().regex(/^\d{4}-(W\d{2}|\d{2})$/).optional(),
+  period: z
+    .string()
+    .regex(/^\d{4}-(W\d{2}|\d{2})$/)
+    .optional(),
 });
 export type DigestEvent = z.input<typeof digestEventSchema>;
 
