@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { QueryEngine, Reject, Row, SqlParam, StageRequest, StageResult } from '../pipeline/ports.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
-import { checkSql, duplicatesSql, stagedTableSql } from './duckdb-staging.js';
+import { checkedSelect, duplicatesSelect, jsonRecordColumns, parseJson, stagedSelect } from '../sql/staging.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
 export class ExportsRootError extends Error {
@@ -103,7 +103,9 @@ export class DuckDbQueryEngine implements QueryEngine {
         // Records DuckDB could not split never reach the checked table but were read all the same.
         count(file.dt, unsplit.filter((r) => r.line > 0).length);
       }
-      await this.connection.run(checkSql(kind, request.now));
+      await this.connection.run(
+        `CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${checkedSelect(kind, request.now, 'duckdb', `SELECT file, dt, line, raw, fmt, ${jsonRecordColumns(kind, 'duckdb', 'j')} FROM lines_${kind}`)}`,
+      );
       const bad = await this.rows(
         `SELECT dt, file, line, reason, left(raw, ${this.options.rawCharsKept}) AS raw FROM checked_${kind} WHERE reason IS NOT NULL ORDER BY file, line`,
       );
@@ -117,11 +119,11 @@ export class DuckDbQueryEngine implements QueryEngine {
           raw: (r.raw as string | null) ?? '',
         });
       }
-      await this.connection.run(stagedTableSql(kind));
+      await this.connection.run(`CREATE OR REPLACE TABLE ${kind} AS ${stagedSelect(kind, `checked_${kind}`)}`);
       for (const r of await this.rows(`SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt`)) {
         count(String(r.dt), Number(r.n));
       }
-      for (const r of await this.rows(duplicatesSql(kind))) {
+      for (const r of await this.rows(duplicatesSelect(kind, `checked_${kind}`))) {
         duplicatesByPartition[String(r.dt)] = (duplicatesByPartition[String(r.dt)] ?? 0) + Number(r.n);
       }
     }
@@ -221,7 +223,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         : `(SELECT l FROM (SELECT l, row_number() OVER (ORDER BY l) - 1 AS k FROM range(${firstLine}, ${firstLine} + (SELECT count(*) FROM file_rows) + ${structural.length}) t(l) WHERE l NOT IN (SELECT line FROM file_rejects)) m WHERE m.k = file_rows.rowid)`;
     const insert =
       file.format === 'ndjson'
-        ? `INSERT INTO lines_${file.kind} SELECT ${sqlString(file.path)}, ${sqlString(file.dt)}, ${lineOf}, raw, 'ndjson', CASE WHEN json_valid(raw) THEN raw::JSON END FROM file_rows WHERE raw IS NOT NULL AND trim(raw) <> ''`
+        ? `INSERT INTO lines_${file.kind} SELECT ${sqlString(file.path)}, ${sqlString(file.dt)}, ${lineOf}, raw, 'ndjson', ${parseJson('duckdb', 'raw')} FROM file_rows WHERE raw IS NOT NULL AND trim(raw) <> ''`
         : `INSERT INTO lines_${file.kind} SELECT ${sqlString(file.path)}, ${sqlString(file.dt)}, ${lineOf}, to_json(file_rows)::VARCHAR, 'csv', to_json(file_rows) FROM file_rows`;
     await this.connection.run(insert);
     return structural.map((r) =>

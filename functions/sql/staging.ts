@@ -1,0 +1,260 @@
+/**
+ * Validation, typing and deduplication of raw export records, generated from the exports schema as
+ * plain SELECTs that DuckDB and Athena (Trino) both run. Where the two engines spell a construct
+ * differently, the difference lives in the small `DIALECTS` table below and nowhere else.
+ *
+ * A source relation gives, per record: `file, dt, line, raw, fmt` ('ndjson' | 'csv'), `rec_type`
+ * (the JSON type of the whole record: 'OBJECT', another type, or NULL when it is not JSON) and, per
+ * field, `t_<field>` (its text) and `jt_<field>` (its JSON type, for NDJSON records).
+ */
+import { columnOf, EXPORT_SCHEMA, type ExportKind, type FieldSpec, SURVEY_SCALES } from './exports-schema.js';
+
+/** The SQL engines Vigie runs on. */
+export type Dialect = 'duckdb' | 'trino';
+
+/** ISO-8601 date-time that carries its offset (`Z` or ±hh[:mm]); a local time without offset is ambiguous. */
+const ISO_TIMESTAMP = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)$`;
+const ISO_DATE = String.raw`^\d{4}-\d{2}-\d{2}$`;
+/** JSON types, named as DuckDB's `json_type` names them; the Trino spelling maps onto the same names. */
+const NUMERIC_JSON = `('BIGINT', 'UBIGINT', 'DOUBLE')`;
+
+/** Quotes a text as an SQL string literal. */
+export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+interface DialectFunctions {
+  /** JSON value of a record's raw text, or NULL when it is not JSON. */
+  parseJson(raw: string): string;
+  /** Type of a JSON value or of one of its members (`path` is a JSON path literal), with DuckDB's names. */
+  jsonType(json: string, path?: string): string;
+  /** Text of a member: the string itself, a number's or boolean's literal, NULL for absent or null. */
+  jsonText(json: string, path: string): string;
+  /** Whole-text regular-expression match (patterns here are anchored). */
+  matches(text: string, pattern: string): string;
+  /** Epoch seconds of an ISO-8601 timestamp with offset, NULL when it does not parse. */
+  epochOf(text: string): string;
+  /** True when the text is a finite number. */
+  isFiniteNumber(text: string): string;
+}
+
+/** Trino has no json_type: the serialised value's first character tells the type. */
+function trinoJsonType(value: string): string {
+  const text = `json_format(${value})`;
+  return `CASE WHEN ${value} IS NULL THEN NULL WHEN ${text} = 'null' THEN 'NULL' WHEN ${text} IN ('true', 'false') THEN 'BOOLEAN' WHEN starts_with(${text}, '"') THEN 'VARCHAR' WHEN starts_with(${text}, '{') THEN 'OBJECT' WHEN starts_with(${text}, '[') THEN 'ARRAY' ELSE 'DOUBLE' END`;
+}
+
+const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
+  duckdb: {
+    parseJson: (raw) => `CASE WHEN json_valid(${raw}) THEN ${raw}::JSON END`,
+    jsonType: (json, path) => (path === undefined ? `json_type(${json})` : `json_type(${json}, ${path})`),
+    jsonText: (json, path) => `json_extract_string(${json}, ${path})`,
+    matches: (text, pattern) => `regexp_full_match(${text}, ${pattern})`,
+    epochOf: (text) => `epoch(TRY_CAST(${text} AS TIMESTAMPTZ))`,
+    isFiniteNumber: (text) => `isfinite(TRY_CAST(${text} AS DOUBLE))`,
+  },
+  trino: {
+    // A byte-order mark before the first record is not part of it.
+    parseJson: (raw) => `try(json_parse(replace(${raw}, chr(65279), '')))`,
+    jsonType: (json, path) => trinoJsonType(path === undefined ? json : `json_extract(${json}, ${path})`),
+    jsonText: (json, path) =>
+      `CASE WHEN json_format(json_extract(${json}, ${path})) = 'null' THEN NULL WHEN starts_with(json_format(json_extract(${json}, ${path})), '"') THEN json_extract_scalar(${json}, ${path}) ELSE json_format(json_extract(${json}, ${path})) END`,
+    matches: (text, pattern) => `regexp_like(${text}, ${pattern})`,
+    // from_iso8601_timestamp wants the `T` separator that SPEC's timestamps may replace by a space.
+    epochOf: (text) => `to_unixtime(try(from_iso8601_timestamp(replace(${text}, ' ', 'T'))))`,
+    isFiniteNumber: (text) => `is_finite(TRY_CAST(${text} AS DOUBLE))`,
+  },
+};
+
+const text = (f: FieldSpec): string => `t_${f.name}`;
+const jsonTypeOf = (f: FieldSpec): string => `jt_${f.name}`;
+const present = (f: FieldSpec): string => `(${text(f)} IS NOT NULL AND ${text(f)} <> '')`;
+const memberPath = (dialect: Dialect, name: string): string =>
+  // Trino's JSON path has no quoted member names; its bracket form takes any name.
+  sqlString(dialect === 'duckdb' ? `$."${name}"` : `$["${name}"]`);
+
+/**
+ * The `rec_type, t_<field>, jt_<field>` columns of a source whose records are JSON values (`json`):
+ * NDJSON lines, or CSV rows turned into objects.
+ */
+export function jsonRecordColumns(kind: ExportKind, dialect: Dialect, json: string): string {
+  const d = DIALECTS[dialect];
+  return [
+    `${d.jsonType(json)} AS rec_type`,
+    ...EXPORT_SCHEMA[kind].fields.map((f) => {
+      const path = memberPath(dialect, f.name);
+      return `${d.jsonText(json, path)} AS ${text(f)}, ${d.jsonType(json, path)} AS ${jsonTypeOf(f)}`;
+    }),
+  ].join(',\n  ');
+}
+
+/** The JSON value of a raw record in this dialect (NULL when it is not JSON). */
+export function parseJson(dialect: Dialect, raw: string): string {
+  return DIALECTS[dialect].parseJson(raw);
+}
+
+/** The condition under which a present field has the right type. */
+function typeOk(f: FieldSpec, d: DialectFunctions): string {
+  const t = text(f);
+  const jt = jsonTypeOf(f);
+  const numeric = `CASE WHEN fmt = 'csv' THEN ${d.isFiniteNumber(t)} ELSE ${jt} IN ${NUMERIC_JSON} END`;
+  switch (f.field.type) {
+    case 'string':
+      return `(fmt = 'csv' OR ${jt} IN ('VARCHAR', ${NUMERIC_JSON.slice(1, -1)}))`;
+    case 'enum':
+      return `(fmt = 'csv' OR ${jt} = 'VARCHAR')`;
+    case 'timestamp':
+      return `((fmt = 'csv' OR ${jt} = 'VARCHAR') AND ${d.matches(t, sqlString(ISO_TIMESTAMP))} AND ${d.epochOf(t)} IS NOT NULL)`;
+    case 'date':
+      return `((fmt = 'csv' OR ${jt} = 'VARCHAR') AND ${d.matches(t, sqlString(ISO_DATE))} AND TRY_CAST(${t} AS DATE) IS NOT NULL)`;
+    case 'boolean':
+      return `CASE WHEN fmt = 'csv' THEN ${t} IN ('true', 'false') ELSE ${jt} = 'BOOLEAN' END`;
+    case 'count':
+      return `(${numeric} AND TRY_CAST(${t} AS DOUBLE) = floor(TRY_CAST(${t} AS DOUBLE)))`;
+    case 'duration':
+    case 'number':
+      return numeric;
+  }
+}
+
+/** The reason a present field of the right type is still unacceptable, as CASE branches. */
+function rangeChecks(f: FieldSpec, now: number, d: DialectFunctions): string[] {
+  const t = text(f);
+  switch (f.field.type) {
+    case 'enum':
+      return [
+        `WHEN ${present(f)} AND ${t} NOT IN (${f.field.values.map(sqlString).join(', ')}) THEN 'unknown_value:${f.name}'`,
+      ];
+    case 'timestamp':
+      return [
+        `WHEN ${present(f)} AND (${d.epochOf(t)} < 946684800 OR ${d.epochOf(t)} > ${now + 86400}) THEN 'timestamp_out_of_range:${f.name}'`,
+      ];
+    case 'duration':
+    case 'count':
+      return [`WHEN ${present(f)} AND TRY_CAST(${t} AS DOUBLE) < 0 THEN 'negative_duration:${f.name}'`];
+    default:
+      return [];
+  }
+}
+
+function typedValue(f: FieldSpec, d: DialectFunctions): string {
+  const t = text(f);
+  switch (f.field.type) {
+    case 'timestamp':
+      return `CASE WHEN ${present(f)} THEN ${d.epochOf(t)} END`;
+    case 'duration':
+    case 'number':
+    case 'count':
+      return `CASE WHEN ${present(f)} THEN TRY_CAST(${t} AS DOUBLE) END`;
+    case 'boolean':
+      return `CASE WHEN ${present(f)} THEN ${t} = 'true' END`;
+    default:
+      return `NULLIF(${t}, '')`;
+  }
+}
+
+/** Checks between fields of one record, per kind (after each field is known to be well typed). */
+const CONSISTENCY: Readonly<Partial<Record<ExportKind, readonly string[]>>> = {
+  contacts: [
+    `WHEN v_answered_at < v_offered_at THEN 'inconsistent:answered_at'`,
+    `WHEN v_first_response_at < v_offered_at THEN 'inconsistent:first_response_at'`,
+    `WHEN v_ended_at < v_offered_at THEN 'inconsistent:ended_at'`,
+  ],
+  tickets: [
+    `WHEN v_resolved_at < v_created_at THEN 'inconsistent:resolved_at'`,
+    `WHEN v_first_response_at < v_created_at THEN 'inconsistent:first_response_at'`,
+  ],
+  surveys: [
+    `WHEN scale_lo >= scale_hi THEN 'out_of_range:scale'`,
+    `WHEN v_score < scale_lo OR v_score > scale_hi THEN 'out_of_range:score'`,
+  ],
+  agent_days: [`WHEN v_absent_s > v_scheduled_s THEN 'inconsistent:absent_s'`],
+  costs: [`WHEN v_end <= v_start THEN 'inconsistent:end'`],
+};
+
+const surveyScaleDefault = (bound: 'min' | 'max'): string =>
+  `CASE v_kind ${Object.entries(SURVEY_SCALES)
+    .map(([kind, scale]) => `WHEN '${kind}' THEN ${scale[bound]}`)
+    .join(' ')} END`;
+
+/**
+ * A SELECT over `source` giving every record with `file, dt, line, raw, reason` (NULL when the record
+ * is good) and its typed `v_<field>` columns (plus `scale_lo`/`scale_hi` for surveys). `now` is epoch
+ * seconds: a timestamp later than a day after it is out of range.
+ */
+export function checkedSelect(kind: ExportKind, now: number, dialect: Dialect, source: string): string {
+  if (!Number.isFinite(now)) throw new RangeError(`now must be finite, got ${now}`);
+  const d = DIALECTS[dialect];
+  const fields = EXPORT_SCHEMA[kind].fields;
+  const reasons = [
+    `WHEN rec_type IS NULL THEN 'bad_json'`,
+    `WHEN rec_type <> 'OBJECT' THEN 'not_an_object'`,
+    ...fields.filter((f) => f.required).map((f) => `WHEN NOT ${present(f)} THEN 'missing_field:${f.name}'`),
+    ...fields.map((f) => {
+      const reason = f.field.type === 'timestamp' || f.field.type === 'date' ? 'bad_timestamp' : 'wrong_type';
+      // COALESCE: a NULL check (a failed cast) must read as "wrong", never skip the branch.
+      return `WHEN ${present(f)} AND NOT COALESCE(${typeOk(f, d)}, false) THEN '${reason}:${f.name}'`;
+    }),
+    ...fields.flatMap((f) => rangeChecks(f, now, d)),
+  ];
+  const typed = fields.map((f) => `CASE WHEN reason IS NULL THEN ${typedValue(f, d)} END AS v_${f.name}`);
+  const values = fields.map((f) => `v_${f.name}`).join(', ');
+  const scales = kind === 'surveys' ? `, ${scaleColumns}` : '';
+  const consistency = CONSISTENCY[kind] ?? [];
+  const finalReason =
+    consistency.length > 0 ? `CASE WHEN reason IS NOT NULL THEN reason ${consistency.join(' ')} END` : 'reason';
+  return `SELECT file, dt, line, raw, ${finalReason} AS reason, ${values}${kind === 'surveys' ? ', scale_lo, scale_hi' : ''}
+FROM (
+  SELECT file, dt, line, raw, reason, ${values}${scales}
+  FROM (
+    SELECT file, dt, line, raw, reason,
+    ${typed.join(',\n    ')}
+    FROM (
+      SELECT file, dt, line, raw, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')},
+        CASE ${reasons.join('\n        ')} END AS reason
+      FROM (${source}) source
+    ) reasoned
+  ) typed
+) scaled`;
+}
+
+const scaleColumns = `COALESCE(v_scale_min, ${surveyScaleDefault('min')}) AS scale_lo, COALESCE(v_scale_max, ${surveyScaleDefault('max')}) AS scale_hi`;
+
+/** Derivations SPEC §1 asks for, applied to good contacts: outcome first, then the wait it implies. */
+const CONTACT_OUTCOME = `COALESCE(v_outcome, CASE WHEN v_answered_at IS NOT NULL THEN 'handled' WHEN v_direction = 'inbound' AND v_channel IN ('voice', 'chat') THEN 'abandoned' END)`;
+
+const DERIVED: Readonly<Partial<Record<ExportKind, Readonly<Record<string, string>>>>> = {
+  contacts: {
+    outcome: CONTACT_OUTCOME,
+    wait_s: `COALESCE(v_wait_s, CASE ${CONTACT_OUTCOME} WHEN 'handled' THEN v_answered_at - v_offered_at WHEN 'abandoned' THEN v_ended_at - v_offered_at END)`,
+  },
+  surveys: { scale_min: 'scale_lo', scale_max: 'scale_hi' },
+};
+
+/** Rank of a good record among those sharing its identity: 1 for the one kept. */
+function versionRank(kind: ExportKind): string {
+  const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
+  return `row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, line DESC)`;
+}
+
+/**
+ * A SELECT over the checked relation keeping the good records, one per identity (the latest
+ * `updated_at`, else the last read), as the typed columns the portable aggregation SQL queries.
+ */
+export function stagedSelect(kind: ExportKind, checked: string): string {
+  const derived = DERIVED[kind] ?? {};
+  const columns = EXPORT_SCHEMA[kind].fields.map((f) => `${derived[f.name] ?? `v_${f.name}`} AS ${columnOf(f)}`);
+  const scales = kind === 'surveys' ? ', scale_lo, scale_hi' : '';
+  const values = EXPORT_SCHEMA[kind].fields.map((f) => `v_${f.name}`).join(', ');
+  return `SELECT
+  ${columns.join(',\n  ')}
+FROM (
+  SELECT file, line, ${values}${scales}, ${versionRank(kind)} AS version_rank
+  FROM ${checked}
+  WHERE reason IS NULL
+) ranked
+WHERE version_rank = 1`;
+}
+
+/** A SELECT counting, per partition, the good records merged into a later version of themselves. */
+export function duplicatesSelect(kind: ExportKind, checked: string): string {
+  return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM ${checked} WHERE reason IS NULL) ranked WHERE version_rank > 1 GROUP BY dt`;
+}
