@@ -1,4 +1,4 @@
-/** Reads a config file (YAML or JSON) and validates it; the only place config touches the disk. */
+/** Reads a config (YAML or JSON) and validates it; the only place config touches the disk. */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { CATALOGUE } from '../engine/catalogue.js';
@@ -31,12 +31,37 @@ export async function readConfigFile(path: string): Promise<Config> {
       cause: error,
     });
   }
+  return configFromText(text, path);
+}
+
+/** Settings that win over the document's own (a deployment's time zone, sender, archive URL). */
+export interface ConfigOverrides {
+  readonly timezone?: string;
+  readonly archive_url?: string;
+  readonly mail_from?: string;
+}
+
+/** Parses and validates the text of a YAML or JSON config (read from a file or an S3 object). */
+export function configFromText(text: string, source: string, overrides: ConfigOverrides = {}): Config {
   let document: unknown;
   try {
     document = parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(`${path}: not valid YAML/JSON: ${detail}`, { cause: error });
+    throw new ConfigError(`${source}: not valid YAML/JSON: ${detail}`, { cause: error });
   }
-  return configFrom(document, path);
+  return configFrom(withOverrides(document, overrides), source);
+}
+
+/** Overrides go in before validation, so a bad override is reported like a bad key. */
+function withOverrides(document: unknown, overrides: ConfigOverrides): unknown {
+  if (Object.keys(overrides).length === 0) return document;
+  const base = typeof document === 'object' && document !== null ? (document as Record<string, unknown>) : {};
+  const mail = typeof base.mail === 'object' && base.mail !== null ? (base.mail as Record<string, unknown>) : {};
+  return {
+    ...base,
+    ...(overrides.timezone === undefined ? {} : { timezone: overrides.timezone }),
+    ...(overrides.archive_url === undefined ? {} : { archive_url: overrides.archive_url }),
+    ...(overrides.mail_from === undefined ? {} : { mail: { ...mail, from: overrides.mail_from } }),
+  };
 }

@@ -278,3 +278,10 @@ export function isBusinessHours(epochSeconds: number, timezone: string, hours: B
 export function isoInZone(epochSeconds: number, timezone: string): string {
   return DateTime.fromSeconds(epochSeconds, { zone: timezone }).toISO({ suppressMilliseconds: true }) ?? '';
 }
+
+/** The local day a job scheduled at an instant reports: the day before that instant's local date. */
+export function dayBeforeInstant(instant: string, timezone: string): string {
+  const local = DateTime.fromISO(instant, { setZone: true }).setZone(timezone);
+  if (!local.isValid) throw new RangeError(`not an ISO-8601 instant: ${instant}`);
+  return local.minus({ days: 1 }).toISODate() ?? '';
+}

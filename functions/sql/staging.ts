@@ -68,8 +68,8 @@ const text = (f: FieldSpec): string => `t_${f.name}`;
 const jsonTypeOf = (f: FieldSpec): string => `jt_${f.name}`;
 const present = (f: FieldSpec): string => `(${text(f)} IS NOT NULL AND ${text(f)} <> '')`;
 const memberPath = (dialect: Dialect, name: string): string =>
-  // Trino's JSON path has no quoted member names; its bracket form takes any name.
-  sqlString(dialect === 'duckdb' ? `$."${name}"` : `$["${name}"]`);
+  // Trino's JSON path has no quoted member names; the schema's names are plain identifiers.
+  sqlString(dialect === 'duckdb' ? `$."${name}"` : `$.${name}`);
 
 /**
  * The `rec_type, t_<field>, jt_<field>` columns of a source whose records are JSON values (`json`):
@@ -257,4 +257,68 @@ WHERE version_rank = 1`;
 /** A SELECT counting, per partition, the good records merged into a later version of themselves. */
 export function duplicatesSelect(kind: ExportKind, checked: string): string {
   return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM ${checked} WHERE reason IS NULL) ranked WHERE version_rank > 1 GROUP BY dt`;
+}
+
+/** Where a contact field sits in an Amazon Connect contact trace record (SPEC §1), as member names. */
+const CTR_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  id: ['ContactId'],
+  updated_at: ['LastUpdateTimestamp'],
+  queue: ['Queue', 'Name'],
+  agent: ['Agent', 'Username'],
+  answered_at: ['Agent', 'ConnectedToAgentTimestamp'],
+  ended_at: ['DisconnectTimestamp'],
+  wait_s: ['Queue', 'Duration'],
+  talk_s: ['Agent', 'AgentInteractionDuration'],
+  hold_s: ['Agent', 'CustomerHoldDuration'],
+  acw_s: ['Agent', 'AfterContactWorkDuration'],
+  // Contact attributes set by the contact flow carry what Connect itself does not know.
+  team: ['Attributes', 'team'],
+  reason: ['Attributes', 'reason'],
+  customer: ['Attributes', 'customer'],
+};
+
+const ctrPath = (dialect: Dialect, names: readonly string[]): string =>
+  sqlString(dialect === 'duckdb' ? `$.${names.map((n) => `"${n}"`).join('.')}` : `$.${names.join('.')}`);
+
+/**
+ * The `rec_type, t_<field>, jt_<field>` columns of `contacts` read from Amazon Connect CTRs (`json`),
+ * deduplicated like any contact on `id` (ContactId) by `updated_at` (LastUpdateTimestamp).
+ * A contact that never queued is offered when it was initiated; an inbound one that reached neither
+ * queue nor agent ended in the IVR, so it counts as deflected, not abandoned.
+ */
+export function ctrRecordColumns(dialect: Dialect, json: string): string {
+  const d = DIALECTS[dialect];
+  const at = (names: readonly string[]): { text: string; type: string } => ({
+    text: d.jsonText(json, ctrPath(dialect, names)),
+    type: d.jsonType(json, ctrPath(dialect, names)),
+  });
+  const channel = at(['Channel']).text;
+  const method = at(['InitiationMethod']).text;
+  const enqueued = at(['Queue', 'EnqueueTimestamp']);
+  const initiated = at(['InitiationTimestamp']);
+  const derived: Record<string, { text: string; type: string }> = {
+    channel: { text: `lower(${channel})`, type: at(['Channel']).type },
+    direction: {
+      text: `CASE WHEN ${method} IS NULL THEN NULL WHEN ${method} = 'OUTBOUND' THEN 'outbound' ELSE 'inbound' END`,
+      type: at(['InitiationMethod']).type,
+    },
+    offered_at: {
+      text: `COALESCE(${enqueued.text}, ${initiated.text})`,
+      type: `COALESCE(${enqueued.type}, ${initiated.type})`,
+    },
+    outcome: {
+      text: `CASE WHEN ${method} <> 'OUTBOUND' AND ${enqueued.text} IS NULL AND ${at(['Agent', 'ConnectedToAgentTimestamp']).text} IS NULL THEN 'deflected' END`,
+      type: `'VARCHAR'`,
+    },
+  };
+  return [
+    `${d.jsonType(json)} AS rec_type`,
+    ...EXPORT_SCHEMA.contacts.fields.map((f) => {
+      const names = CTR_FIELDS[f.name];
+      const column = derived[f.name] ?? (names === undefined ? { text: 'NULL', type: 'NULL' } : at(names));
+      const type = column.type === 'NULL' ? 'CAST(NULL AS VARCHAR)' : column.type;
+      const value = column.text === 'NULL' ? 'CAST(NULL AS VARCHAR)' : column.text;
+      return `${value} AS ${text(f)}, ${type} AS ${jsonTypeOf(f)}`;
+    }),
+  ].join(',\n  ');
 }
