@@ -1,0 +1,202 @@
+/**
+ * The two handlers — nightly and digest — and what they may touch: the exports (and CTR) prefixes read-only,
+ * the archive prefixes they write, the Athena workgroup, the Glue tables, the query results, SES as the
+ * configured sender only, and custom metrics in the `Vigie` namespace.
+ */
+import { join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ENV } from '../../functions/handlers/environment.js';
+import type { VigieContext } from '../context.js';
+import { acknowledgeWildcards } from '../nag.js';
+import type { Catalog } from './catalog.js';
+import type { Storage } from './storage.js';
+import { PROJECT_ROOT, VigieFunction } from './vigie-function.js';
+
+/** The archive prefixes the handlers read and write (facts store, reports, rejects, alert state, sent mail). */
+export const ARCHIVE_WRITE_PREFIXES = ['reports/', 'facts/', 'rejects/', 'state/', 'sends/'] as const;
+/** Where the stack uploads the YAML config; the handlers only read it. */
+export const CONFIG_KEY = 'config/vigie.yaml';
+/** Athena writes query results under this prefix of the results bucket. */
+export const QUERY_RESULTS_PREFIX = 'athena/';
+
+export const DEFAULT_ENTRIES = {
+  nightly: join(PROJECT_ROOT, 'functions/handlers/nightly.ts'),
+  digest: join(PROJECT_ROOT, 'functions/handlers/digest.ts'),
+} as const;
+
+export interface JobsProps {
+  readonly context: VigieContext;
+  readonly storage: Storage;
+  readonly catalog: Catalog;
+  /** @default DEFAULT_ENTRIES */
+  readonly entries?: { readonly nightly: string; readonly digest: string } | undefined;
+}
+
+export class Jobs extends Construct {
+  readonly nightly: VigieFunction;
+  readonly digest: VigieFunction;
+
+  constructor(scope: Construct, id: string, props: JobsProps) {
+    super(scope, id);
+    const { context, storage, catalog } = props;
+    const entries = props.entries ?? DEFAULT_ENTRIES;
+
+    const environment: Record<string, string> = {
+      [ENV.exportsBucket]: storage.exports.bucketName,
+      [ENV.exportsPrefix]: context.exportsPrefix,
+      [ENV.archiveBucket]: storage.archive.bucketName,
+      [ENV.configUri]: `s3://${storage.archive.bucketName}/${CONFIG_KEY}`,
+      [ENV.glueDatabase]: catalog.databaseName,
+      [ENV.athenaWorkgroup]: catalog.workgroupName,
+      [ENV.timezone]: context.timezone,
+      [ENV.mailFrom]: context.fromAddress,
+      ...(context.ctr === undefined ? {} : { [ENV.ctrPrefix]: context.ctr.prefix }),
+      ...(context.sesConfigurationSet === undefined ? {} : { [ENV.sesConfigurationSet]: context.sesConfigurationSet }),
+    };
+
+    // One vCPU (1769 MB) for the night: DuckDB is not loaded in Lambda, but MJML, the charts and gzip of a
+    // day's facts are CPU-bound, and Athena waits are cheap. The schedule gap is a day, so 10 minutes is safe.
+    this.nightly = new VigieFunction(this, 'Nightly', {
+      entry: entries.nightly,
+      description: 'Vigie nightly job: facts of the local day before, scorecards, alerts',
+      memorySize: 1769,
+      timeout: Duration.minutes(10),
+      // Two overlapping nights would race on state/alerts.json and send alerts twice.
+      reservedConcurrentExecutions: 1,
+      environment,
+    });
+    // A digest reads stored facts (plus a few Athena queries for missing days): half a vCPU is enough.
+    this.digest = new VigieFunction(this, 'Digest', {
+      entry: entries.digest,
+      description: 'Vigie weekly and monthly digests, rolled up from the stored daily facts',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      environment,
+    });
+
+    for (const fn of [this.nightly, this.digest]) grantRun(fn, fn.role, context, storage, catalog);
+  }
+}
+
+/** `arn:…:bucket/prefix*` — the objects under a key prefix (the whole bucket when the prefix is empty). */
+const objectsUnder = (bucket: IBucket, prefix: string): string => bucket.arnForObjects(`${prefix}*`);
+
+/** Read-only access to the objects under a prefix, and listing that prefix only. */
+function readPrefix(bucket: IBucket, prefix: string): PolicyStatement[] {
+  return [
+    new PolicyStatement({ actions: ['s3:GetObject'], resources: [objectsUnder(bucket, prefix)] }),
+    new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      ...(prefix === '' ? {} : { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } }),
+    }),
+    // Athena asks where the bucket is before reading it.
+    new PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [bucket.bucketArn] }),
+  ];
+}
+
+function grantRun(scope: Construct, role: IRole, context: VigieContext, storage: Storage, catalog: Catalog): void {
+  const stack = Stack.of(scope);
+  const add = (statement: PolicyStatement, wildcardReason?: string) => {
+    role.addToPrincipalPolicy(statement);
+    if (wildcardReason !== undefined) acknowledgeWildcards(scope, statement, wildcardReason);
+  };
+  const objectsReason = (what: string) =>
+    `Object keys under ${what} are dated (dt=YYYY-MM-DD, periods) and unknown in advance: the wildcard is limited to that prefix.`;
+
+  for (const s of readPrefix(storage.exports, context.exportsPrefix))
+    add(s, objectsReason(`the exports prefix "${context.exportsPrefix}"`));
+  if (context.ctr !== undefined && storage.ctr !== undefined) {
+    for (const s of readPrefix(storage.ctr, context.ctr.prefix))
+      add(s, objectsReason(`the Amazon Connect CTR prefix "${context.ctr.prefix}"`));
+  }
+
+  const archive = storage.archive;
+  add(
+    new PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: [...ARCHIVE_WRITE_PREFIXES.map((p) => objectsUnder(archive, p)), archive.arnForObjects('index.html')],
+    }),
+    objectsReason('the archive prefixes reports/, facts/, rejects/, state/ and sends/'),
+  );
+  add(new PolicyStatement({ actions: ['s3:GetObject'], resources: [archive.arnForObjects(CONFIG_KEY)] }));
+  add(
+    new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [archive.bucketArn],
+      conditions: { StringLike: { 's3:prefix': ARCHIVE_WRITE_PREFIXES.map((p) => `${p}*`) } },
+    }),
+  );
+
+  const results = storage.queryResults;
+  add(
+    new PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      resources: [objectsUnder(results, QUERY_RESULTS_PREFIX)],
+    }),
+    'Athena names its result objects after the query id; the wildcard is limited to the results prefix.',
+  );
+  add(
+    new PolicyStatement({
+      actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+      resources: [results.bucketArn],
+    }),
+  );
+
+  add(
+    new PolicyStatement({
+      actions: [
+        'athena:StartQueryExecution',
+        'athena:StopQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:GetQueryRuntimeStatistics',
+        'athena:GetWorkGroup',
+      ],
+      resources: [catalog.workgroupArn],
+    }),
+  );
+  add(
+    new PolicyStatement({
+      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
+      resources: catalog.glueArns(),
+    }),
+  );
+
+  add(
+    new PolicyStatement({
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      resources: sesResources(stack, context),
+      conditions: { StringEquals: { 'ses:FromAddress': context.fromAddress } },
+    }),
+  );
+
+  // PutMetricData has no resource-level permission; the namespace condition is the only scope it takes.
+  // (Powertools publishes through the embedded metric format in the logs; this covers a direct call.)
+  add(
+    new PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': 'Vigie' } },
+    }),
+    'cloudwatch:PutMetricData supports no resource ARN; it is limited to the Vigie namespace by condition.',
+  );
+}
+
+/**
+ * The SES identities the sender may use: the address itself and its domain (whichever of the two is verified
+ * authorizes the send), or the domain identity; plus the configuration set when one is named.
+ */
+export function sesResources(stack: Stack, context: VigieContext): string[] {
+  const identity = (name: string) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+  const domain = context.fromAddress.slice(context.fromAddress.indexOf('@') + 1);
+  const identities = context.sender.includes('@') ? [identity(context.sender), identity(domain)] : [identity(domain)];
+  const configurationSet =
+    context.sesConfigurationSet === undefined
+      ? []
+      : [stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: context.sesConfigurationSet })];
+  return [...identities, ...configurationSet];
+}

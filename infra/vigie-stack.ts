@@ -1,0 +1,96 @@
+/**
+ * The whole of Vigie on AWS, one `cdk deploy`: storage, Glue/Athena, the two functions, their schedules in
+ * the centre's time zone, and the alarms. Each concern is one construct under `constructs/`.
+ */
+import { Annotations, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Catalog } from './constructs/catalog.js';
+import { ConfigUpload } from './constructs/config-upload.js';
+import { CONFIG_KEY, Jobs } from './constructs/jobs.js';
+import { Operations } from './constructs/operations.js';
+import { Schedules } from './constructs/schedules.js';
+import { Storage } from './constructs/storage.js';
+import { PROJECT_ROOT } from './constructs/vigie-function.js';
+import type { VigieContext } from './context.js';
+import { PLACEHOLDER_SENDER } from './context.js';
+import { skippedLocalTimes } from './dst.js';
+import { acknowledgeFrameworkResources } from './framework-nag.js';
+
+export interface VigieStackProps extends StackProps {
+  readonly context: VigieContext;
+  /**
+   * Handler files, for tests that synthesize before the handlers exist.
+   * @default functions/handlers/nightly.ts and digest.ts
+   */
+  readonly entries?: { readonly nightly: string; readonly digest: string } | undefined;
+}
+
+/** Glue and Athena names are account-wide: derived from the stack name, so two stages do not collide. */
+export const catalogName = (stackName: string): string => stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+
+export class VigieStack extends Stack {
+  readonly storage: Storage;
+  readonly catalog: Catalog;
+  readonly jobs: Jobs;
+  readonly schedules: Schedules;
+  readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: VigieStackProps) {
+    super(scope, id, { description: 'Vigie: nightly KPI reports for customer-service teams', ...props });
+    const { context } = props;
+
+    this.storage = new Storage(this, 'Storage', {
+      exportsBucketName: context.exportsBucket,
+      ctrBucketName: context.ctr?.bucket,
+    });
+    this.catalog = new Catalog(this, 'Catalog', {
+      databaseName: catalogName(this.stackName),
+      workgroupName: catalogName(this.stackName),
+      layout: {
+        exportsBucket: this.storage.exports.bucketName,
+        exportsPrefix: context.exportsPrefix,
+        ctr: context.ctr,
+      },
+      queryResults: this.storage.queryResults,
+      bytesScannedCutoffMb: context.bytesScannedCutoffMb,
+    });
+    new ConfigUpload(this, 'Config', {
+      configFile: context.configFile,
+      projectRoot: PROJECT_ROOT,
+      bucket: this.storage.archive,
+      key: CONFIG_KEY,
+      lookbackDays: context.lookbackDays,
+    });
+    this.jobs = new Jobs(this, 'Jobs', {
+      context,
+      storage: this.storage,
+      catalog: this.catalog,
+      entries: props.entries,
+    });
+    this.schedules = new Schedules(this, 'Schedules', {
+      timezone: context.timezone,
+      nightlyAt: context.nightlyAt,
+      digestAt: context.digestAt,
+      nightly: this.jobs.nightly.function,
+      digest: this.jobs.digest.function,
+    });
+    this.operations = new Operations(this, 'Operations', {
+      functions: { Nightly: this.jobs.nightly, Digest: this.jobs.digest },
+      deadLetterQueue: this.schedules.deadLetterQueue,
+      alarmEmail: context.alarmEmail,
+    });
+
+    if (context.sender === PLACEHOLDER_SENDER)
+      Annotations.of(this).addWarningV2(
+        'vigie:placeholder-sender',
+        `sender is the placeholder ${PLACEHOLDER_SENDER}: pass -c sender=<your verified SES identity> to deploy`,
+      );
+    const skipped = skippedLocalTimes(context.timezone, context.nightlyAt);
+    if (skipped.length > 0)
+      Annotations.of(this.schedules.nightly).addWarningV2(
+        'vigie:nightly-in-dst-gap',
+        `nightlyAt does not exist in ${context.timezone} on ${skipped.join(', ')} (clocks go forward): Scheduler skips that night. Choose a time outside the gap, e.g. 03:30.`,
+      );
+    acknowledgeFrameworkResources(this);
+  }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { EXPORT_KINDS } from '../../functions/sql/exports-schema.js';
+import {
+  CSV_COLUMNS,
+  CTR_TABLE,
+  createTableDdl,
+  glueDdl,
+  glueTableName,
+  glueTables,
+  LAZY_SIMPLE_SERDE,
+  OPEN_CSV_SERDE,
+} from '../../functions/sql/glue-tables.js';
+
+const layout = { exportsBucket: 'acme-exports', exportsPrefix: 'vigie/' };
+const withCtr = { ...layout, ctr: { bucket: 'acme-connect', prefix: 'ctr/' } };
+
+describe('glueTables', () => {
+  it('has a lines and a csv table per export kind, and the CTR table only when configured', () => {
+    // Act
+    const names = glueTables(layout).map((t) => t.name);
+    const withCtrNames = glueTables(withCtr).map((t) => t.name);
+
+    // Assess
+    expect(names).toEqual(EXPORT_KINDS.flatMap((k) => [`${k}_lines`, `${k}_csv`]));
+    expect(names).not.toContain(CTR_TABLE);
+    expect(withCtrNames).toEqual([...names, 'connect_ctr_lines']);
+    expect(glueTableName('agent_days', 'csv')).toBe('agent_days_csv');
+  });
+
+  it('reads each physical line as one row, split on a character that never occurs in text', () => {
+    const lines = glueTables(layout).find((t) => t.name === 'contacts_lines');
+
+    expect(lines?.columns).toEqual([{ name: 'line', type: 'string' }]);
+    expect(lines?.partitionKeys).toEqual([{ name: 'dt', type: 'string' }]);
+    expect(lines?.serde.library).toBe(LAZY_SIMPLE_SERDE);
+    expect(lines?.serde.parameters['field.delim']).toBe('\u0001');
+    expect(lines?.inputFormat).toBe('org.apache.hadoop.mapred.TextInputFormat');
+    expect(lines?.outputFormat).toBe('org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat');
+    expect(lines?.location).toBe('s3://acme-exports/vigie/contacts/');
+  });
+
+  it('reads CSV cells c01..c40 with OpenCSVSerde, skipping the header, over the same location', () => {
+    const csv = glueTables(layout).find((t) => t.name === 'tickets_csv');
+
+    expect(csv?.columns).toHaveLength(CSV_COLUMNS);
+    expect(csv?.columns[0]?.name).toBe('c01');
+    expect(csv?.columns.at(-1)?.name).toBe('c40');
+    expect(csv?.serde).toEqual({
+      library: OPEN_CSV_SERDE,
+      parameters: { separatorChar: ',', quoteChar: '"', escapeChar: '\\' },
+    });
+    expect(csv?.parameters['skip.header.line.count']).toBe('1');
+    expect(csv?.location).toBe('s3://acme-exports/vigie/tickets/');
+  });
+
+  it('projects dt as a date partition up to tomorrow, under Hive-style dt= folders', () => {
+    const table = glueTables({ exportsBucket: 'b', exportsPrefix: '' }).find((t) => t.name === 'orders_lines');
+
+    expect(table?.location).toBe('s3://b/orders/');
+    expect(table?.parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+      'projection.dt.range': '2020-01-01,NOW+1DAYS',
+      'projection.dt.interval': '1',
+      'projection.dt.interval.unit': 'DAYS',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholder, not a JS template
+      'storage.location.template': 's3://b/orders/dt=${dt}/',
+    });
+  });
+
+  it('projects the CTR day over Firehose YYYY/MM/DD prefixes (hours are read as sub-folders)', () => {
+    const ctr = glueTables(withCtr).find((t) => t.name === CTR_TABLE);
+
+    expect(ctr?.location).toBe('s3://acme-connect/ctr/');
+    expect(ctr?.columns).toEqual([{ name: 'line', type: 'string' }]);
+    expect(ctr?.parameters).toMatchObject({
+      'projection.dt.format': 'yyyy/MM/dd',
+      'projection.dt.range': '2020/01/01,NOW+1DAYS',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholder, not a JS template
+      'storage.location.template': 's3://acme-connect/ctr/${dt}/',
+    });
+  });
+});
+
+describe('createTableDdl', () => {
+  it('escapes the control-character delimiter and backslashes as Hive literals', () => {
+    const [lines, csv] = glueTables(layout);
+    if (lines === undefined || csv === undefined) throw new Error('no tables');
+
+    expect(createTableDdl(lines, 'vigie')).toContain("'field.delim' = '\\u0001'");
+    expect(createTableDdl(csv, 'vigie')).toContain("'escapeChar' = '\\\\'");
+    const controls = [...glueDdl(layout, 'vigie')].filter((c) => c !== '\n' && c.charCodeAt(0) < 0x20);
+    expect(controls).toEqual([]);
+  });
+
+  it('matches the DDL snapshot', () => {
+    expect(glueDdl(withCtr, 'vigie')).toMatchSnapshot();
+  });
+});
