@@ -3,19 +3,23 @@
  * landed. Usage and config errors are one line on stderr and exit 2; a run that fails exits 1.
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DateTime } from 'luxon';
 import { ConfigError, configFrom, readConfigFile } from '../adapters/config-file.js';
 import { DuckDbQueryEngine, ExportsRootError } from '../adapters/duckdb.js';
 import { LocalFolderStore } from '../adapters/local-fs.js';
 import { OutboxMailer } from '../adapters/outbox.js';
-import type { Config } from '../engine/config.js';
+import type { Config, RecipientScope } from '../engine/config.js';
 import { localDate, parsePeriod, periodContaining, previousPeriod } from '../engine/periods.js';
+import { reportSchema } from '../engine/report.js';
 import { type BackfillProgress, runBackfill } from '../pipeline/backfill.js';
 import { type DigestResult, digestsDue, runDigest } from '../pipeline/digest.js';
 import { type RunPorts, type RunResult, runNightly } from '../pipeline/nightly.js';
 import type { Clock } from '../pipeline/ports.js';
+import { composeMail } from '../render/mail.js';
+import { renderAlert, renderScorecard } from '../render/scorecard.js';
+import { cidOf, imagesUsed, reportSparklines, sparklineSource } from '../render/sparklines.js';
 import { writeSample } from '../sample/write.js';
 
 const systemClock: Clock = { now: () => new Date() };
@@ -113,6 +117,101 @@ function progressPrinter(out: (line: string) => void): (p: BackfillProgress) => 
 
 const SAMPLE_MANIFEST = '_SAMPLE.json';
 
+function recipientScope(value: string): RecipientScope {
+  if (value === 'centre') return 'centre';
+  const match = /^(team|queue):(.+)$/.exec(value);
+  if (match === null)
+    throw new InvalidArgumentError(`not a scope: ${value} (expected centre, team:NAME or queue:NAME)`);
+  return match[1] === 'team' ? { team: match[2] ?? '' } : { queue: match[2] ?? '' };
+}
+
+interface PreviewOptions {
+  report: string;
+  locale: 'fr' | 'en';
+  template: 'scorecard' | 'alert';
+  recipientScope: RecipientScope[];
+  alert?: string;
+  config?: string;
+  out: string;
+  eml?: string;
+}
+
+/** Renders a template from an archived report.json to files; sends nothing. */
+async function preview(options: PreviewOptions, out: (line: string) => void): Promise<void> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(options.report, 'utf8'));
+  } catch (cause) {
+    throw new RangeError(`cannot read ${options.report} as JSON: ${(cause as Error).message.split('\n')[0]}`);
+  }
+  const parsed = reportSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RangeError(
+      `${options.report} is not a Vigie report: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
+    );
+  }
+  const report = parsed.data;
+  const config = await loadConfig(options.config);
+  const sparklines = await reportSparklines(report);
+  // The .html preview opens in a browser, where cid: means nothing: its pictures are inlined as data: URIs.
+  const dataUri = sparklineSource(sparklines, (i) => `data:image/png;base64,${Buffer.from(i.png).toString('base64')}`);
+  const cid = sparklineSource(sparklines, (i) => `cid:${cidOf(i)}`);
+  const render = async (sparkline: typeof cid) => {
+    if (options.template === 'scorecard') {
+      const scopes = options.recipientScope.length > 0 ? options.recipientScope : undefined;
+      return renderScorecard(report, {
+        locale: options.locale,
+        sparkline,
+        currency: config.currency,
+        rules: config.alerts,
+        ...(scopes ? { scopes } : {}),
+      });
+    }
+    const alert = options.alert === undefined ? report.alerts[0] : report.alerts.find((a) => a.rule === options.alert);
+    if (alert === undefined) {
+      throw new RangeError(
+        options.alert === undefined
+          ? `${options.report} has no alert to preview`
+          : `${options.report} has no alert of rule ${options.alert} (it has: ${report.alerts.map((a) => a.rule).join(', ') || 'none'})`,
+      );
+    }
+    return renderAlert(report, alert, {
+      locale: options.locale,
+      rules: config.alerts,
+      sparkline,
+      currency: config.currency,
+    });
+  };
+  const page = await render(dataUri);
+  await mkdir(dirname(resolve(options.out)), { recursive: true });
+  await writeFile(options.out, page.html);
+  out(`preview  ${show(options.out)}  (${Buffer.byteLength(page.html)} bytes of HTML)`);
+  out(`subject  ${page.subject}`);
+  if (options.eml !== undefined) {
+    const mail = await render(cid);
+    const images = imagesUsed(sparklines, mail.html);
+    const raw = await composeMail({
+      from: config.mail.from,
+      to: [config.mail.recipients[0]?.email ?? 'preview@example.com'],
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      messageId: `<preview.${report.period.kind}-${report.period.start}@vigie>`,
+      date: new Date(),
+      inlineImages: images.map((i) => ({
+        cid: cidOf(i),
+        filename: `${i.name}.png`,
+        content: i.png,
+        contentType: 'image/png' as const,
+      })),
+    });
+    await mkdir(dirname(resolve(options.eml)), { recursive: true });
+    await writeFile(options.eml, raw);
+    out(`mail     ${show(options.eml)}  (${raw.byteLength} bytes, ${images.length} inline images)`);
+  }
+}
+
 /** Builds the command tree; `out`/`err` are where it writes (tests capture them). */
 export function buildProgram(out: (line: string) => void, err: (line: string) => void): Command {
   const program = new Command('vigie')
@@ -194,6 +293,43 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
       out(
         `sample exports: ${show(options.out)} (${options.days} days to ${endDate}, ${summary.files} files, ${Date.now() - t0} ms)`,
       );
+    });
+
+  program
+    .command('preview')
+    .description('render a scorecard or alert mail from an archived report.json, without sending anything')
+    .requiredOption('--report <file>', 'an archived report.json')
+    .requiredOption('--out <file.html>', 'where to write the HTML (sparklines inlined as data: URIs)')
+    .option(
+      '--locale <fr|en>',
+      'language of the mail',
+      (v: string) => {
+        if (v !== 'fr' && v !== 'en') throw new InvalidArgumentError(`not a locale: ${v} (expected fr or en)`);
+        return v;
+      },
+      'fr',
+    )
+    .option(
+      '--template <scorecard|alert>',
+      'which mail',
+      (v: string) => {
+        if (v !== 'scorecard' && v !== 'alert')
+          throw new InvalidArgumentError(`not a template: ${v} (expected scorecard or alert)`);
+        return v;
+      },
+      'scorecard',
+    )
+    .option(
+      '--recipient-scope <scope>',
+      'scorecard as a recipient following centre, team:NAME or queue:NAME sees it (repeatable)',
+      (v: string, previous: RecipientScope[]) => [...previous, recipientScope(v)],
+      [] as RecipientScope[],
+    )
+    .option('--alert <rule>', "with --template alert: the alert of this rule id (default: the report's first alert)")
+    .option('--config <file>', 'YAML or JSON config (alert rules, sender, currency)')
+    .option('--eml <file.eml>', 'also write the MIME message (cid: images as inline parts)')
+    .action(async (options: PreviewOptions) => {
+      await preview(options, out);
     });
 
   program

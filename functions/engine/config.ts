@@ -17,14 +17,45 @@ const targetSchema = z.strictObject({
   warning: z.number().finite().nonnegative().optional(),
 });
 
+/** One line of text: a CR or LF in a name would start a new mail header. */
+const oneLine = z.string().regex(/^[^\r\n]*$/, 'must be one line');
+
+/**
+ * What part of the report a recipient reads: the whole centre (with a section per team), or one team
+ * or queue (its own figures only, and a subject naming it).
+ */
+const recipientScopeSchema = z.union(
+  [z.literal('centre'), z.strictObject({ team: oneLine.min(1) }), z.strictObject({ queue: oneLine.min(1) })],
+  { error: 'expected centre, { team: NAME } or { queue: NAME }' },
+);
+
+export type RecipientScope = z.output<typeof recipientScopeSchema>;
+
 const recipientSchema = z.strictObject({
   email: emailAddress,
-  name: z
-    .string()
-    .regex(/^[^\r\n]*$/, 'must be one line')
-    .optional(),
+  name: oneLine.max(100).optional(),
   locale: z.enum(['fr', 'en']).default('fr'),
+  scopes: z.array(recipientScopeSchema).min(1).default(['centre']),
+  /**
+   * Separate alert mails: every alert (`true`), none, or those of the listed rule ids; always within
+   * `scopes`. Off unless asked for: the scorecard already lists the period's alerts among its notices.
+   */
+  alerts: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(false),
 });
+
+export type Recipient = z.output<typeof recipientSchema>;
+
+/** Cross-checks of the `mail` section: alert rule ids a recipient names must exist. */
+function checkRecipients(recipients: readonly Recipient[], ruleIds: ReadonlySet<string>): string[] {
+  const errors: string[] = [];
+  recipients.forEach((r, i) => {
+    if (!Array.isArray(r.alerts)) return;
+    r.alerts.forEach((id, j) => {
+      if (!ruleIds.has(id)) errors.push(`mail.recipients.${i}.alerts.${j}: unknown alert rule id ${id}`);
+    });
+  });
+  return errors;
+}
 
 export const configSchema = z.strictObject({
   centre: z
@@ -75,7 +106,9 @@ export const configSchema = z.strictObject({
   mail: z
     .strictObject({
       from: emailAddress.default('vigie@example.com'),
-      recipients: z.array(recipientSchema).default([{ email: 'manager@example.com', locale: 'fr' }]),
+      recipients: z
+        .array(recipientSchema)
+        .default([{ email: 'manager@example.com', locale: 'fr', scopes: ['centre'], alerts: true }]),
     })
     .prefault({}),
   /** Alert rules (see functions/engine/alerts.ts); the example rule set applies when the key is absent. */
@@ -165,6 +198,7 @@ export function parseConfig(input: unknown, catalogue: ReadonlyMap<string, KpiFa
     targets[id] = { ...base, scopes };
   }
   errors.push(...checkAlertRules(parsed.data.alerts));
+  errors.push(...checkRecipients(parsed.data.mail.recipients, new Set(parsed.data.alerts.map((r) => r.id))));
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, config: { ...parsed.data, targets } };
 }

@@ -1,74 +1,202 @@
 /**
- * Render → deliver → archive for one period's report: report.json, a CSV of every KPI × scope and the
- * HTML scorecard per locale go to the archive, one message per recipient goes to the Mailer, and a copy of each sent .eml is
- * archived beside the report.
+ * Render → deliver → archive for one period's report: report.json, a CSV of every KPI × scope, the
+ * sparkline pictures and the HTML scorecard per locale go to the archive; each recipient gets the
+ * scorecard of the scopes they follow, and an alert mail per alert their routing matches; every mail
+ * goes through `sendOnce`, so a re-run or a concurrent run never sends a key twice; a copy of each sent
+ * .eml is archived beside the report; last, the archive's index page is rebuilt.
  */
 import { createHash } from 'node:crypto';
-import type { Config } from '../engine/config.js';
+import type { Config, Recipient } from '../engine/config.js';
 import type { Report } from '../engine/report.js';
+import { scopeKey } from '../engine/scope.js';
+import type { ReportAlert } from '../render/alert-view.js';
+import { ARCHIVE_INDEX_KEY } from '../render/archive-index.js';
 import { reportCsv } from '../render/csv.js';
 import { composeMail } from '../render/mail.js';
-import { renderScorecard } from '../render/scorecard.js';
-import type { Mailer, ObjectStore } from './ports.js';
+import { type RenderedMail, renderAlert, renderArchiveIndex, renderScorecard } from '../render/scorecard.js';
+import {
+  archiveFileOf,
+  cidOf,
+  imagesUsed,
+  type ReportSparklines,
+  reportSparklines,
+  sparklineSource,
+} from '../render/sparklines.js';
+import { followsScope } from '../render/view.js';
+import type { Clock, Mailer, ObjectStore, OutgoingMail } from './ports.js';
+import { sendOnce } from './send-once.js';
 
 /** Where a period's outputs landed (paths or URLs, as the stores locate them). */
 export interface Delivered {
   readonly reportJson: string;
   readonly html: readonly string[];
+  /** Mails sent by this run, or found already sent by an earlier one. */
   readonly mails: readonly string[];
+  /** Send keys another sender holds a fresh claim on: not sent by this run (a later run will see them sent). */
+  readonly inFlight: readonly string[];
+  /** The archive's index page. */
+  readonly index: string;
 }
 
 const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
 
-/** Archives a period's report, renders it per locale, and sends it to every recipient. */
+/** A send key's part for a scope: readable, and safe as a file or folder name ("team-sud-1a2b3c4d"). */
+function scopeSlug(scope: ReportAlert['scope']): string {
+  if (scope.dimension === 'all') return 'all';
+  const ascii = scope.value
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase()
+    .slice(0, 24);
+  // The hash keeps "Sud" and "sud", or two names that differ only in accents, apart.
+  return `${scope.dimension}-${ascii ? `${ascii}-` : ''}${shortHash(scopeKey(scope)).slice(0, 8)}`;
+}
+
+/** The display form of a recipient: `"Name" <email>`, the name without the characters that would end it. */
+function addressOf(recipient: Recipient): string {
+  const name = recipient.name?.replace(/["\\]/g, '').trim();
+  return name ? `"${name}" <${recipient.email}>` : recipient.email;
+}
+
+/** Whether a recipient gets a given alert: routing (all, none or some rule ids) within their scopes. */
+export function wantsAlert(recipient: Recipient, alert: ReportAlert): boolean {
+  if (recipient.alerts === false) return false;
+  if (Array.isArray(recipient.alerts) && !recipient.alerts.includes(alert.rule)) return false;
+  return followsScope(recipient.scopes, alert.scope);
+}
+
+/**
+ * List-Unsubscribe URLs: a mailto: to the sender naming the list, and, when the archive is on the web,
+ * an https URL under it (which also allows one-click unsubscription, RFC 8058).
+ */
+export function unsubscribeUrls(config: Config, list: 'scorecard' | 'alerts', recipientId: string): string[] {
+  const urls = [`mailto:${config.mail.from}?subject=${encodeURIComponent(`unsubscribe ${list} ${recipientId}`)}`];
+  if (config.archive_url?.startsWith('https:')) {
+    const base = config.archive_url.replace(/\/+$/, '');
+    urls.push(`${base}/unsubscribe?list=${list}&recipient=${recipientId}`);
+  }
+  return urls;
+}
+
+/** Archives a period's report, renders it per locale and scope, and sends scorecards and alerts to every recipient. */
 export async function deliverReport(
-  ports: { readonly archive: ObjectStore; readonly mailer: Mailer },
-  args: { readonly report: Report; readonly folder: string; readonly config: Config; readonly now: Date },
+  ports: { readonly archive: ObjectStore; readonly mailer: Mailer; readonly clock?: Clock },
+  args: {
+    readonly report: Report;
+    readonly folder: string;
+    readonly config: Config;
+    readonly now: Date;
+    /** Who sends, in the send records (a run id); derived from the period and the time unless told. */
+    readonly owner?: string;
+  },
 ): Promise<Delivered> {
   const { report, folder, config, now } = args;
-  const reportKey = `${folder}/report.json`;
-  await ports.archive.put(reportKey, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
-  await ports.archive.put(`${folder}/kpis.csv`, reportCsv(report), 'text/csv; charset=utf-8');
-  const recipients = config.mail.recipients;
-  const locales = [...new Set(['fr' as const, ...recipients.map((r) => r.locale)])];
-  const rendered = new Map<string, Awaited<ReturnType<typeof renderScorecard>>>();
-  const html: string[] = [];
-  for (const locale of locales) {
-    const scorecard = await renderScorecard(report, {
-      locale,
-      ...(config.archive_url ? { archiveUrl: `${config.archive_url.replace(/\/$/, '')}/${folder}/report.json` } : {}),
-    });
-    rendered.set(locale, scorecard);
-    const key = `${folder}/scorecard.${locale}.html`;
-    await ports.archive.put(key, scorecard.html, 'text/html; charset=utf-8');
-    html.push(ports.archive.locate(key));
-  }
-  const mails: string[] = [];
+  const { archive } = ports;
+  const clock: Clock = ports.clock ?? { now: () => new Date() };
   const period = `${report.period.kind}-${report.period.start}`;
-  for (const recipient of recipients) {
-    const scorecard = rendered.get(recipient.locale);
-    if (scorecard === undefined) continue;
+  const owner = args.owner ?? `deliver ${period} ${now.toISOString()}`;
+  const reportKey = `${folder}/report.json`;
+  await archive.put(reportKey, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
+  await archive.put(`${folder}/kpis.csv`, reportCsv(report), 'text/csv; charset=utf-8');
+  const archiveUrl = config.archive_url ? `${config.archive_url.replace(/\/+$/, '')}/${folder}/report.json` : undefined;
+  const common = { ...(archiveUrl ? { archiveUrl } : {}), currency: config.currency, rules: config.alerts };
+
+  // One drawing per report: pictures have no words, so every locale and recipient shares them.
+  const sparklines = await reportSparklines(report);
+  // The archived scorecard is a web page: it links the same PNGs as files beside it (cid: means
+  // nothing outside a mail, and data: URIs would add a third to every page of the archive).
+  for (const image of sparklines.images) await archive.put(`${folder}/${archiveFileOf(image)}`, image.png, 'image/png');
+  const inMail = sparklineSource(sparklines, (image) => `cid:${cidOf(image)}`);
+  const onPage = sparklineSource(sparklines, archiveFileOf);
+
+  const recipients = config.mail.recipients;
+  const html: string[] = [];
+  for (const locale of [...new Set(['fr' as const, ...recipients.map((r) => r.locale)])]) {
+    const page = await renderScorecard(report, { locale, sparkline: onPage, ...common });
+    const key = `${folder}/scorecard.${locale}.html`;
+    await archive.put(key, page.html, 'text/html; charset=utf-8');
+    html.push(archive.locate(key));
+  }
+
+  const mails: string[] = [];
+  const inFlight: string[] = [];
+  const send = async (key: string, recipient: Recipient, body: RenderedMail, list: 'scorecard' | 'alerts') => {
     const id = shortHash(recipient.email.toLowerCase());
-    const key = `${period}-scorecard-${id}`;
     const raw = await composeMail({
       from: config.mail.from,
-      to: [recipient.name ? `"${recipient.name.replaceAll('"', '')}" <${recipient.email}>` : recipient.email],
-      subject: scorecard.subject,
-      html: scorecard.html,
-      text: scorecard.text,
+      to: [addressOf(recipient)],
+      subject: body.subject,
+      html: body.html,
+      text: body.text,
       // Stable across retries of the same send, so a client that sees it twice shows it once.
-      messageId: `<${period}.scorecard.${id}@vigie>`,
+      messageId: `<${key}@vigie>`,
       date: now,
+      listUnsubscribe: unsubscribeUrls(config, list, id),
+      inlineImages: inlineImages(sparklines, body.html),
     });
-    const sent = await ports.mailer.send({
-      key,
-      from: config.mail.from,
-      to: [recipient.email],
-      subject: scorecard.subject,
-      raw,
-    });
-    await ports.archive.put(`${folder}/${key}.eml`, raw, 'message/rfc822');
-    mails.push(sent.location);
+    const mail: OutgoingMail = { key, from: config.mail.from, to: [recipient.email], subject: body.subject, raw };
+    const outcome = await sendOnce(mail, { archive, mailer: ports.mailer, clock, owner });
+    if (outcome.status === 'in-flight') {
+      inFlight.push(key);
+      return;
+    }
+    // Only this run's message is archived: an earlier run archived its own when it sent it.
+    if (outcome.status === 'sent') await archive.put(`${folder}/${key}.eml`, raw, 'message/rfc822');
+    mails.push(outcome.location);
+  };
+
+  // Recipients who read the same language and scopes get the same body: render it once.
+  const scorecards = new Map<string, RenderedMail>();
+  for (const recipient of recipients) {
+    const variant = JSON.stringify([recipient.locale, recipient.scopes]);
+    let body = scorecards.get(variant);
+    if (body === undefined) {
+      body = await renderScorecard(report, {
+        locale: recipient.locale,
+        scopes: recipient.scopes,
+        sparkline: inMail,
+        ...common,
+      });
+      scorecards.set(variant, body);
+    }
+    await send(`${period}-scorecard-${shortHash(recipient.email.toLowerCase())}`, recipient, body, 'scorecard');
   }
-  return { reportJson: ports.archive.locate(reportKey), html, mails };
+
+  const alertMails = new Map<string, RenderedMail>();
+  for (const alert of report.alerts) {
+    for (const recipient of recipients.filter((r) => wantsAlert(r, alert))) {
+      const variant = JSON.stringify([recipient.locale, alert.rule, scopeKey(alert.scope)]);
+      let body = alertMails.get(variant);
+      if (body === undefined) {
+        body = await renderAlert(report, alert, {
+          locale: recipient.locale,
+          sparkline: inMail,
+          ...common,
+        });
+        alertMails.set(variant, body);
+      }
+      const id = shortHash(recipient.email.toLowerCase());
+      await send(`${period}-alert-${alert.rule}-${scopeSlug(alert.scope)}-${id}`, recipient, body, 'alerts');
+    }
+  }
+
+  // Last, so the index lists this report too; rebuilt whole from the archive, so it cannot drift.
+  const indexLocale = recipients[0]?.locale ?? 'fr';
+  await archive.put(
+    ARCHIVE_INDEX_KEY,
+    await renderArchiveIndex(await archive.list('reports/'), indexLocale),
+    'text/html; charset=utf-8',
+  );
+  return { reportJson: archive.locate(reportKey), html, mails, inFlight, index: archive.locate(ARCHIVE_INDEX_KEY) };
+}
+
+/** The mail's inline parts: the pictures its HTML refers to, each once. */
+function inlineImages(sparklines: ReportSparklines, html: string) {
+  return imagesUsed(sparklines, html).map((image) => ({
+    cid: cidOf(image),
+    filename: `${image.name}.png`,
+    content: image.png,
+    contentType: 'image/png' as const,
+  }));
 }

@@ -11,6 +11,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { type Loader, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Locale } from '../engine/format.js';
+import { indexedPng } from './png.js';
 
 /** One point of a trailing series: its period label and value, `null` when there is no data. */
 export interface SparklinePoint {
@@ -145,7 +146,16 @@ export async function sparklinePng(points: readonly SparklinePoint[], options: S
     font: { loadSystemFonts: false },
     ...(options.background ? { background: options.background } : {}),
   });
-  const png = resvg.render().asPng();
+  const image = resvg.render();
+  // One colour at varying opacity: a palette PNG is about a third of resvg's RGBA one.
+  const pixels = image.pixels;
+  const indexed = indexedPng(
+    new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength),
+    image.width,
+    image.height,
+  );
+  if (indexed !== null) return indexed;
+  const png = image.asPng();
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
 

@@ -16,6 +16,40 @@ const byPeriod = z.object({ day: z.string(), week: z.string(), month: z.string()
 const keyed = <const K extends readonly [string, ...string[]]>(keys: K) =>
   z.object(Object.fromEntries(keys.map((k) => [k, z.string()])) as { [P in K[number]]: z.ZodString }).strict();
 
+/** A sentence about a KPI, the same for every French form of its name or one per form (ms, fs, mp, fp). */
+const formed = z.union([
+  z.string(),
+  z.object({ ms: z.string(), fs: z.string(), mp: z.string(), fp: z.string() }).strict(),
+]);
+
+const alertSchema = z
+  .object({
+    subject: z.string(),
+    title: keyed(['firing', 'recovered']),
+    rule: z.string(),
+    conditions: keyed(['below_target', 'drop_points', 'rise_percent', 'no_data', 'unknown']),
+    values: z.string(),
+    points: keyed(['one', 'other']),
+    headline: z
+      .object({
+        fell: formed,
+        rose: formed,
+        under: formed,
+        over: formed,
+        noData: formed,
+        backAbove: formed,
+        backBelow: formed,
+        noLongerWorsening: formed,
+        noLongerRising: formed,
+        dataBack: formed,
+      })
+      .strict(),
+    scopes: keyed(['channel', 'agent']),
+    /** Short KPI names for subjects ("FCR"); the catalogue's name otherwise. */
+    shortNames: z.record(z.string(), z.string()),
+  })
+  .strict();
+
 export const stringsSchema = z
   .object({
     lang: z.enum(['fr', 'en']),
@@ -33,12 +67,25 @@ export const stringsSchema = z
     breakdownTotal: z.string(),
     channels: z.record(z.string(), z.string()),
     teams: keyed(['title', 'team']),
+    queues: keyed(['title', 'queue']),
+    sparkline: byPeriod,
     verbatims: keyed(['title', 'intro', 'score', 'team', 'empty']),
     surveyKinds: keyed(['csat', 'nps', 'ces', 'esat']),
     rejects: keyed(['none', 'one', 'other', 'reason']),
     notices: keyed(['alerts', 'missing', 'revised']),
     footer: keyed(['generated', 'archive']),
     units: keyed(['points', 'day', 'hour', 'minute', 'second']),
+    alert: alertSchema,
+    archive: z
+      .object({
+        title: z.string(),
+        intro: z.string(),
+        kinds: byPeriod,
+        scorecard: z.string(),
+        data: z.string(),
+        empty: z.string(),
+      })
+      .strict(),
   })
   .strict();
 

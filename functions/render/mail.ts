@@ -1,5 +1,6 @@
 /**
- * Builds the raw MIME of a mail (multipart/alternative: text then HTML) with nodemailer's
+ * Builds the raw MIME of a mail (multipart/alternative: text then HTML, the HTML in a multipart/related
+ * with its inline images when it has some) with nodemailer's
  * MailComposer, which encodes UTF-8 headers and bodies; MIME is never assembled by hand here.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -26,8 +27,22 @@ export interface MailInput {
   /** `<id@domain>`: stable for a given send, so a retried message is recognised as the same one. */
   messageId: string;
   date: Date;
-  /** A bare `mailto:` or `https:` URL (no angle brackets) for the List-Unsubscribe header. */
-  listUnsubscribe?: string;
+  /**
+   * Bare `mailto:` and `https:` URLs (no angle brackets) for the List-Unsubscribe header. With an
+   * https URL, `List-Unsubscribe-Post: List-Unsubscribe=One-Click` is added (RFC 8058 needs one).
+   */
+  listUnsubscribe?: readonly string[];
+  /** Images the HTML shows as `cid:<cid>`, sent as inline parts of a multipart/related. */
+  inlineImages?: readonly InlineImage[];
+}
+
+/** A picture embedded in the mail and referenced from the HTML as `cid:<cid>`. */
+export interface InlineImage {
+  /** Content-ID without angle brackets: `spark-1a2b3c@vigie`. */
+  readonly cid: string;
+  readonly filename: string;
+  readonly content: Uint8Array;
+  readonly contentType: 'image/png';
 }
 
 // Tab is the only control character a header value may carry; CR or LF would start a new header.
@@ -38,6 +53,14 @@ function checkHeader(field: string, value: string): void {
   if (CONTROL.test(value)) {
     throw new MailHeaderError(field, `${field} must be one line without control characters: ${JSON.stringify(value)}`);
   }
+}
+
+/** List-Unsubscribe (and the one-click Post header, which RFC 8058 allows only beside an https URL). */
+function listHeaders(urls: readonly string[]): Record<string, string> {
+  if (urls.length === 0) return {};
+  const headers: Record<string, string> = { 'List-Unsubscribe': urls.map((u) => `<${u}>`).join(', ') };
+  if (urls.some((u) => /^https:/i.test(u))) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  return headers;
 }
 
 /**
@@ -55,12 +78,16 @@ export async function composeMail(input: MailInput): Promise<Uint8Array> {
   });
   if (input.to.length === 0) throw new MailHeaderError('to', 'a mail needs at least one recipient');
   checkHeader('messageId', input.messageId);
-  if (input.listUnsubscribe !== undefined) {
-    checkHeader('listUnsubscribe', input.listUnsubscribe);
-    if (/[<>\s]/.test(input.listUnsubscribe)) {
-      throw new MailHeaderError('listUnsubscribe', 'listUnsubscribe is a bare URL, without angle brackets or spaces');
+  const unsubscribe = input.listUnsubscribe ?? [];
+  unsubscribe.forEach((url, i) => {
+    const field = `listUnsubscribe[${i}]`;
+    checkHeader(field, url);
+    if (/[<>\s,]/.test(url)) {
+      throw new MailHeaderError(field, `${field} is a bare URL, without angle brackets, commas or spaces`);
     }
-  }
+    if (!/^(mailto|https):/i.test(url)) throw new MailHeaderError(field, `${field} must be a mailto: or https: URL`);
+  });
+  for (const image of input.inlineImages ?? []) checkHeader('inlineImages.cid', image.cid);
   if (Number.isNaN(input.date.getTime())) throw new MailHeaderError('date', 'date is not a valid Date');
 
   const composer = new MailComposer({
@@ -71,8 +98,15 @@ export async function composeMail(input: MailInput): Promise<Uint8Array> {
     html: input.html,
     messageId: input.messageId,
     date: input.date,
-    // MailComposer ignores the `list` option (only a transport expands it), so the header is set directly.
-    ...(input.listUnsubscribe !== undefined ? { headers: { 'List-Unsubscribe': `<${input.listUnsubscribe}>` } } : {}),
+    // MailComposer ignores the `list` option (only a transport expands it), so the headers are set directly.
+    headers: listHeaders(unsubscribe),
+    attachments: (input.inlineImages ?? []).map((image) => ({
+      cid: image.cid,
+      filename: image.filename,
+      content: Buffer.from(image.content.buffer, image.content.byteOffset, image.content.byteLength),
+      contentType: image.contentType,
+      contentDisposition: 'inline' as const,
+    })),
     // The bodies are strings; nothing here may be read from a file or fetched from a URL.
     disableFileAccess: true,
     disableUrlAccess: true,

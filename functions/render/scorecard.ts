@@ -4,11 +4,15 @@
  * template (html-to-text cannot tell MJML's layout tables from the KPI tables); plus the subject line.
  */
 import mjml2html from 'mjml';
-import { createFormatter, type Locale } from '../engine/format.js';
+import type { AlertRule } from '../engine/alerts.js';
+import type { RecipientScope } from '../engine/config.js';
+import { createFormatter, type Formatter, type Locale } from '../engine/format.js';
 import type { Report } from '../engine/report.js';
-import { formatWords, loadStrings } from './locale.js';
-import { scorecardTemplates } from './templates.js';
-import { scorecardView } from './view.js';
+import { type AlertKind, alertView, type ReportAlert } from './alert-view.js';
+import { archiveIndexView } from './archive-index.js';
+import { formatWords, loadStrings, type Strings } from './locale.js';
+import { allTemplates } from './templates.js';
+import { type SparklineSource, scorecardView } from './view.js';
 
 /** One MJML validation problem, as mjml reports it. */
 export interface MjmlIssue {
@@ -91,8 +95,30 @@ const tidyText = (text: string): string =>
     .replace(/\n{3,}/g, '\n\n')
     .trim()}\n`;
 
+/** A rendered mail body: subject, HTML and its plain-text alternative. */
+export interface RenderedMail {
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+}
+
+async function wordsFor(
+  report: Report,
+  locale: Locale,
+  currency?: string,
+): Promise<{ strings: Strings; format: Formatter }> {
+  const strings = await loadStrings(locale);
+  const format = createFormatter({
+    locale,
+    timeZone: report.period.timezone,
+    words: formatWords(strings),
+    ...(currency ? { currency } : {}),
+  });
+  return { strings, format };
+}
+
 /**
- * Renders a report's scorecard in one language.
+ * Renders a report's scorecard in one language, for the whole centre or for some teams and queues.
  *
  * @example
  * const { subject, html, text } = await renderScorecard(report, { locale: 'fr' });
@@ -100,14 +126,74 @@ const tidyText = (text: string): string =>
  */
 export async function renderScorecard(
   report: Report,
-  options: { locale: 'fr' | 'en'; archiveUrl?: string },
-): Promise<{ html: string; text: string; subject: string }> {
-  const locale: Locale = options.locale;
+  options: {
+    locale: Locale;
+    archiveUrl?: string;
+    /** What the recipient follows; the whole centre (a section per team) unless told. */
+    scopes?: readonly RecipientScope[];
+    /** Where the sparkline pictures are (`cid:` in a mail, files beside an archived page); none unless told. */
+    sparkline?: SparklineSource;
+    currency?: string;
+    /** The config's alert rules: with them, the notices word each alert in this locale, as its alert mail does. */
+    rules?: readonly AlertRule[];
+  },
+): Promise<RenderedMail> {
   const archiveUrl = checkedArchiveUrl(options.archiveUrl);
-  const strings = await loadStrings(locale);
-  const format = createFormatter({ locale, timeZone: report.period.timezone, words: formatWords(strings) });
-  const view = scorecardView(report, { strings, format, locale, ...(archiveUrl ? { archiveUrl } : {}) });
-  const templates = await scorecardTemplates();
+  const { strings, format } = await wordsFor(report, options.locale, options.currency);
+  const { rules } = options;
+  const alertLine =
+    rules === undefined
+      ? undefined
+      : (alert: ReportAlert): string => {
+          const v = alertView(report, alert, { strings, format, locale: options.locale, rules });
+          return `${v.headline} — ${v.scope}`;
+        };
+  const view = scorecardView(report, {
+    ...(alertLine ? { alertLine } : {}),
+    strings,
+    format,
+    locale: options.locale,
+    ...(archiveUrl ? { archiveUrl } : {}),
+    ...(options.scopes ? { scopes: options.scopes } : {}),
+    ...(options.sparkline ? { sparkline: options.sparkline } : {}),
+  });
+  const templates = (await allTemplates()).scorecard;
   const html = compactWhitespace(await mjmlToHtml(templates.mjml(view)));
   return { html, text: tidyText(templates.text(view)), subject: view.subject };
+}
+
+/**
+ * Renders the mail of one of a report's alerts in one language: subject "[Vigie] FCR a baissé de
+ * 2 points — Équipe Sud", the rule, the figures and the trend, or the recovery notice.
+ */
+export async function renderAlert(
+  report: Report,
+  alert: ReportAlert,
+  options: {
+    locale: Locale;
+    rules: readonly AlertRule[];
+    archiveUrl?: string;
+    sparkline?: SparklineSource;
+    currency?: string;
+  },
+): Promise<RenderedMail & { readonly kind: AlertKind }> {
+  const archiveUrl = checkedArchiveUrl(options.archiveUrl);
+  const { strings, format } = await wordsFor(report, options.locale, options.currency);
+  const view = alertView(report, alert, {
+    strings,
+    format,
+    locale: options.locale,
+    rules: options.rules,
+    ...(archiveUrl ? { archiveUrl } : {}),
+    ...(options.sparkline ? { sparkline: options.sparkline } : {}),
+  });
+  const templates = (await allTemplates()).alert;
+  const html = compactWhitespace(await mjmlToHtml(templates.mjml(view)));
+  return { html, text: tidyText(templates.text(view)), subject: view.subject, kind: view.kind };
+}
+
+/** Renders the archive's index page from the archive's keys under `reports/`. */
+export async function renderArchiveIndex(keys: readonly string[], locale: Locale): Promise<string> {
+  const strings = await loadStrings(locale);
+  return (await allTemplates()).archiveIndex(archiveIndexView(keys, { strings, locale }));
 }

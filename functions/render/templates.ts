@@ -1,11 +1,14 @@
 /**
- * The Handlebars templates that lay a scorecard view out: MJML for the HTML part, plain text for the
- * text part, both from the same view. In the MJML, Handlebars escapes every `{{value}}` for HTML, so
- * user-supplied names and comments cannot become markup; the templates never use triple braces (a test
- * checks). Templates are compiled in strict mode: a field the view lacks is an error, not a blank.
+ * The Handlebars templates that lay views out: MJML for the HTML part and plain text for the text part
+ * of the scorecard and of the alert mail, sharing the partials under `templates/partials/`
+ * (`*.mjml.hbs` for MJML, `*.txt.hbs` for text). In the MJML, Handlebars escapes every `{{value}}` for
+ * HTML, so user-supplied names and comments cannot become markup; the templates never use triple braces
+ * (a test checks). Templates are compiled in strict mode: a field the view lacks is an error, not a blank.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import Handlebars from 'handlebars';
+import type { AlertView } from './alert-view.js';
+import type { ArchiveIndexView } from './archive-index.js';
 import { TEMPLATES_DIR } from './locale.js';
 import type { ScorecardView } from './view.js';
 
@@ -20,41 +23,64 @@ const COMPILE_OPTIONS: CompileOptions = {
 /** A compiled template: a view in, MJML or text out. */
 export type Template<View> = (view: View) => string;
 
-export interface ScorecardTemplates {
-  readonly mjml: Template<ScorecardView>;
-  readonly text: Template<ScorecardView>;
+/** The MJML and the text template of one kind of mail. */
+export interface MailTemplates<View> {
+  readonly mjml: Template<View>;
+  readonly text: Template<View>;
+}
+
+export interface AllTemplates {
+  readonly scorecard: MailTemplates<ScorecardView>;
+  readonly alert: MailTemplates<AlertView>;
+  /** The archive's index page: plain HTML (a web page, not a mail), escaped like the MJML. */
+  readonly archiveIndex: Template<ArchiveIndexView>;
 }
 
 const read = (url: URL): Promise<string> => readFile(url, 'utf8');
 
-async function compileScorecard(): Promise<ScorecardTemplates> {
-  // An isolated environment: partials registered here cannot clash with another Handlebars user.
+/** An isolated Handlebars with the partials of one suffix: partials cannot clash with another user. */
+async function environment(suffix: '.mjml.hbs' | '.txt.hbs', noEscape: boolean): Promise<typeof Handlebars> {
   const hbs = Handlebars.create();
   const partialsDir = new URL('partials/', TEMPLATES_DIR);
   for (const file of await readdir(partialsDir)) {
-    if (!file.endsWith('.mjml.hbs')) continue;
+    if (!file.endsWith(suffix)) continue;
     const source = await read(new URL(file, partialsDir));
-    hbs.registerPartial(file.slice(0, -'.mjml.hbs'.length), hbs.compile(source, COMPILE_OPTIONS));
+    hbs.registerPartial(file.slice(0, -suffix.length), hbs.compile(source, { ...COMPILE_OPTIONS, noEscape }));
   }
-  const mjml = hbs.compile<ScorecardView>(await read(new URL('scorecard.mjml.hbs', TEMPLATES_DIR)), COMPILE_OPTIONS);
-  // text/plain is not HTML: escaping would show "&lt;" to the reader.
-  const text = Handlebars.create().compile<ScorecardView>(await read(new URL('scorecard.txt.hbs', TEMPLATES_DIR)), {
-    ...COMPILE_OPTIONS,
-    noEscape: true,
-  });
-  return { mjml: (view) => mjml(view), text: (view) => text(view) };
+  return hbs;
 }
 
-let scorecard: Promise<ScorecardTemplates> | undefined;
+async function compileAll(): Promise<AllTemplates> {
+  const html = await environment('.mjml.hbs', false);
+  // text/plain is not HTML: escaping would show "&lt;" to the reader.
+  const text = await environment('.txt.hbs', true);
+  const compile = async <View>(env: typeof Handlebars, file: string, noEscape: boolean): Promise<Template<View>> => {
+    const template = env.compile<View>(await read(new URL(file, TEMPLATES_DIR)), { ...COMPILE_OPTIONS, noEscape });
+    return (view) => template(view);
+  };
+  return {
+    scorecard: {
+      mjml: await compile<ScorecardView>(html, 'scorecard.mjml.hbs', false),
+      text: await compile<ScorecardView>(text, 'scorecard.txt.hbs', true),
+    },
+    alert: {
+      mjml: await compile<AlertView>(html, 'alert.mjml.hbs', false),
+      text: await compile<AlertView>(text, 'alert.txt.hbs', true),
+    },
+    archiveIndex: await compile<ArchiveIndexView>(Handlebars.create(), 'index.html.hbs', false),
+  };
+}
 
-/** The scorecard templates, compiled once per process. */
-export function scorecardTemplates(): Promise<ScorecardTemplates> {
-  if (scorecard === undefined) {
-    scorecard = compileScorecard();
+let templates: Promise<AllTemplates> | undefined;
+
+/** Every template, compiled once per process. */
+export function allTemplates(): Promise<AllTemplates> {
+  if (templates === undefined) {
+    templates = compileAll();
     // A failed compile is not cached: the next render retries and reports the error again.
-    scorecard.catch(() => {
-      scorecard = undefined;
+    templates.catch(() => {
+      templates = undefined;
     });
   }
-  return scorecard;
+  return templates;
 }

@@ -225,7 +225,7 @@ describe('composeMail', () => {
     text: fr.text,
     messageId: '<day-2026-11-23.scorecard.abc123@vigie>',
     date: new Date('2026-11-24T01:15:07Z'),
-    listUnsubscribe: 'mailto:vigie@example.com?subject=unsubscribe',
+    listUnsubscribe: ['mailto:vigie@example.com?subject=unsubscribe'],
   });
 
   it('builds a message that parses into HTML and text with the accented subject, Message-ID and Date', async () => {

@@ -1,30 +1,42 @@
 /**
- * Screenshots of the scorecard in real Chromium at the mail's width (600 px) and a phone's (375 px).
+ * Screenshots of the day scorecard and of the 20-team weekly digest (with its sparklines, inlined as
+ * data: URIs as a browser needs) in real Chromium at the mail's width (600 px) and a phone's (375 px).
  * The PNGs are kept in test/artifacts/ (git-ignored) to be looked at; the assertions catch a blank
- * page and horizontal scrolling on a phone.
+ * page, horizontal scrolling on a phone, and pictures that did not load.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertRulesSchema, EXAMPLE_ALERT_RULES } from '../../functions/engine/alerts.js';
 import { kpiById } from '../../functions/engine/catalogue.js';
 import { renderScorecard } from '../../functions/render/scorecard.js';
+import { reportSparklines, sparklineSource } from '../../functions/render/sparklines.js';
 import { reportDay } from '../fixtures/report-day.js';
 import { launchChromium } from '../support/browser.js';
+import { weeklyDigest } from './weekly-digest-fixture.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 const LOCALES = ['fr', 'en'] as const;
 const WIDTHS = [600, 375] as const;
+/** `scorecard`: the day fixture without sparklines; `digest`: the weekly digest of 20 teams, with them. */
+const MAILS = ['scorecard', 'digest'] as const;
 
 let browser: Browser;
-const html: Partial<Record<(typeof LOCALES)[number], string>> = {};
+const html: Record<string, string> = {};
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  const report = reportDay();
-  const [fr, en] = await Promise.all(LOCALES.map((locale) => renderScorecard(report, { locale })));
-  html.fr = fr?.html;
-  html.en = en?.html;
+  const day = reportDay();
+  const week = weeklyDigest();
+  const pictures = await reportSparklines(week);
+  // With the rules, the notices word each alert in the page's language.
+  const rules = alertRulesSchema.parse(EXAMPLE_ALERT_RULES);
+  const sparkline = sparklineSource(pictures, (i) => `data:image/png;base64,${Buffer.from(i.png).toString('base64')}`);
+  for (const locale of LOCALES) {
+    html[`scorecard-${locale}`] = (await renderScorecard(day, { locale })).html;
+    html[`digest-${locale}`] = (await renderScorecard(week, { locale, sparkline, rules })).html;
+  }
   browser = await launchChromium();
 }, 120_000);
 
@@ -32,14 +44,16 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe.each(LOCALES)('the %s scorecard in Chromium', (locale) => {
+const CASES = MAILS.flatMap((mail) => LOCALES.map((locale) => [mail, locale] as const));
+
+describe.each(CASES)('the %s (%s) in Chromium', (mail, locale) => {
   it.each(WIDTHS)(
     'renders at %i px without horizontal scrolling',
     async (width) => {
       const page = await browser.newPage({ viewport: { width, height: 800 } });
       try {
-        await page.setContent(html[locale] ?? '', { waitUntil: 'load' });
-        await page.screenshot({ path: join(ARTIFACTS, `scorecard-${locale}-${width}.png`), fullPage: true });
+        await page.setContent(html[`${mail}-${locale}`] ?? '', { waitUntil: 'load' });
+        await page.screenshot({ path: join(ARTIFACTS, `${mail}-${locale}-${width}.png`), fullPage: true });
 
         // Page-side code is passed as strings: the project compiles without the DOM library.
         const bodyHeight = await page.evaluate<number>('document.body.getBoundingClientRect().height');
@@ -70,6 +84,12 @@ describe.each(LOCALES)('the %s scorecard in Chromium', (locale) => {
           .filter((el) => /\\d/.test(el.textContent) && el.getClientRects().length > 1)
           .map((el) => el.textContent)`);
         expect(brokenValues).toEqual([]);
+
+        // Every sparkline decoded and is laid out at its declared size (or shrunk to fit, never cut).
+        const images = await page.evaluate<{ src: string; loaded: boolean; width: number }[]>(`[...document.images]
+          .map((img) => ({ src: img.src.slice(0, 30), loaded: img.complete && img.naturalWidth > 0, width: img.getBoundingClientRect().width }))`);
+        expect(images.filter((i) => !i.loaded)).toEqual([]);
+        if (mail === 'digest') expect(images.length).toBeGreaterThan(30);
       } finally {
         await page.close();
       }

@@ -1,0 +1,92 @@
+/**
+ * A synthetic weekly digest for size and layout tests: the day fixture's centre figures turned into ISO
+ * week 2026-W47, 20 teams each with every KPI of the catalogue, and 8-week trailing series for every
+ * KPI (a gap in one), so every headline tile and KPI row carries a sparkline; team Sud's FCR fell 2 points
+ * and the report carries that alert.
+ */
+import { CATALOGUE } from '../../functions/engine/catalogue.js';
+import { type KpiEntry, type Report, reportSchema } from '../../functions/engine/report.js';
+import { reportDay } from '../fixtures/report-day.js';
+
+/** Twenty team names, some long, some accented, as a real centre has. */
+export const TEAMS = [
+  'Nord',
+  'Sud',
+  'Est',
+  'Ouest',
+  'Digital',
+  'Fidélisation',
+  'Recouvrement',
+  'Entreprises',
+  'Particuliers Île-de-France',
+  'VIP',
+  'Réclamations',
+  'Support technique niveau 2',
+  'Facturation',
+  'Ventes',
+  'Relance',
+  'Nuit',
+  'Week-end',
+  'Réseaux sociaux',
+  'Chat',
+  'Back-office',
+] as const;
+
+const WEEKS = ['2026-W40', '2026-W41', '2026-W42', '2026-W43', '2026-W44', '2026-W45', '2026-W46', '2026-W47'];
+
+const scaled = (entry: KpiEntry, factor: number): KpiEntry => {
+  const scale = (v: number | null): number | null => (v === null ? null : Math.round(v * factor * 1000) / 1000);
+  return {
+    ...entry,
+    value: scale(entry.value),
+    previous: scale(entry.previous),
+    ...(entry.items ? { items: entry.items } : {}),
+  };
+};
+
+/** A fresh copy of the 20-team weekly digest, checked against the report.json schema. */
+export function weeklyDigest(): Report {
+  const day = reportDay();
+  const centre = day.scopes.find((s) => s.scope.dimension === 'all');
+  if (centre === undefined) throw new Error('the day fixture has no centre scope');
+  // Shares must stay in 0..1 and percentages below 100 %: factors stay within ±10 %.
+  const teams = TEAMS.map((team, i) => ({
+    scope: { dimension: 'team' as const, value: team },
+    kpis: Object.fromEntries(
+      Object.entries(centre.kpis).map(([id, e]) => {
+        const unit = CATALOGUE.find((k) => k.id === id)?.unit;
+        const factor = 0.9 + ((i * 7) % 20) / 100;
+        return [id, unit === '%' && (e.value ?? 0) * factor > 1 ? e : scaled(e, factor)];
+      }),
+    ),
+  }));
+  const series: Report['series'] = {};
+  for (const kpi of CATALOGUE) {
+    if (kpi.breakdown) continue;
+    const value = centre.kpis[kpi.id]?.value ?? null;
+    series[kpi.id] = WEEKS.map((period, w) => ({
+      period,
+      // One week without data (a gap in the line), and wobbles around the current value.
+      value:
+        value === null || w === 5 ? null : Math.round(value * (1 + Math.sin(w + kpi.id.length) / 12) * 1000) / 1000,
+    }));
+  }
+  // Team Sud's FCR fell 2 points, as the alert below says.
+  const sud = teams[1];
+  const fcr = sud?.kpis.fcr;
+  if (sud !== undefined && fcr !== undefined) sud.kpis.fcr = { ...fcr, value: 0.76, previous: 0.78, delta: -2 };
+  return reportSchema.parse({
+    ...day,
+    period: { kind: 'week', start: '2026-11-16', end: '2026-11-22', timezone: 'Europe/Paris' },
+    scopes: [centre, ...teams],
+    alerts: [
+      {
+        kpi: 'fcr',
+        scope: { dimension: 'team', value: 'Sud' },
+        rule: 'fcr-drop',
+        message: '[Équipe Sud] Résolution au premier contact (FCR) a baissé de 2 points (78 % → 76 %)',
+      },
+    ],
+    series,
+  });
+}
