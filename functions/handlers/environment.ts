@@ -11,6 +11,8 @@ export const ENV = {
   exportsPrefix: 'VIGIE_EXPORTS_PREFIX',
   /** When set, contacts come from Amazon Connect CTRs under this prefix (Firehose `YYYY/MM/DD/HH/`). */
   ctrPrefix: 'VIGIE_CTR_PREFIX',
+  /** Bucket of the CTRs (default: the exports bucket). */
+  ctrBucket: 'VIGIE_CTR_BUCKET',
   archiveBucket: 'VIGIE_ARCHIVE_BUCKET',
   /** `s3://bucket/key` of the YAML config (targets, recipients, alerts). */
   configUri: 'VIGIE_CONFIG_URI',
@@ -39,6 +41,7 @@ const environmentSchema = z.object({
   [ENV.exportsBucket]: z.string().min(3),
   [ENV.exportsPrefix]: prefix,
   [ENV.ctrPrefix]: optional.refine((p) => p === undefined || p.endsWith('/'), 'must end with "/"'),
+  [ENV.ctrBucket]: optional,
   [ENV.archiveBucket]: z.string().min(3),
   [ENV.configUri]: z.string().regex(/^s3:\/\/[^/]+\/.+/, 'expected s3://bucket/key'),
   [ENV.glueDatabase]: z.string().min(1),
@@ -54,6 +57,7 @@ export interface HandlerEnvironment {
   readonly exportsBucket: string;
   readonly exportsPrefix: string;
   readonly ctrPrefix: string | undefined;
+  readonly ctrBucket: string;
   readonly archiveBucket: string;
   readonly config: { readonly bucket: string; readonly key: string };
   readonly glueDatabase: string;
@@ -83,6 +87,7 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
     exportsBucket: e[ENV.exportsBucket],
     exportsPrefix: e[ENV.exportsPrefix],
     ctrPrefix: e[ENV.ctrPrefix],
+    ctrBucket: e[ENV.ctrBucket] ?? e[ENV.exportsBucket],
     archiveBucket: e[ENV.archiveBucket],
     config: { bucket: uri?.[1] ?? '', key: uri?.[2] ?? '' },
     glueDatabase: e[ENV.glueDatabase],

@@ -185,6 +185,8 @@ export function checkedSelect(kind: ExportKind, now: number, dialect: Dialect, s
   const d = DIALECTS[dialect];
   const fields = EXPORT_SCHEMA[kind].fields;
   const reasons = [
+    // A CSV row whose cell count differs from its header, as a source that cannot split rows itself marks it.
+    `WHEN rec_type = 'WRONG_COLUMN_COUNT' THEN 'wrong_column_count'`,
     `WHEN rec_type IS NULL THEN 'bad_json'`,
     `WHEN rec_type <> 'OBJECT' THEN 'not_an_object'`,
     ...fields.filter((f) => f.required).map((f) => `WHEN NOT ${present(f)} THEN 'missing_field:${f.name}'`),

@@ -53,7 +53,9 @@ export class Jobs extends Construct {
       [ENV.athenaWorkgroup]: catalog.workgroupName,
       [ENV.timezone]: context.timezone,
       [ENV.mailFrom]: context.fromAddress,
-      ...(context.ctr === undefined ? {} : { [ENV.ctrPrefix]: context.ctr.prefix }),
+      ...(context.ctr === undefined
+        ? {}
+        : { [ENV.ctrPrefix]: context.ctr.prefix, [ENV.ctrBucket]: context.ctr.bucket }),
       ...(context.sesConfigurationSet === undefined ? {} : { [ENV.sesConfigurationSet]: context.sesConfigurationSet }),
     };
 

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { s3ClientConfig } from '../../functions/adapters/s3.js';
 
 const SERVER = `
@@ -26,6 +26,12 @@ export interface LocalS3 {
   readonly endpoint: string;
   /** A client for it (path-style, fake credentials); `options` may add e.g. a request handler. */
   client(options?: Partial<ConstructorParameters<typeof S3Client>[0]>): S3Client;
+  /**
+   * A client whose `PutObject` with `IfNoneMatch: '*'` fails with 412 when the key exists, as S3 does
+   * and s3rver does not. Check-then-put is not atomic: fine for sequential retries, not for races
+   * (those are tested against the mocked client).
+   */
+  conditionalClient(options?: Partial<ConstructorParameters<typeof S3Client>[0]>): S3Client;
   createBucket(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -54,6 +60,7 @@ export async function startS3rver(): Promise<LocalS3> {
     });
   const admin = client();
   return {
+    conditionalClient: (options = {}) => withConditionalWrites(client(options), admin),
     endpoint,
     client,
     createBucket: async (name) => {
@@ -69,4 +76,29 @@ export async function startS3rver(): Promise<LocalS3> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+function withConditionalWrites(client: S3Client, admin: S3Client): S3Client {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Bucket?: string; Key?: string; IfNoneMatch?: string };
+      if (context.commandName === 'PutObjectCommand' && input.IfNoneMatch === '*') {
+        const exists = await admin
+          .send(new HeadObjectCommand({ Bucket: input.Bucket, Key: input.Key }))
+          .then(() => true)
+          .catch(() => false);
+        if (exists) {
+          throw new S3ServiceException({
+            name: 'PreconditionFailed',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 412 },
+            message: 'At least one of the pre-conditions you specified did not hold',
+          });
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'emulateIfNoneMatch' },
+  );
+  return client;
 }

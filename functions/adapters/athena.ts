@@ -1,0 +1,376 @@
+/**
+ * The AWS QueryEngine: Athena over the exports in S3. Staging is not a table here but a set of
+ * common table expressions — validation, typing and deduplication generated in the Trino dialect —
+ * that each query of the portable SQL is prefixed with, for the export kinds it reads. Only the
+ * files the window needs are read: partitions are pruned on `dt` and files named by `"$path"`.
+ */
+import { createGunzip } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type {
+  ExportFileInfo,
+  QueryEngine,
+  Reject,
+  Row,
+  SqlParam,
+  StageRequest,
+  StageResult,
+} from '../pipeline/ports.js';
+import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
+import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
+import {
+  checkedSelect,
+  ctrRecordColumns,
+  duplicatesSelect,
+  jsonRecordColumns,
+  parseJson,
+  sqlString,
+  stagedSelect,
+} from '../sql/staging.js';
+
+/** Runs one Trino SQL text on Athena (an `AthenaRunner`). */
+export interface AthenaSql {
+  run(
+    sql: string,
+    params: readonly SqlParam[],
+  ): Promise<{ readonly rows: Row[]; readonly stats: { readonly bytesScanned: number } }>;
+}
+
+export interface AthenaEngineOptions {
+  readonly athena: AthenaSql;
+  /** Lists the export files and reads CSV headers and the lines of rejected records. */
+  readonly s3: S3Client;
+  readonly exportsBucket: string;
+  /** `""` or ending in `/`. */
+  readonly exportsPrefix: string;
+  /** When set, contacts are read from Amazon Connect CTRs under this bucket and prefix (Firehose's layout). */
+  readonly ctr?: { readonly bucket: string; readonly prefix: string };
+  /** Reject rows keep at most this many characters of the raw record. */
+  readonly rawCharsKept?: number;
+  /** How many kinds are staged at once (Athena queues the rest of an account's queries anyway). */
+  readonly concurrency?: number;
+}
+
+const csvColumn = (i: number): string => `c${String(i + 1).padStart(2, '0')}`;
+
+interface ExportObject {
+  readonly kind: ExportKind;
+  readonly dt: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  readonly format: 'ndjson' | 'csv' | 'ctr' | null;
+}
+
+const PARTITION_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function formatOf(key: string): ExportObject['format'] {
+  const base = key.toLowerCase().replace(/\.gz$/, '');
+  if (base.endsWith('.ndjson') || base.endsWith('.jsonl') || base.endsWith('.json')) return 'ndjson';
+  if (base.endsWith('.csv')) return 'csv';
+  return null;
+}
+
+/** Splits one CSV line (RFC 4180 quoting) into cells. */
+export function splitCsvRow(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/** Athena-backed QueryEngine over `s3://<bucket>/<prefix><kind>/dt=YYYY-MM-DD/<file>`. */
+export class AthenaQueryEngine implements QueryEngine {
+  private staged = new Map<ExportKind, string>();
+  /** Bytes Athena reported scanning, for the run summary. */
+  bytesScanned = 0;
+
+  constructor(private readonly options: AthenaEngineOptions) {}
+
+  async stageExports(request: StageRequest): Promise<StageResult> {
+    for (const dt of request.partitions) {
+      if (!PARTITION_DATE.test(dt)) throw new RangeError(`partition date expected, got ${dt}`);
+    }
+    const kinds = EXPORT_KINDS.filter((k) => request.kinds === undefined || request.kinds.includes(k));
+    const objects = (await Promise.all(kinds.map((kind) => this.listObjects(kind, request.partitions)))).flat();
+    const rejects: Reject[] = [];
+    const recordsByPartition: Record<string, number> = {};
+    const duplicatesByPartition: Record<string, number> = {};
+    const add = (into: Record<string, number>, dt: string, n: number): void => {
+      into[dt] = (into[dt] ?? 0) + n;
+    };
+    for (const o of objects.filter((o) => o.format === null)) {
+      rejects.push({
+        kind: o.kind,
+        dt: o.dt,
+        file: this.relative(o.key),
+        line: 0,
+        reason: 'unsupported_file',
+        raw: '',
+      });
+    }
+    const stageKind = async (kind: ExportKind): Promise<void> => {
+      const files = objects.filter((o) => o.kind === kind && o.format !== null && o.size > 0);
+      const checked = await this.checkedSql(kind, files, request.now);
+      this.staged.set(kind, `checked_${kind} AS (${checked}),\n${kind} AS (${stagedSelect(kind, `checked_${kind}`)})`);
+      if (files.length === 0) return;
+      const counts = await this.run(
+        `WITH checked_${kind} AS (${checked})
+SELECT c.dt, c.n, COALESCE(d.n, 0) AS duplicates
+FROM (SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt) c
+LEFT JOIN (${duplicatesSelect(kind, `checked_${kind}`)}) d ON c.dt = d.dt`,
+      );
+      for (const r of counts) {
+        add(recordsByPartition, this.partitionOf(kind, String(r.dt)), Number(r.n));
+        if (Number(r.duplicates) > 0)
+          add(duplicatesByPartition, this.partitionOf(kind, String(r.dt)), Number(r.duplicates));
+      }
+      const bad = await this.run(
+        `WITH checked_${kind} AS (${checked})
+SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS raw FROM checked_${kind} WHERE reason IS NOT NULL ORDER BY file`,
+      );
+      rejects.push(...(await this.locateRejects(kind, bad)));
+    };
+    const queue = [...kinds];
+    const workers = Array.from({ length: Math.max(1, this.options.concurrency ?? 3) }, async () => {
+      for (let kind = queue.shift(); kind !== undefined; kind = queue.shift()) await stageKind(kind);
+    });
+    await Promise.all(workers);
+    const files: ExportFileInfo[] = objects.map((o) => ({
+      kind: o.kind,
+      dt: o.dt,
+      file: this.relative(o.key),
+      size: o.size,
+    }));
+    return { files, recordsByPartition, duplicatesByPartition, rejects };
+  }
+
+  async query(sql: string, params: readonly SqlParam[]): Promise<Row[]> {
+    const used = EXPORT_KINDS.filter((kind) => new RegExp(`\\b(FROM|JOIN)\\s+${kind}\\b`, 'i').test(sql));
+    const ctes = used.map((kind) => {
+      const cte = this.staged.get(kind);
+      if (cte === undefined) throw new Error(`exports of kind ${kind} were not staged before querying them`);
+      return cte;
+    });
+    return this.run(ctes.length === 0 ? sql : `WITH ${ctes.join(',\n')}\n${sql}`, params);
+  }
+
+  async close(): Promise<void> {
+    this.staged.clear();
+  }
+
+  private async run(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    const { rows, stats } = await this.options.athena.run(sql, params);
+    this.bytesScanned += stats.bytesScanned;
+    return rows;
+  }
+
+  private relative(key: string): string {
+    return key.startsWith(this.options.exportsPrefix) ? key.slice(this.options.exportsPrefix.length) : key;
+  }
+
+  /** CTR partitions are Firehose's `YYYY/MM/DD`; records count under the export-style date. */
+  private partitionOf(kind: ExportKind, dt: string): string {
+    return kind === 'contacts' && this.options.ctr !== undefined ? dt.replaceAll('/', '-') : dt;
+  }
+
+  /** The export objects of a kind the window needs (history kinds: every partition up to its end). */
+  private async listObjects(kind: ExportKind, partitions: readonly string[]): Promise<ExportObject[]> {
+    const last = [...partitions].sort().at(-1) ?? '';
+    if (kind === 'contacts' && this.options.ctr !== undefined) return this.listCtrObjects(partitions);
+    const window = EXPORT_SCHEMA[kind].reach === 'window';
+    const prefixes = window
+      ? partitions.map((dt) => `${this.options.exportsPrefix}${kind}/dt=${dt}/`)
+      : [`${this.options.exportsPrefix}${kind}/`];
+    const objects: ExportObject[] = [];
+    for (const prefix of prefixes) {
+      for (const { key, size } of await this.list(prefix)) {
+        const match = /\/dt=(\d{4}-\d{2}-\d{2})\/([^/]+)$/.exec(key);
+        const dt = match?.[1];
+        const name = match?.[2];
+        if (dt === undefined || name === undefined || dt > last) continue;
+        if (name.startsWith('_') || name.startsWith('.')) continue;
+        objects.push({ kind, dt, bucket: this.options.exportsBucket, key, size, format: formatOf(name) });
+      }
+    }
+    return objects;
+  }
+
+  /** CTRs land by delivery time; a contact of the window may be delivered the day after it. */
+  private async listCtrObjects(partitions: readonly string[]): Promise<ExportObject[]> {
+    const days = new Set(partitions);
+    const last = [...partitions].sort().at(-1);
+    if (last !== undefined) {
+      const next = new Date(`${last}T00:00:00Z`);
+      next.setUTCDate(next.getUTCDate() + 1);
+      days.add(next.toISOString().slice(0, 10));
+    }
+    const objects: ExportObject[] = [];
+    const ctr = this.options.ctr;
+    if (ctr === undefined) return objects;
+    for (const dt of [...days].sort()) {
+      const prefix = `${ctr.prefix}${dt.replaceAll('-', '/')}/`;
+      for (const { key, size } of await this.list(prefix, ctr.bucket)) {
+        objects.push({ kind: 'contacts', dt, bucket: ctr.bucket, key, size, format: 'ctr' });
+      }
+    }
+    return objects;
+  }
+
+  private async list(prefix: string, bucket = this.options.exportsBucket): Promise<{ key: string; size: number }[]> {
+    const found: { key: string; size: number }[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.options.s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? []) {
+        if (o.Key !== undefined && !o.Key.endsWith('/')) found.push({ key: o.Key, size: o.Size ?? 0 });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return found.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  /** The checked-records SELECT of a kind over its listed files (an empty relation when there are none). */
+  private async checkedSql(kind: ExportKind, files: readonly ExportObject[], now: number): Promise<string> {
+    const uri = (o: ExportObject): string => sqlString(`s3://${o.bucket}/${o.key}`);
+    const parts: string[] = [];
+    const lines = files.filter((f) => f.format === 'ndjson' || f.format === 'ctr');
+    if (lines.length > 0) {
+      const ctr = lines[0]?.format === 'ctr';
+      const table = ctr ? CTR_TABLE : glueTableName(kind, 'lines');
+      const dts = [...new Set(lines.map((f) => (ctr ? f.dt.replaceAll('-', '/') : f.dt)))].map(sqlString).join(', ');
+      const columns = ctr ? ctrRecordColumns('trino', 'j') : jsonRecordColumns(kind, 'trino', 'j');
+      parts.push(`SELECT file, dt, CAST(NULL AS BIGINT) AS line, raw, 'ndjson' AS fmt, ${columns}
+  FROM (
+    SELECT "$path" AS file, dt, line AS raw, ${parseJson('trino', 'line')} AS j
+    FROM ${table}
+    WHERE dt IN (${dts}) AND "$path" IN (${lines.map(uri).join(', ')}) AND trim(line) <> ''
+  ) parsed`);
+    }
+    const csvs = files.filter((f) => f.format === 'csv');
+    if (csvs.length > 0) {
+      const headers = await Promise.all(csvs.map((f) => this.csvHeader(f)));
+      const fields = EXPORT_SCHEMA[kind].fields.map((f) => {
+        const branches = csvs
+          .map((file, i) => {
+            const index = headers[i]?.indexOf(f.name) ?? -1;
+            return index >= 0 && index < CSV_COLUMNS ? `WHEN ${uri(file)} THEN ${csvColumn(index)}` : '';
+          })
+          .filter((b) => b !== '');
+        const value = branches.length === 0 ? 'CAST(NULL AS VARCHAR)' : `CASE file ${branches.join(' ')} END`;
+        return `${value} AS t_${f.name}, CAST(NULL AS VARCHAR) AS jt_${f.name}`;
+      });
+      const cells = Array.from({ length: CSV_COLUMNS }, (_, i) => csvColumn(i)).join(', ');
+      // OpenCSVSerde pads a short row with NULLs (an empty cell is '') and drops cells past the table's
+      // columns: a row whose cell count differs from its file's header shows as NULL in the header's
+      // last column or a value in the one after it.
+      const shape = csvs
+        .map((file, i) => {
+          const width = Math.min(headers[i]?.length ?? 1, CSV_COLUMNS);
+          const extra = width < CSV_COLUMNS ? ` OR ${csvColumn(width)} IS NOT NULL` : '';
+          return `WHEN ${uri(file)} THEN CASE WHEN ${csvColumn(width - 1)} IS NULL${extra} THEN 'WRONG_COLUMN_COUNT' ELSE 'OBJECT' END`;
+        })
+        .join(' ');
+      parts.push(`SELECT file, dt, CAST(NULL AS BIGINT) AS line, concat_ws(',', ${cells}) AS raw, 'csv' AS fmt, CASE file ${shape} END AS rec_type, ${fields.join(', ')}
+  FROM (SELECT "$path" AS file, dt, ${cells} FROM ${glueTableName(kind, 'csv')} WHERE dt IN (${[...new Set(csvs.map((f) => sqlString(f.dt)))].join(', ')}) AND "$path" IN (${csvs.map(uri).join(', ')})) rows`);
+    }
+    if (parts.length === 0) {
+      const nulls = EXPORT_SCHEMA[kind].fields
+        .map((f) => `CAST(NULL AS VARCHAR) AS t_${f.name}, CAST(NULL AS VARCHAR) AS jt_${f.name}`)
+        .join(', ');
+      parts.push(
+        `SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS fmt, CAST(NULL AS VARCHAR) AS rec_type, ${nulls} FROM (VALUES 1) AS empty (x) WHERE 1 = 0`,
+      );
+    }
+    return checkedSelect(kind, now, 'trino', parts.join('\n  UNION ALL\n  '));
+  }
+
+  /** The header of a CSV export: its first line, read from the first bytes of the object. */
+  private async csvHeader(file: ExportObject): Promise<string[]> {
+    const head = await this.options.s3.send(
+      new GetObjectCommand({ Bucket: file.bucket, Key: file.key, Range: 'bytes=0-65535' }),
+    );
+    const bytes = (await head.Body?.transformToByteArray()) ?? new Uint8Array();
+    const text = file.key.toLowerCase().endsWith('.gz')
+      ? await gunzipPrefix(bytes)
+      : Buffer.from(bytes).toString('utf8');
+    const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+    return splitCsvRow(first).map((h) => h.trim());
+  }
+
+  /**
+   * Athena does not number lines, so a rejected record's line is found in its file: the first line
+   * not yet claimed whose text (NDJSON) or cells (CSV) equal the record's. Rejects are few; their
+   * files are read once each.
+   */
+  private async locateRejects(kind: ExportKind, bad: readonly Row[]): Promise<Reject[]> {
+    const byFile = new Map<string, Row[]>();
+    for (const r of bad) {
+      const file = String(r.file);
+      byFile.set(file, [...(byFile.get(file) ?? []), r]);
+    }
+    const rejects: Reject[] = [];
+    for (const [file, rows] of byFile) {
+      const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.*)$/.exec(file) ?? [];
+      const lines = await this.readLines(bucket, key).catch(() => [] as string[]);
+      const csv = formatOf(key) === 'csv';
+      const claimed = new Set<number>();
+      for (const r of rows) {
+        const raw = String(r.raw ?? '');
+        const index = lines.findIndex((physical, i) => {
+          if (claimed.has(i) || (csv && i === 0)) return false;
+          const line = physical.replace(/^\uFEFF/, '').replace(/\r$/, '');
+          // Raw texts are cut at rawCharsKept, so a record matches on the start of its text.
+          const text = csv ? splitCsvRow(line).join(',') : line;
+          return text.slice(0, raw.length) === raw && (raw.length > 0 || text === '');
+        });
+        if (index >= 0) claimed.add(index);
+        rejects.push({
+          kind,
+          dt: this.partitionOf(kind, String(r.dt)),
+          file: this.relative(key),
+          line: index + 1,
+          reason: String(r.reason),
+          raw,
+        });
+      }
+    }
+    return rejects;
+  }
+
+  private async readLines(bucket: string, key: string): Promise<string[]> {
+    const object = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+    const text = key.toLowerCase().endsWith('.gz') ? await gunzipPrefix(bytes) : Buffer.from(bytes).toString('utf8');
+    return text.split('\n');
+  }
+}
+
+/** Decompresses as much of a gzip stream as the bytes hold (a ranged read ends mid-stream). */
+async function gunzipPrefix(bytes: Uint8Array): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const gunzip = createGunzip();
+    gunzip.on('data', (c: Buffer) => chunks.push(c));
+    const done = (): void => resolve(Buffer.concat(chunks).toString('utf8'));
+    gunzip.on('end', done);
+    gunzip.on('error', done);
+    gunzip.end(bytes);
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * The Lambda handlers end to end on a local AWS: sample exports in s3rver → Athena stand-in (the
+ * Trino SQL on DuckDB) → KPIs → mail in aws-ses-v2-local → archive in s3rver. The same exports run
+ * through the embedded DuckDB engine must give the same report.json.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromText } from '../../functions/adapters/config-file.js';
+import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
+import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
+import { OutboxMailer } from '../../functions/adapters/outbox.js';
+import { digestHandler } from '../../functions/handlers/digest.js';
+import { nightlyHandler } from '../../functions/handlers/nightly.js';
+import { runNightly } from '../../functions/pipeline/nightly.js';
+import type { Clock } from '../../functions/pipeline/ports.js';
+import { writeSample } from '../../functions/sample/write.js';
+import { ARCHIVE_BUCKET, type LocalAws, startLocalAws } from '../support/aws-local.js';
+
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+const SCHEDULED = '2026-11-23T01:30:00Z';
+const CLOCK: Clock = { now: () => new Date('2026-11-23T01:31:00Z') };
+const CONFIG = `centre: Centre Sud-Ouest
+timezone: Europe/Paris
+lookback_days: 1
+mail:
+  from: vigie@acme.example
+  recipients:
+    - { email: manager@acme.example, locale: fr }
+    - { email: analyst@acme.example, locale: en }
+`;
+
+async function archived(aws: LocalAws, key: string): Promise<string | null> {
+  try {
+    const object = await aws.admin.send(new GetObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }));
+    return (await object.Body?.transformToString('utf8')) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function archiveKeys(aws: LocalAws, prefix: string): Promise<string[]> {
+  const page = await aws.admin.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: prefix }));
+  return (page.Contents ?? []).map((o) => o.Key ?? '').sort();
+}
+
+describe('nightly and digest handlers on local S3, Athena and SES', () => {
+  let aws: LocalAws;
+  let exportsRoot: string;
+
+  beforeAll(async () => {
+    exportsRoot = await mkdtemp(join(tmpdir(), 'vigie-aws-e2e-'));
+    await writeSample(exportsRoot, { days: 9, endDate: '2026-11-22' });
+    aws = await startLocalAws();
+    await aws.uploadExports(exportsRoot);
+    await aws.admin.send(new PutObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: 'config/vigie.yaml', Body: CONFIG }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await aws?.stop();
+    if (exportsRoot !== undefined) await rm(exportsRoot, { recursive: true, force: true });
+  });
+
+  it('reports yesterday from the scheduled time, mails each recipient once, archives, and matches the DuckDB run', async () => {
+    const handler = nightlyHandler(aws.deps({ clock: CLOCK }));
+    const summary = await handler({ scheduledTime: SCHEDULED });
+
+    expect(summary.period).toBe('day 2026-11-22');
+    expect(summary.correlationId).toBe(SCHEDULED);
+    expect(summary.mails).toBe(2);
+    expect(summary.records).toBeGreaterThan(1000);
+    expect(summary.athena.queries).toBeGreaterThan(5);
+    expect(summary.athena.bytesScanned).toBeGreaterThan(0);
+
+    const mails = await aws.mails();
+    expect(mails.flatMap((m) => m.destination.to).sort()).toEqual(['analyst@acme.example', 'manager@acme.example']);
+    const onS3 = JSON.parse((await archived(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
+
+    // The same exports, config and clock through the embedded engine.
+    const out = await mkdtemp(join(tmpdir(), 'vigie-aws-parity-'));
+    const engine = await DuckDbQueryEngine.open({ exportsRoot });
+    try {
+      const local = await runNightly(
+        { engine, archive: new LocalFolderStore(out), mailer: new OutboxMailer(join(out, 'outbox')), clock: CLOCK },
+        { date: '2026-11-22', config: configFromText(CONFIG, 'test') },
+      );
+      const onDisk = JSON.parse(await readFile(join(out, 'reports/day/2026-11-22/report.json'), 'utf8'));
+      expect(local.report.inputs.records).toBe(summary.records);
+      expect(onS3).toEqual(onDisk);
+    } finally {
+      await engine.close();
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('sends nothing twice when the same scheduled run is retried', async () => {
+    await aws.clearMails();
+    const handler = nightlyHandler(aws.deps({ clock: { now: () => new Date('2026-11-22T01:31:00Z') } }));
+    const first = await handler({ scheduledTime: '2026-11-22T01:30:00Z' });
+    expect(first.period).toBe('day 2026-11-21');
+    expect(await aws.mails()).toHaveLength(2);
+    const retry = await handler({ scheduledTime: '2026-11-22T01:30:00Z' });
+    // The retry finds both mails already sent: it names them and sends nothing.
+    expect(retry.mails).toBe(2);
+    expect(await aws.mails()).toHaveLength(2);
+    expect(await archiveKeys(aws, 'sends/')).toHaveLength(4);
+  }, 300_000);
+
+  it('rolls the week up from the stored days on Monday morning', async () => {
+    const handler = digestHandler(aws.deps({ clock: { now: () => new Date('2026-11-23T06:01:00Z') } }));
+    const summary = await handler({ scheduledTime: '2026-11-23T06:00:00Z', digest: 'week' });
+    expect(summary.period).toBe('week 2026-11-16');
+    expect(await archiveKeys(aws, 'reports/week/2026-W47/')).toContain('reports/week/2026-W47/report.json');
+  }, 300_000);
+});
