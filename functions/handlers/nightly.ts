@@ -5,7 +5,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dayBeforeInstant } from '../engine/periods.js';
-import { runNightly } from '../pipeline/nightly.js';
+import { NoExportsError, runNightly } from '../pipeline/nightly.js';
 import { nightlyEventSchema } from './events.js';
 import { type HandlerDeps, type JobSummary, lambdaDeps, parseEvent, runJob } from './run-job.js';
 

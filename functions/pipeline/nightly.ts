@@ -31,6 +31,14 @@ export interface RunResult {
   readonly revised: readonly string[];
 }
 
+/** The reported day has no events at all: its exports never arrived (or hold only rejects). */
+export class NoExportsError extends Error {
+  override readonly name = 'NoExportsError';
+  constructor(readonly date: string) {
+    super(`no exports for ${date}: no contacts, surveys or agent days were read, nothing is reported or sent`);
+  }
+}
+
 /** Archive key of a period's folder: `reports/day/2026-11-22`, `reports/week/2026-W47`, `reports/month/2026-11`. */
 export function reportFolder(period: Pick<Period, 'kind' | 'startDate'>): string {
   return `reports/${period.kind}/${periodId(period)}`;
@@ -118,6 +126,8 @@ export async function runNightly(
   const filed = await fileDays(ports, { days, stage, config, rebuild: (p) => p.startDate === period.startDate });
   const rejectFiles = await archiveRejects(ports.archive, stage.rejects);
   const reader = new FactsReader(ports.archive, factsFingerprint(config));
+  // An empty scorecard would read as a perfect day: a day without exports is a failure to look at.
+  if ((await reader.day(period.startDate)) === null) throw new NoExportsError(period.startDate);
   const composed = await composeReport(reader, {
     period,
     config,

@@ -7,7 +7,6 @@
  * Offline by construction: the spec holds its values inline, has no URL and no text, and the view's
  * loader refuses every load, so Vega never touches the network or the file system.
  */
-import { Resvg } from '@resvg/resvg-js';
 import { type Loader, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Locale } from '../engine/format.js';
@@ -32,7 +31,7 @@ export interface SparklineOptions {
 
 /** A chart size or point that cannot be drawn. */
 export class ChartError extends Error {
-  override readonly name = 'ChartError';
+  override readonly name: string = 'ChartError';
 }
 
 const DEFAULT_COLOR = '#1a73e8';
@@ -132,6 +131,24 @@ export async function sparklineSvg(
   }
 }
 
+/** The PNG renderer's native binary is missing on this host (e.g. a bundle built without its arm64 build). */
+export class PngRendererUnavailableError extends ChartError {
+  override readonly name = 'PngRendererUnavailableError';
+}
+
+let resvg: Promise<typeof import('@resvg/resvg-js')> | undefined;
+
+/** resvg is a native module, loaded on first use: a host without its binary still sends mails, without charts. */
+function loadResvg(): Promise<typeof import('@resvg/resvg-js')> {
+  resvg ??= import('@resvg/resvg-js').catch((error: unknown) => {
+    throw new PngRendererUnavailableError(
+      `PNG renderer unavailable: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      { cause: error },
+    );
+  });
+  return resvg;
+}
+
 /**
  * Draws a sparkline as a PNG of 2·width × 2·height pixels (shown at width × height in the mail).
  *
@@ -140,6 +157,7 @@ export async function sparklineSvg(
  */
 export async function sparklinePng(points: readonly SparklinePoint[], options: SparklineOptions): Promise<Uint8Array> {
   const svg = await sparklineSvg(points, options);
+  const { Resvg } = await loadResvg();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'width', value: options.width * SCALE },
     // No text is drawn; system fonts are not even looked up.

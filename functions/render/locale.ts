@@ -2,14 +2,22 @@
  * The words of a scorecard, one JSON file per language under `templates/locales/`. The schema is
  * strict, so a key missing from (or misspelt in) one language fails at load time, naming the key.
  */
+
 import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { FormatWords, Locale } from '../engine/format.js';
 import { FAMILIES } from '../engine/kpi.js';
 import { STATUSES } from '../engine/report.js';
 
-/** Where the templates and locale files live (beside `functions/`, shipped with the sources). */
-export const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
+/**
+ * Where the templates and locale files live: beside `functions/` in the sources; in Lambda, where the
+ * code is one bundle at the task root, in the `templates/` folder copied beside it at bundling.
+ */
+export const TEMPLATES_DIR =
+  process.env.LAMBDA_TASK_ROOT === undefined
+    ? new URL('../../templates/', import.meta.url)
+    : pathToFileURL(`${process.env.LAMBDA_TASK_ROOT}/templates/`);
 
 const byPeriod = z.object({ day: z.string(), week: z.string(), month: z.string() }).strict();
 

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { CATALOGUE } from '../engine/catalogue.js';
 import type { Report } from '../engine/report.js';
-import { sparklinePng } from './charts.js';
+import { PngRendererUnavailableError, sparklinePng } from './charts.js';
 import { HEADLINE_KPIS, type ImageRef, type SparklineSize, type SparklineSource } from './view.js';
 
 /** CSS pixels of a sparkline: wide enough to read a trend, narrow enough for a 375 px phone column. */
@@ -56,7 +56,12 @@ export async function reportSparklines(report: Report): Promise<ReportSparklines
     const sizes: SparklineSize[] = headlines.has(kpi.id) ? ['tile', 'row'] : ['row'];
     for (const size of sizes) {
       const { width, height } = SPARKLINE_SIZES[size];
-      const png = await sparklinePng(points, { width, height });
+      const png = await sparklinePng(points, { width, height }).catch((error: unknown) => {
+        if (error instanceof PngRendererUnavailableError) return null;
+        throw error;
+      });
+      // Without the renderer the scorecard is sent without pictures rather than not at all.
+      if (png === null) return { images: [], image: () => null };
       const name = createHash('sha256').update(png).digest('hex').slice(0, 16);
       const image = byName.get(name) ?? { name, png, width, height };
       byName.set(name, image);

@@ -22,9 +22,8 @@ export const REQUIRE_BANNER = "import { createRequire } from 'module';const requ
  * Native packages esbuild cannot bundle: left external and copied into the asset with the binary package of
  * the Lambda platform (linux, arm64, glibc).
  */
-export const NATIVE_PACKAGES: readonly { readonly name: string; readonly binary: string }[] = [
-  { name: '@resvg/resvg-js', binary: '@resvg/resvg-js-linux-arm64-gnu' },
-];
+export const NATIVE_PACKAGES: readonly { readonly name: string; readonly binary: string; readonly version: string }[] =
+  [{ name: '@resvg/resvg-js', binary: '@resvg/resvg-js-linux-arm64-gnu', version: '2.6.2' }];
 
 export interface VigieFunctionProps {
   /** The handler file (exports `handler`). */
@@ -72,7 +71,7 @@ export class VigieFunction extends Construct {
       if (missing.length > 0)
         Annotations.of(this).addWarningV2(
           'vigie:native-package-missing',
-          `${missing.join(', ')} not in node_modules: the bundle cannot load it on Lambda (linux arm64). See docs/deploy.md.`,
+          `${missing.join(', ')} not in node_modules: bundling fetches it from the npm registry; offline, the scorecards go out without charts. See docs/deploy.md.`,
         );
     }
 
@@ -117,6 +116,13 @@ export class VigieFunction extends Construct {
             ...natives.map(
               (p) =>
                 `if [ -d "${inputDir}/node_modules/${p}" ]; then mkdir -p "${outputDir}/node_modules/${posix.dirname(p)}" && cp -R "${inputDir}/node_modules/${p}" "${outputDir}/node_modules/${p}"; fi`,
+            ),
+            // npm installs only the host's binary; the Lambda's (linux arm64) is fetched when missing. Offline,
+            // the function still runs: the renderer sends scorecards without charts when it cannot load.
+            ...NATIVE_PACKAGES.map(
+              (p) =>
+                // Installing the package for that platform brings its binary as the optional dependency it is.
+                `[ -d "${outputDir}/node_modules/${p.binary}" ] || npm install --no-save --no-package-lock --no-audit --no-fund --prefix "${outputDir}" --os=linux --cpu=arm64 --libc=glibc "${p.name}@${p.version}" || echo "vigie: ${p.binary} unavailable, charts disabled in this bundle"`,
             ),
           ],
         },

@@ -148,6 +148,17 @@ describe('vigie usage errors', () => {
     expect(failure?.stderr).toMatch(message);
   });
 
+  it('fails with one line and sends nothing for a day whose exports never arrived', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'vigie-no-exports-'));
+    const failure = await vigie('run', '--exports', exportsRoot, '--date', '2026-04-20', '--out', empty).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr.trim()).toMatch(/^vigie: run failed: no exports for 2026-04-20: /);
+    expect(await readdir(empty).catch(() => [])).not.toContain('outbox');
+  });
+
   it('names the key of an invalid config', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigie-config-'));
     const file = join(dir, 'vigie.yaml');

@@ -91,6 +91,8 @@ export async function startLocalAws(
     sesLocal.default) as typeof sesLocal.default;
   const ses: Server = await start({ host: '127.0.0.1', port: 0 });
   const sesEndpoint = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
+  // aws-ses-v2-local keeps one store per process, shared by every server started in it.
+  await fetch(`${sesEndpoint}/clear-store`, { method: 'POST' });
 
   return {
     s3,
