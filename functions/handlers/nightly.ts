@@ -14,12 +14,13 @@ export function nightlyHandler(deps: HandlerDeps): (event: unknown) => Promise<J
   return async (event) => {
     const { scheduledTime, date } = parseEvent(nightlyEventSchema, event);
     return runJob(deps, scheduledTime, async ({ ports, config }) => {
-      const result = await runNightly(ports, {
-        date: date ?? dayBeforeInstant(scheduledTime, config.timezone),
-        config,
+      const day = date ?? dayBeforeInstant(scheduledTime, config.timezone);
+      const result = await runNightly(ports, { date: day, config }).catch((error: unknown) => {
+        // The alarm on this metric tells the operator that yesterday's exports never arrived.
+        if (error instanceof NoExportsError) deps.metrics.addMetric('DaysWithoutExports', MetricUnit.Count, 1);
+        throw error;
       });
-      // The alarm on this metric tells the operator that yesterday's exports never arrived.
-      deps.metrics.addMetric('DaysWithoutExports', MetricUnit.Count, result.report.inputs.records === 0 ? 1 : 0);
+      deps.metrics.addMetric('DaysWithoutExports', MetricUnit.Count, 0);
       return { report: result.report, reportJson: result.delivered.reportJson, mails: result.delivered.mails.length };
     });
   };
