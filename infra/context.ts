@@ -56,7 +56,8 @@ const contextSchema = z
       .refine((v) => /^[A-Za-z0-9_-]{1,64}$/.test(v), 'must be an SES configuration set name')
       .optional(),
     configFile: text.refine((v) => v.trim() !== '', 'must be a path').default('config/vigie.example.yaml'),
-    nightlyAt: hhmm.default({ hour: 2, minute: 30 }),
+    // 03:30, not 02:30: in most zones 02:xx does not exist on the spring-forward night and Scheduler skips it.
+    nightlyAt: hhmm.default({ hour: 3, minute: 30 }),
     digestAt: hhmm.default({ hour: 7, minute: 0 }),
     // Athena refuses a cutoff below 10 MB.
     bytesScannedCutoffMb: whole(10, 10_000_000).default(10_240),

@@ -35,7 +35,7 @@ describe('parseContext', () => {
       fromAddress: 'vigie@example.com',
       sesConfigurationSet: undefined,
       configFile: 'config/vigie.example.yaml',
-      nightlyAt: { hour: 2, minute: 30 },
+      nightlyAt: { hour: 3, minute: 30 },
       digestAt: { hour: 7, minute: 0 },
       bytesScannedCutoffMb: 10_240,
       lookbackDays: undefined,

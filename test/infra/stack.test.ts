@@ -136,7 +136,7 @@ describe('the default stack', () => {
         DeadLetterConfig: { Arn: expect.anything() },
       });
     }
-    expect(inputOf('cron(30 2 * * ? *)')).toEqual({
+    expect(inputOf('cron(30 3 * * ? *)')).toEqual({
       scheduledTime: '<aws.scheduler.scheduled-time>',
     });
     expect(inputOf('cron(0 7 ? * MON *)')).toEqual({
@@ -296,12 +296,15 @@ describe('the default stack', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
-  it('warns when the nightly time falls in the spring DST gap', () => {
-    const warnings = vigie.app.node
-      .findAll()
-      .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning'))
-      .map((m) => String(m.data));
-    expect(warnings.some((w) => w.includes('nightlyAt does not exist in Europe/Paris'))).toBe(true);
+  it('warns when the nightly time falls in the spring DST gap, and the default does not', () => {
+    const warningsOf = (app: VigieApp): string[] =>
+      app.app.node
+        .findAll()
+        .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning'))
+        .map((m) => String(m.data));
+    const gap = (w: string): boolean => w.includes('nightlyAt does not exist in Europe/Paris');
+    expect(warningsOf(vigie).some(gap)).toBe(false);
+    expect(warningsOf(synthesize({ nightlyAt: '02:30' })).some(gap)).toBe(true);
   });
 
   it('matches the template snapshot (asset hashes masked)', () => {
