@@ -106,7 +106,8 @@ describe('nightly and digest handlers on local S3, Athena and SES', () => {
     // The retry finds both mails already sent: it names them and sends nothing.
     expect(retry.mails).toBe(2);
     expect(await aws.mails()).toHaveLength(2);
-    expect(await archiveKeys(aws, 'sends/')).toHaveLength(4);
+    // One claim and one sent record per recipient for that day.
+    expect(await archiveKeys(aws, 'sends/day-2026-11-21-')).toHaveLength(4);
   }, 300_000);
 
   it('rolls the week up from the stored days on Monday morning', async () => {
