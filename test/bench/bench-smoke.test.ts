@@ -1,0 +1,103 @@
+/**
+ * Smoke test of the benchmark harness (bench/run.ts) on a tiny set: 2k contacts, one repetition, three
+ * days. It checks the plumbing and that results.json holds every figure, not the performance.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BenchResults, table } from '../../bench/run.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Every leaf of the results that must be a finite number. */
+function numbers(r: BenchResults): Record<string, unknown> {
+  const size = r.sizes[0];
+  const p = r.period;
+  return {
+    cpus: r.machine.cpus,
+    contacts: size?.contacts,
+    files: size?.files,
+    exportBytes: size?.exportBytes,
+    referenceMedian: size?.referenceMs.median,
+    referenceSpread: size?.referenceMs.spreadPct,
+    vigieMedian: size?.vigieMs.median,
+    vigieSpread: size?.vigieMs.spreadPct,
+    ratio: size?.ratio,
+    referenceRssMb: size?.referenceRssMb,
+    vigieRssMb: size?.vigieRssMb,
+    vigieRssMbPerMillion: size?.vigieRssMbPerMillion,
+    htmlBytes: size?.htmlBytes,
+    reportJsonBytes: size?.reportJsonBytes,
+    factsBytes: size?.factsBytes,
+    periodExportBytes: p.exportBytes,
+    oneDayMedian: p.oneDayMs.median,
+    oneDayRssMb: p.oneDayRssMb,
+    backfillMs: p.backfillMs,
+    backfillRssMb: p.backfillRssMb,
+    backfillBytes: p.backfillBytes,
+    backfillRatio: p.backfillRatio,
+    weeklyMs: p.weekly.ms,
+    weeklyRssMb: p.weekly.rssMb,
+    weeklyFilingBytes: p.weekly.filingBytes,
+    weeklyTargetedBytes: p.weekly.targetedBytes,
+    weeklyRatio: p.weekly.ratioToNightly,
+    weeklyHtmlBytes: p.weekly.htmlBytes,
+    monthlyMs: p.monthly.ms,
+    monthlyRssMb: p.monthly.rssMb,
+    monthlyFilingBytes: p.monthly.filingBytes,
+    monthlyTargetedBytes: p.monthly.targetedBytes,
+    monthlyRatio: p.monthly.ratioToNightly,
+    monthlyHtmlBytes: p.monthly.htmlBytes,
+  };
+}
+
+describe('bench/run on a tiny set', () => {
+  let dir = '';
+  let results: BenchResults;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vigie-bench-'));
+    const out = join(dir, 'results.json');
+    // The real command, as `npm run bench` runs it, into the temp folder.
+    await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/run.ts',
+        ...['--sizes', '2k', '--reps', '1', '--days', '3', '--daily', '2k'],
+        ...['--data', join(dir, 'data'), '--out', out, '--quiet'],
+      ],
+      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+    );
+    results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
+  }, 180_000);
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes every figure as a finite number', () => {
+    expect(results.sizes).toHaveLength(1);
+    for (const [name, value] of Object.entries(numbers(results))) {
+      expect.soft(typeof value, name).toBe('number');
+      expect.soft(Number.isFinite(value), name).toBe(true);
+    }
+  });
+
+  it('measured real work: records read, a scorecard rendered, the days filed', () => {
+    const size = results.sizes[0];
+    expect(size?.vigieMs.samples).toHaveLength(1);
+    expect(size?.referenceMs.median).toBeGreaterThan(0);
+    expect(size?.vigieMs.median).toBeGreaterThan(0);
+    expect(size?.htmlBytes).toBeGreaterThan(1000);
+    expect(results.period.backfillBytes).toBeGreaterThan(0);
+    expect(results.period.weekly.targetedBytes).toBeGreaterThan(0);
+    expect(table(results)).toContain('| 2k |');
+  });
+});
