@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { QueryEngine, Reject, Row, SqlParam, StageRequest, StageResult } from '../pipeline/ports.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
-import { checkedSelect, duplicatesSelect, jsonRecordColumns, parseJson, stagedSelect } from '../sql/staging.js';
+import { checkedSelect, duplicatesSelect, jsonRecordSource, parseJson, stagedSelect } from '../sql/staging.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
 export class ExportsRootError extends Error {
@@ -104,8 +104,10 @@ export class DuckDbQueryEngine implements QueryEngine {
         count(file.dt, unsplit.filter((r) => r.line > 0).length);
       }
       await this.connection.run(
-        `CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${checkedSelect(kind, request.now, 'duckdb', `SELECT file, dt, line, raw, fmt, ${jsonRecordColumns(kind, 'duckdb', 'j')} FROM lines_${kind}`)}`,
+        `CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${checkedSelect(kind, request.now, 'duckdb', jsonRecordSource(kind, 'duckdb', `lines_${kind}`))}`,
       );
+      // The raw lines are in checked_<kind> now (rejects keep their text): free them before typing.
+      await this.connection.run(`DROP TABLE lines_${kind}`);
       const bad = await this.rows(
         `SELECT dt, file, line, reason, left(raw, ${this.options.rawCharsKept}) AS raw FROM checked_${kind} WHERE reason IS NOT NULL ORDER BY file, line`,
       );
@@ -126,6 +128,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       for (const r of await this.rows(duplicatesSelect(kind, `checked_${kind}`))) {
         duplicatesByPartition[String(r.dt)] = (duplicatesByPartition[String(r.dt)] ?? 0) + Number(r.n);
       }
+      await this.connection.run(`DROP TABLE checked_${kind}`);
     }
     return {
       files: files.map((f) => ({

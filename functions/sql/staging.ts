@@ -86,6 +86,26 @@ export function jsonRecordColumns(kind: ExportKind, dialect: Dialect, json: stri
   ].join(',\n  ');
 }
 
+/**
+ * A SELECT over `relation` (with `file, dt, line, raw, fmt, j`) giving the source columns of
+ * `checkedSelect`. On DuckDB, whose JSON functions parse their argument on every call, all fields are
+ * extracted in two calls with lists of paths (one parse each) instead of two per field.
+ */
+export function jsonRecordSource(kind: ExportKind, dialect: Dialect, relation: string): string {
+  if (dialect === 'trino') {
+    return `SELECT file, dt, line, raw, fmt, ${jsonRecordColumns(kind, dialect, 'j')} FROM ${relation}`;
+  }
+  const fields = EXPORT_SCHEMA[kind].fields;
+  const paths = `[${fields.map((f) => memberPath(dialect, f.name)).join(', ')}]`;
+  const columns = fields.map((f, i) => `texts[${i + 1}] AS ${text(f)}, types[${i + 1}] AS ${jsonTypeOf(f)}`);
+  return `SELECT file, dt, line, raw, fmt, rec_type, ${columns.join(', ')}
+FROM (
+  SELECT file, dt, line, raw, fmt, json_type(j) AS rec_type,
+    json_extract_string(j, ${paths}) AS texts, json_type(j, ${paths}) AS types
+  FROM ${relation}
+) extracted`;
+}
+
 /** The JSON value of a raw record in this dialect (NULL when it is not JSON). */
 export function parseJson(dialect: Dialect, raw: string): string {
   return DIALECTS[dialect].parseJson(raw);
@@ -203,7 +223,11 @@ export function checkedSelect(kind: ExportKind, now: number, dialect: Dialect, s
   const consistency = CONSISTENCY[kind] ?? [];
   const finalReason =
     consistency.length > 0 ? `CASE WHEN reason IS NOT NULL THEN reason ${consistency.join(' ')} END` : 'reason';
-  return `SELECT file, dt, line, raw, ${finalReason} AS reason, ${values}${kind === 'surveys' ? ', scale_lo, scale_hi' : ''}
+  const kept = `${values}${kind === 'surveys' ? ', scale_lo, scale_hi' : ''}`;
+  // Only a rejected record's raw text is needed later: good ones drop it, which halves the table.
+  return `SELECT file, dt, line, CASE WHEN reason IS NOT NULL THEN raw END AS raw, reason, ${kept}
+FROM (
+SELECT file, dt, line, raw, ${finalReason} AS reason, ${kept}
 FROM (
   SELECT file, dt, line, raw, reason, ${values}${scales}
   FROM (
@@ -215,7 +239,8 @@ FROM (
       FROM (${source}) source
     ) reasoned
   ) typed
-) scaled`;
+) scaled
+) checked`;
 }
 
 const scaleColumns = `COALESCE(v_scale_min, ${surveyScaleDefault('min')}) AS scale_lo, COALESCE(v_scale_max, ${surveyScaleDefault('max')}) AS scale_hi`;
