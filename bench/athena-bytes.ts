@@ -10,37 +10,19 @@
  * `npx tsx bench/athena-bytes.ts [--exports bench/data/day-1M] [--out bench/athena-bytes.json]`
  * (the exports come from bench/generate.ts; the contacts of every partition are used).
  */
+
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { EXPORT_SCHEMA } from '../functions/sql/exports-schema.js';
 import { DEFAULTS, ensureExports } from './generate.js';
 import { contactsSelect } from './task.js';
 
 /** Contact columns the facts SQL and the staging (identity, latest version, derivations) read. */
-export const COLUMNS_READ = [
-  'id',
-  'updated_at',
-  'channel',
-  'direction',
-  'offered_at',
-  'queue',
-  'team',
-  'agent',
-  'reason',
-  'answered_at',
-  'first_response_at',
-  'ended_at',
-  'wait_s',
-  'talk_s',
-  'hold_s',
-  'acw_s',
-  'outcome',
-  'resolved_first_contact',
-  'converted',
-  'selfcare_redirect',
-  'transcript',
-];
+export const COLUMNS_READ = EXPORT_SCHEMA.contacts.fields
+  .map((f) => f.name)
+  .filter((name) => name !== 'customer' && name !== 'ticket');
 /** The columns of the bucket facts alone (no dedupe, no reasons/keywords), as a lower bound. */
 export const COLUMNS_FACTS_ONLY = [
   'channel',

@@ -14,6 +14,7 @@
  *
  * Usage: `npx tsx bench/generate.ts --out bench/data/1M --contacts 1M [--days 1] [--end 2026-11-18]`
  */
+
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createGzip, type Gzip } from 'node:zlib';
 import { DateTime } from 'luxon';
+import { EXPORT_SCHEMA } from '../functions/sql/exports-schema.js';
 
 export interface GenerateOptions {
   /** Exports root to (re)write. */
@@ -133,46 +135,9 @@ const COMMENTS = [
   'Le concurrent fait mieux',
 ];
 
-const CONTACT_COLUMNS = [
-  'id',
-  'updated_at',
-  'channel',
-  'direction',
-  'offered_at',
-  'queue',
-  'team',
-  'agent',
-  'customer',
-  'reason',
-  'answered_at',
-  'first_response_at',
-  'ended_at',
-  'wait_s',
-  'talk_s',
-  'hold_s',
-  'acw_s',
-  'outcome',
-  'resolved_first_contact',
-  'converted',
-  'selfcare_redirect',
-  'ticket',
-  'transcript',
-] as const;
-const SURVEY_COLUMNS = [
-  'id',
-  'kind',
-  'score',
-  'scale_min',
-  'scale_max',
-  'answered_at',
-  'contact',
-  'ticket',
-  'team',
-  'queue',
-  'agent',
-  'channel',
-  'comment',
-] as const;
+// CSV headers in the schema's field order: the contract, not a copy of it.
+const CONTACT_COLUMNS = EXPORT_SCHEMA.contacts.fields.map((f) => f.name);
+const SURVEY_COLUMNS = EXPORT_SCHEMA.surveys.fields.filter((f) => f.name !== 'updated_at').map((f) => f.name);
 const AGENT_DAY_COLUMNS = ['agent', 'date', 'team', 'scheduled_s', 'worked', 'absent_s'] as const;
 
 type Value = string | number | boolean | undefined;
