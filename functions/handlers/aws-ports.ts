@@ -6,7 +6,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { AthenaQueryEngine } from '../adapters/athena.js';
-import { AthenaRunner } from '../adapters/athena-runner.js';
+import { AthenaRunner, type QueryStats } from '../adapters/athena-runner.js';
 import { configFromText } from '../adapters/config-file.js';
 import { S3ObjectStore, s3ClientConfig } from '../adapters/s3.js';
 import { SesMailer, sesClientConfig } from '../adapters/ses.js';
@@ -42,13 +42,18 @@ export function awsPorts(
   env: HandlerEnvironment,
   clients: AwsClients,
   clock: Clock,
-  options: { readonly athenaTimeoutMs?: number } = {},
+  options: {
+    readonly athenaTimeoutMs?: number;
+    /** Called after each Athena query with its id, state, bytes scanned and cost. */
+    readonly logQuery?: (entry: QueryStats & { readonly sql: string }) => void;
+  } = {},
 ): AwsPorts {
   const runner = new AthenaRunner({
     client: clients.athena,
     workgroup: env.athenaWorkgroup,
     database: env.glueDatabase,
     ...(options.athenaTimeoutMs === undefined ? {} : { timeoutMs: options.athenaTimeoutMs }),
+    ...(options.logQuery === undefined ? {} : { log: options.logQuery }),
   });
   const athena = new AthenaQueryEngine({
     athena: runner,

@@ -80,6 +80,8 @@ export async function runJob(
     const config = await loadConfig(env, clients.s3);
     const ports = awsPorts(env, clients, deps.clock, {
       ...(deps.athenaTimeoutMs === undefined ? {} : { athenaTimeoutMs: deps.athenaTimeoutMs }),
+      // One line per query: its cost is visible per query, not only in the run's total.
+      logQuery: ({ sql, ...stats }) => logger.info('athena query', { ...stats, sql: sql.slice(0, 200) }),
     });
     const { report, reportJson, mails } = await job({ ports, config, env });
     const totals = ports.runner.totals;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { MessageRejected, SESv2Client } from '@aws-sdk/client-sesv2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AthenaQueryError } from '../../functions/adapters/athena-runner.js';
 import { MailDeliveryError, sesClientConfig } from '../../functions/adapters/ses.js';
 import { nightlyHandler } from '../../functions/handlers/nightly.js';
@@ -71,8 +71,16 @@ describe('transient faults are retried and the run completes', () => {
   }, 120_000);
   afterAll(async () => aws?.stop());
 
-  it('survives Athena throttling and a retryable query failure', async () => {
-    const summary = await nightlyHandler(aws.deps({ clock: clockAt(NIGHT_OF_22) }))({ scheduledTime: NIGHT_OF_22 });
+  it('survives Athena throttling and a retryable query failure, logging each query with its cost', async () => {
+    const deps = aws.deps({ clock: clockAt(NIGHT_OF_22) });
+    const info = vi.spyOn(deps.logger, 'info');
+    const summary = await nightlyHandler(deps)({ scheduledTime: NIGHT_OF_22 });
+    const queries = info.mock.calls.filter(([message]) => message === 'athena query');
+    const states = queries.map(([, entry]) => (entry as { state: string }).state);
+    // Succeeded queries are the ones counted and billed; the failed attempt is logged too.
+    expect(states.filter((state) => state === 'SUCCEEDED')).toHaveLength(summary.athena.queries);
+    expect(states.filter((state) => state === 'FAILED')).toHaveLength(1);
+    expect(queries.at(-1)?.[1]).toMatchObject({ state: 'SUCCEEDED', costUsd: expect.any(Number) });
     expect(summary.mails).toBe(2);
     expect(aws.athena.executions.some((e) => e.state === 'FAILED')).toBe(true);
     expect(await aws.mails()).toHaveLength(2);
