@@ -79,6 +79,8 @@ export async function reportFromStore(
     readonly config: Config;
     readonly now: Date;
     readonly distinct: PeriodDistinct | null;
+    /** Only the centre's figures (a point of the trailing series). */
+    readonly centreOnly?: boolean;
   },
 ): Promise<Report | null> {
   const { period } = args;
@@ -102,6 +104,7 @@ export async function reportFromStore(
     inputs: mergeInputs(days.map((d) => d.inputs)),
     generatedAt: args.now,
     missingDays: missing,
+    centreOnly: args.centreOnly ?? false,
   });
 }
 
@@ -120,8 +123,8 @@ export async function composeReport(
   },
 ): Promise<Report> {
   const { period, config, now } = args;
-  const of = async (p: Period, distinct: PeriodDistinct | null) =>
-    reportFromStore(reader, { period: p, config, now, distinct });
+  const of = async (p: Period, distinct: PeriodDistinct | null, centreOnly = false) =>
+    reportFromStore(reader, { period: p, config, now, distinct, centreOnly });
   const current = await of(period, await args.distinct(period));
   if (current === null) throw new Error(`no facts are stored for ${periodId(period)}`);
   const before = previousPeriod(period);
@@ -133,7 +136,7 @@ export async function composeReport(
   for (const p of trailingPeriods(period)) {
     const id = periodId(p);
     // The last two points are the reports just built; older ones need no distinct counts for a sparkline.
-    const report = id === periodId(period) ? current : id === periodId(before) ? previous : await of(p, null);
+    const report = id === periodId(period) ? current : id === periodId(before) ? previous : await of(p, null, true);
     trailing.push({ period: id, report });
   }
   return {
