@@ -17,6 +17,9 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import type { Row, SqlParam } from '../pipeline/ports.js';
+import { costOfBytes } from '../sql/athena-scan.js';
+
+export { costOfBytes };
 
 export interface AthenaRunnerOptions {
   /** Passed in so tests can use aws-sdk-client-mock or a client pointed at a local stand-in. */
@@ -77,23 +80,6 @@ export class AthenaQueryError extends Error {
 /** A value that has no SQL literal (NaN, ±Infinity), so it cannot be an execution parameter. */
 export class AthenaParameterError extends Error {
   override readonly name = 'AthenaParameterError';
-}
-
-// Athena bills in binary units: the console's "Data scanned" and the Cost and Usage Report count
-// 1 MB = 2^20 bytes, and $5 per TB (2^40 bytes) is $5 per 2^20 MB.
-const MB = 2 ** 20;
-const USD_PER_MB = 5 / 2 ** 20;
-const MINIMUM_MB = 10;
-
-/**
- * Cost of one query in US dollars. https://aws.amazon.com/athena/pricing/ : "$5.00 per TB of data
- * scanned", "rounded up to the nearest megabyte, with a 10 MB minimum per query". A query that
- * scanned nothing (DDL, a reused result) is not billed, so it costs 0 rather than the minimum.
- * @example costOfBytes(3 * 2 ** 30) // 3072 MB → 0.0146484375
- */
-export function costOfBytes(bytes: number): number {
-  if (!(bytes > 0)) return 0;
-  return Math.max(MINIMUM_MB, Math.ceil(bytes / MB)) * USD_PER_MB;
 }
 
 /**

@@ -15,6 +15,7 @@ import type {
   StageRequest,
   StageResult,
 } from '../pipeline/ports.js';
+import { kindsReadBy } from '../sql/athena-scan.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
 import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
 import {
@@ -160,8 +161,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
   }
 
   async query(sql: string, params: readonly SqlParam[]): Promise<Row[]> {
-    const used = EXPORT_KINDS.filter((kind) => new RegExp(`\\b(FROM|JOIN)\\s+${kind}\\b`, 'i').test(sql));
-    const ctes = used.map((kind) => {
+    const ctes = kindsReadBy(sql).map((kind) => {
       const cte = this.staged.get(kind);
       if (cte === undefined) throw new Error(`exports of kind ${kind} were not staged before querying them`);
       return cte;

@@ -48,7 +48,7 @@ const show = (path: string): string => {
   return rel.startsWith('..') ? path : rel;
 };
 
-function printRun(result: RunResult, out: (line: string) => void): void {
+function printRun(result: Pick<RunResult, 'report' | 'delivered' | 'rejectFiles'>, out: (line: string) => void): void {
   const { report, delivered } = result;
   const p = report.period;
   out(`Vigie — ${p.kind} ${p.start}${p.end !== p.start ? ` → ${p.end}` : ''} (${p.timezone}), ${report.centre}`);
@@ -60,6 +60,15 @@ function printRun(result: RunResult, out: (line: string) => void): void {
     `  inputs       ${i.files} files, ${i.records} records, ${i.duplicates} duplicates merged, ${report.rejects.count} rejected`,
   );
   if (result.rejectFiles.length > 0) out(`  rejects      ${show(join(result.rejectFiles[0] ?? '', '..', '..', '..'))}`);
+}
+
+/** A nightly run's lines, with what the same run would scan and cost on Athena. */
+function printNightly(result: RunResult, out: (line: string) => void): void {
+  printRun(result, out);
+  const a = result.athenaEstimate;
+  out(
+    `  on Athena    ${a.queries} queries would scan ${(a.bytes / 2 ** 20).toFixed(1)} MB, $${a.costUsd.toFixed(4)} (predicted from the files' sizes)`,
+  );
 }
 
 /** Runs the nightly job for one day on the embedded default and prints where its outputs landed. */
@@ -85,13 +94,13 @@ async function runDay(
 ): Promise<void> {
   const config = await loadConfig(options.config);
   await withLocalPorts(options, async (ports) => {
-    printRun(await runNightly(ports, { date: options.date, config }), out);
+    printNightly(await runNightly(ports, { date: options.date, config }), out);
     for (const period of digestsDue(options.date, config)) printDigest(await runDigest(ports, { period, config }), out);
   });
 }
 
 function printDigest(result: DigestResult, out: (line: string) => void): void {
-  printRun({ ...result, rejectFiles: [], revised: result.report.revised }, out);
+  printRun({ ...result, rejectFiles: [] }, out);
   const missing = result.report.missing_days;
   if (missing.length > 0) out(`  missing days ${missing.join(', ')} (figures cover the other days only)`);
   if (result.filed.length > 0)
@@ -357,7 +366,7 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
       const ended = periodContaining('week', endDate, config.timezone);
       const week = ended.endDate === endDate ? ended : previousPeriod(ended);
       await withLocalPorts(options, async (ports) => {
-        printRun(await runNightly(ports, { date: endDate, config }), out);
+        printNightly(await runNightly(ports, { date: endDate, config }), out);
         printDigest(await runDigest(ports, { period: week, config }), out);
       });
       out(`  took         ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -21,7 +21,12 @@ export function nightlyHandler(deps: HandlerDeps): (event: unknown) => Promise<J
         throw error;
       });
       deps.metrics.addMetric('DaysWithoutExports', MetricUnit.Count, 0);
-      return { report: result.report, reportJson: result.delivered.reportJson, mails: result.delivered.mails.length };
+      return {
+        report: result.report,
+        reportJson: result.delivered.reportJson,
+        mails: result.delivered.mails.length,
+        predicted: result.athenaEstimate,
+      };
     });
   };
 }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Config } from '../engine/config.js';
 import type { Report } from '../engine/report.js';
 import type { Clock } from '../pipeline/ports.js';
+import type { ScanEstimate } from '../sql/athena-scan.js';
 import { type AwsClients, type AwsPorts, awsPorts, defaultClients, loadConfig } from './aws-ports.js';
 import { type HandlerEnvironment, readEnvironment } from './environment.js';
 
@@ -59,18 +60,25 @@ export interface JobSummary {
   readonly mails: number;
   readonly records: number;
   readonly rejected: number;
-  readonly athena: { readonly queries: number; readonly bytesScanned: number; readonly costUsd: number };
+  readonly athena: {
+    readonly queries: number;
+    readonly bytesScanned: number;
+    readonly costUsd: number;
+    /** The nightly job's prediction from its files' sizes, beside what Athena reported; `null` for digests. */
+    readonly predicted: ScanEstimate | null;
+  };
 }
 
 /** Runs one job in the handler frame; `job` returns the report it delivered and how many mails it sent. */
 export async function runJob(
   deps: HandlerDeps,
   correlationId: string,
-  job: (context: {
-    readonly ports: AwsPorts;
-    readonly config: Config;
-    readonly env: HandlerEnvironment;
-  }) => Promise<{ readonly report: Report; readonly reportJson: string; readonly mails: number }>,
+  job: (context: { readonly ports: AwsPorts; readonly config: Config; readonly env: HandlerEnvironment }) => Promise<{
+    readonly report: Report;
+    readonly reportJson: string;
+    readonly mails: number;
+    readonly predicted?: ScanEstimate;
+  }>,
 ): Promise<JobSummary> {
   const { logger, metrics } = deps;
   logger.appendKeys({ correlation_id: correlationId });
@@ -83,7 +91,7 @@ export async function runJob(
       // One line per query: its cost is visible per query, not only in the run's total.
       logQuery: ({ sql, ...stats }) => logger.info('athena query', { ...stats, sql: sql.slice(0, 200) }),
     });
-    const { report, reportJson, mails } = await job({ ports, config, env });
+    const { report, reportJson, mails, predicted } = await job({ ports, config, env });
     const totals = ports.runner.totals;
     const summary: JobSummary = {
       correlationId,
@@ -92,7 +100,12 @@ export async function runJob(
       mails,
       records: report.inputs.records,
       rejected: report.rejects.count,
-      athena: { queries: totals.queries, bytesScanned: totals.bytesScanned, costUsd: totals.costUsd },
+      athena: {
+        queries: totals.queries,
+        bytesScanned: totals.bytesScanned,
+        costUsd: totals.costUsd,
+        predicted: predicted ?? null,
+      },
     };
     metrics.addMetric('RejectedRecords', MetricUnit.Count, summary.rejected);
     metrics.addMetric('MailsSent', MetricUnit.Count, mails);

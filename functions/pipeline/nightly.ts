@@ -7,12 +7,13 @@
 import type { Config } from '../engine/config.js';
 import { dayPeriod, type Period, periodId, trailingPeriods, utcDatesBetween } from '../engine/periods.js';
 import { type Report, reportSchema } from '../engine/report.js';
+import { estimateScan, type ScanEstimate } from '../sql/athena-scan.js';
 import { type Delivered, deliverReport } from './deliver.js';
 import { FACTS_FORMAT, factsFingerprint, loadDayFacts, saveDayFacts, sourcesHash } from './facts-store.js';
 import { filesOfDay, inputsByPartition } from './inputs.js';
 import { applyAlerts, composeReport, FactsReader } from './period-reports.js';
 import type { Clock, Mailer, ObjectStore, QueryEngine, Reject, StageResult } from './ports.js';
-import { type FactsOptions, readPeriodFacts } from './read-facts.js';
+import { type FactsOptions, factsQueries, readPeriodFacts } from './read-facts.js';
 
 /** The ports a run needs. */
 export interface RunPorts {
@@ -29,6 +30,8 @@ export interface RunResult {
   readonly rejectFiles: readonly string[];
   /** Past days of the lookback window whose facts were rebuilt because their exports changed. */
   readonly revised: readonly string[];
+  /** What this run scans on Athena, predicted from its files' sizes (the same run wherever it ran). */
+  readonly athenaEstimate: ScanEstimate;
 }
 
 /** The reported day has no events at all: its exports never arrived (or hold only rejects). */
@@ -88,14 +91,16 @@ export async function fileDays(
     readonly config: Config;
     readonly rebuild: (p: Period) => boolean;
   },
-): Promise<{ readonly revised: readonly string[] }> {
+): Promise<{ readonly revised: readonly string[]; readonly filed: readonly Period[] }> {
   const fingerprint = factsFingerprint(args.config);
   const revised: string[] = [];
+  const filed: Period[] = [];
   for (const day of args.days) {
     const sources = sourcesHash(filesOfDay(args.stage.files, utcDatesBetween(day.start, day.end)));
     const stored = await loadDayFacts(ports.archive, day.startDate, fingerprint);
     if (stored !== null && stored.sources === sources && !args.rebuild(day)) continue;
     const fresh = await readPeriodFacts(ports.engine, day, factsOptions(args.config));
+    filed.push(day);
     await saveDayFacts(ports.archive, {
       format: FACTS_FORMAT,
       date: day.startDate,
@@ -108,7 +113,7 @@ export async function fileDays(
     // The run's own day is always rebuilt; only a past day that changed is news to the reader.
     if (stored !== null && stored.sources !== sources && !args.rebuild(day)) revised.push(day.startDate);
   }
-  return { revised };
+  return { revised, filed };
 }
 
 /** Runs the nightly job for one local day. */
@@ -138,5 +143,9 @@ export async function runNightly(
   // The schema guards the contract: a report that does not match it is a bug, not a partial result.
   const report = reportSchema.parse(await applyAlerts(ports.archive, composed, config));
   const delivered = await deliverReport(ports, { report, folder: reportFolder(period), config, now });
-  return { report, delivered, rejectFiles, revised: filed.revised };
+  const athenaEstimate = estimateScan(
+    stage.files,
+    filed.filed.flatMap((day) => factsQueries(day, factsOptions(config)).map((q) => q.sql)),
+  );
+  return { report, delivered, rejectFiles, revised: filed.revised, athenaEstimate };
 }

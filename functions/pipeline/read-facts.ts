@@ -43,15 +43,10 @@ async function run(engine: QueryEngine, text: SqlText): Promise<Row[]> {
   return engine.query(text.sql, text.params);
 }
 
-/** All facts of a period, from the exports the engine has staged. */
-export async function readPeriodFacts(
-  engine: QueryEngine,
-  period: Period,
-  options: FactsOptions,
-): Promise<PeriodFacts> {
+/** The facts SQL texts of a period, in the order they run. */
+export function factsQueries(period: Period, options: FactsOptions): SqlText[] {
   const window = { start: period.start, end: period.end };
-  // One query at a time: an embedded engine has one connection, and Athena queues them anyway.
-  const texts = [
+  return [
     bucketFactsSql(window, options.thresholds),
     breakdownFactsSql(window, options.keywords),
     agentDaysSql(period.startDate, period.endDate),
@@ -61,6 +56,16 @@ export async function readPeriodFacts(
     repeatBuyersSql(window),
     verbatimsSql(window, Math.max(options.verbatims * 4, 20)),
   ];
+}
+
+/** All facts of a period, from the exports the engine has staged. */
+export async function readPeriodFacts(
+  engine: QueryEngine,
+  period: Period,
+  options: FactsOptions,
+): Promise<PeriodFacts> {
+  // One query at a time: an embedded engine has one connection, and Athena queues them anyway.
+  const texts = factsQueries(period, options);
   const results: Row[][] = [];
   for (const text of texts) results.push(await run(engine, text));
   const [

@@ -74,6 +74,12 @@ describe('nightly and digest handlers on local S3, Athena and SES', () => {
     expect(summary.records).toBeGreaterThan(1000);
     expect(summary.athena.queries).toBeGreaterThan(5);
     expect(summary.athena.bytesScanned).toBeGreaterThan(0);
+    // The prediction from the files' sizes is what Athena (here the stand-in, pruning on "$path") billed.
+    expect(summary.athena.predicted).toEqual({
+      queries: summary.athena.queries,
+      bytes: summary.athena.bytesScanned,
+      costUsd: expect.closeTo(summary.athena.costUsd, 12),
+    });
 
     const mails = await aws.mails();
     expect(mails.flatMap((m) => m.destination.to).sort()).toEqual(['analyst@acme.example', 'manager@acme.example']);

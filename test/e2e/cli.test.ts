@@ -35,6 +35,8 @@ describe('vigie run on a generated sample', () => {
     expect(stdout).toContain(join('reports', 'day', DATE, 'report.json'));
     expect(stdout).toMatch(/scorecard\.fr\.html/);
     expect(stdout).toMatch(/outbox\/.+\.eml/);
+    // What the same run would cost on Athena (its figures are checked against the stand-in in aws-handlers).
+    expect(stdout).toMatch(/on Athena {4}\d+ queries would scan \d+\.\d MB, \$\d\.\d{4} \(predicted/);
   });
 
   it('writes a report.json that matches the SPEC §4 schema, with all 39 KPIs for the centre and each team', async () => {

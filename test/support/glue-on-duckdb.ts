@@ -113,8 +113,12 @@ export function glueOnDuckDb(
             .filter((o) => o.dt !== '');
     await connection.run(linesView(CTR_TABLE, ctrs));
     if (sql.includes(CTR_TABLE)) for (const o of ctrs) read.add(o.key);
-    // Athena bills what it reads: every object under the tables the query names (no pruning here).
-    const bytesScanned = objects.filter((o) => read.has(o.key)).reduce((sum, o) => sum + o.size, 0);
+    // Athena bills what it reads: the objects under the tables the query names, pruned to the files
+    // its `"$path" IN (…)` lists name (Athena skips the others before reading them).
+    const named = new Set([...sql.matchAll(/'(s3:\/\/[^']+)'/g)].map((m) => m[1]));
+    const bytesScanned = objects
+      .filter((o) => read.has(o.key) && (named.size === 0 || named.has(uri(o.key))))
+      .reduce((sum, o) => sum + o.size, 0);
     return { bytesScanned };
   };
 }
