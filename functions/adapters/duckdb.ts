@@ -155,11 +155,18 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   private async rows(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
     const reader = await this.connection.runAndReadAll(sql, params.length > 0 ? (params as DuckDBValue[]) : undefined);
-    return reader.getRowObjectsJS().map((row) => {
+    // Column-major conversion reads each vector once per chunk, where row objects re-fetch it per cell:
+    // facts results run to hundreds of thousands of rows.
+    const names = reader.columnNames();
+    const columns = reader.getColumnsJS();
+    const count = columns[0]?.length ?? 0;
+    const out = new Array<Row>(count);
+    for (let r = 0; r < count; r++) {
       const plain: Record<string, string | number | boolean | null> = {};
-      for (const [k, v] of Object.entries(row)) plain[k] = toPlain(v);
-      return plain;
-    });
+      for (let c = 0; c < names.length; c++) plain[names[c] as string] = toPlain(columns[c]?.[r]);
+      out[r] = plain;
+    }
+    return out;
   }
 
   /** Lists export files: a kind's window partitions, or every partition up to the window's end for history kinds. */

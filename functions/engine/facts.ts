@@ -144,5 +144,48 @@ export function zeroMeasures(): Measures {
 
 /** Adds `row`'s measures into `into` (mutates `into`; used in hot rollup loops). */
 export function addMeasures(into: Measures, row: Measures): void {
-  for (const m of MEASURES) into[m] += row[m];
+  // Spelled out: a loop over MEASURES makes one keyed access site see 41 names, which V8 serves from its
+  // slow generic path — 45 times slower here, and every scope of every period sums every row through it.
+  // The test "addMeasures adds every measure" fails if a measure is missing below.
+  into.inbound += row.inbound;
+  into.offered += row.offered;
+  into.handled += row.handled;
+  into.abandoned += row.abandoned;
+  into.short_abandoned += row.short_abandoned;
+  into.handled_within_t += row.handled_within_t;
+  into.abandoned_within_t += row.abandoned_within_t;
+  into.handled_wait_sum += row.handled_wait_sum;
+  into.handled_wait_n += row.handled_wait_n;
+  into.offered_wait_sum += row.offered_wait_sum;
+  into.offered_wait_n += row.offered_wait_n;
+  into.talk_sum += row.talk_sum;
+  into.hold_sum += row.hold_sum;
+  into.acw_sum += row.acw_sum;
+  into.outbound += row.outbound;
+  into.converted += row.converted;
+  into.conversion_hits += row.conversion_hits;
+  into.fcr_resolved += row.fcr_resolved;
+  into.fcr_set += row.fcr_set;
+  into.reply_delay_sum += row.reply_delay_sum;
+  into.reply_delay_n += row.reply_delay_n;
+  into.social_inbound += row.social_inbound;
+  into.social_within_d += row.social_within_d;
+  into.selfcare += row.selfcare;
+  into.tickets_created += row.tickets_created;
+  into.ticket_reply_delay_sum += row.ticket_reply_delay_sum;
+  into.ticket_reply_delay_n += row.ticket_reply_delay_n;
+  into.tickets_resolved += row.tickets_resolved;
+  into.tickets_resolved_one_touch += row.tickets_resolved_one_touch;
+  into.resolution_time_sum += row.resolution_time_sum;
+  into.csat_n += row.csat_n;
+  into.csat_top2 += row.csat_top2;
+  into.nps_n += row.nps_n;
+  into.nps_promoters += row.nps_promoters;
+  into.nps_detractors += row.nps_detractors;
+  into.ces_n += row.ces_n;
+  into.ces_sum += row.ces_sum;
+  into.esat_n += row.esat_n;
+  into.esat_top2 += row.esat_top2;
+  into.customers_acquired += row.customers_acquired;
+  into.customers_lost += row.customers_lost;
 }

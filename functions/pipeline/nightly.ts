@@ -9,7 +9,14 @@ import { dayPeriod, type Period, periodId, trailingPeriods, utcDatesBetween } fr
 import { type Report, reportSchema } from '../engine/report.js';
 import { estimateScan, type ScanEstimate } from '../sql/athena-scan.js';
 import { type Delivered, deliverReport } from './deliver.js';
-import { FACTS_FORMAT, factsFingerprint, loadDayFacts, saveDayFacts, sourcesHash } from './facts-store.js';
+import {
+  FACTS_FORMAT,
+  factsFingerprint,
+  loadDayFacts,
+  type StoredDayFacts,
+  saveDayFacts,
+  sourcesHash,
+} from './facts-store.js';
 import { filesOfDay, inputsByPartition } from './inputs.js';
 import { applyAlerts, composeReport, FactsReader } from './period-reports.js';
 import type { Clock, Mailer, ObjectStore, QueryEngine, Reject, StageResult } from './ports.js';
@@ -91,27 +98,29 @@ export async function fileDays(
     readonly config: Config;
     readonly rebuild: (p: Period) => boolean;
   },
-): Promise<{ readonly revised: readonly string[]; readonly filed: readonly Period[] }> {
+): Promise<{ readonly revised: readonly string[]; readonly filed: readonly StoredDayFacts[] }> {
   const fingerprint = factsFingerprint(args.config);
   const revised: string[] = [];
-  const filed: Period[] = [];
+  const filed: StoredDayFacts[] = [];
   for (const day of args.days) {
     const sources = sourcesHash(filesOfDay(args.stage.files, utcDatesBetween(day.start, day.end)));
-    const stored = await loadDayFacts(ports.archive, day.startDate, fingerprint);
-    if (stored !== null && stored.sources === sources && !args.rebuild(day)) continue;
-    const fresh = await readPeriodFacts(ports.engine, day, factsOptions(args.config));
-    filed.push(day);
-    await saveDayFacts(ports.archive, {
+    // A day rebuilt anyway needs no look at what was filed before: it is never reported as revised.
+    const rebuild = args.rebuild(day);
+    const stored = rebuild ? null : await loadDayFacts(ports.archive, day.startDate, fingerprint);
+    if (!rebuild && stored !== null && stored.sources === sources) continue;
+    const fresh: StoredDayFacts = {
       format: FACTS_FORMAT,
       date: day.startDate,
       timezone: day.timezone,
       fingerprint,
       sources,
       inputs: inputsByPartition(args.stage, utcDatesBetween(day.start, day.end)),
-      facts: fresh,
-    });
-    // The run's own day is always rebuilt; only a past day that changed is news to the reader.
-    if (stored !== null && stored.sources !== sources && !args.rebuild(day)) revised.push(day.startDate);
+      facts: await readPeriodFacts(ports.engine, day, factsOptions(args.config)),
+    };
+    await saveDayFacts(ports.archive, fresh);
+    filed.push(fresh);
+    // Only a past day that changed is news to the reader.
+    if (stored !== null && stored.sources !== sources) revised.push(day.startDate);
   }
   return { revised, filed };
 }
@@ -131,6 +140,8 @@ export async function runNightly(
   const filed = await fileDays(ports, { days, stage, config, rebuild: (p) => p.startDate === period.startDate });
   const rejectFiles = await archiveRejects(ports.archive, stage.rejects);
   const reader = new FactsReader(ports.archive, factsFingerprint(config));
+  // A 1M-contact day is 220 MB of JSON: reading back what was just written would cost seconds.
+  for (const stored of filed.filed) reader.remember(stored);
   // An empty scorecard would read as a perfect day: a day without exports is a failure to look at.
   if ((await reader.day(period.startDate)) === null) throw new NoExportsError(period.startDate);
   const composed = await composeReport(reader, {
@@ -145,7 +156,9 @@ export async function runNightly(
   const delivered = await deliverReport(ports, { report, folder: reportFolder(period), config, now });
   const athenaEstimate = estimateScan(
     stage.files,
-    filed.filed.flatMap((day) => factsQueries(day, factsOptions(config)).map((q) => q.sql)),
+    filed.filed.flatMap((day) =>
+      factsQueries(dayPeriod(day.date, config.timezone), factsOptions(config)).map((q) => q.sql),
+    ),
   );
   return { report, delivered, rejectFiles, revised: filed.revised, athenaEstimate };
 }

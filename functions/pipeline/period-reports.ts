@@ -55,6 +55,11 @@ export class FactsReader {
     return this.cache.get(date) ?? null;
   }
 
+  /** Holds a day just filed, as a later read of the archive would return it. */
+  remember(stored: StoredDayFacts): void {
+    this.cache.set(stored.date, hasEvents(stored.facts) ? stored : null);
+  }
+
   /** Forgets a day, after it was filed again. */
   forget(date: string): void {
     this.cache.delete(date);
