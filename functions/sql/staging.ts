@@ -32,8 +32,8 @@ interface DialectFunctions {
   matches(text: string, pattern: string): string;
   /** Epoch seconds of an ISO-8601 timestamp with offset, NULL when it does not parse. */
   epochOf(text: string): string;
-  /** True when the text is a finite number. */
-  isFiniteNumber(text: string): string;
+  /** True when a DOUBLE is finite. */
+  isFinite(number: string): string;
 }
 
 /** Trino has no json_type: the serialised value's first character tells the type. */
@@ -49,7 +49,7 @@ const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
     jsonText: (json, path) => `json_extract_string(${json}, ${path})`,
     matches: (text, pattern) => `regexp_full_match(${text}, ${pattern})`,
     epochOf: (text) => `epoch(TRY_CAST(${text} AS TIMESTAMPTZ))`,
-    isFiniteNumber: (text) => `isfinite(TRY_CAST(${text} AS DOUBLE))`,
+    isFinite: (number) => `isfinite(${number})`,
   },
   trino: {
     // A byte-order mark before the first record is not part of it.
@@ -60,12 +60,14 @@ const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
     matches: (text, pattern) => `regexp_like(${text}, ${pattern})`,
     // from_iso8601_timestamp wants the `T` separator that SPEC's timestamps may replace by a space.
     epochOf: (text) => `to_unixtime(try(from_iso8601_timestamp(replace(${text}, ' ', 'T'))))`,
-    isFiniteNumber: (text) => `is_finite(TRY_CAST(${text} AS DOUBLE))`,
+    isFinite: (number) => `is_finite(${number})`,
   },
 };
 
 const text = (f: FieldSpec): string => `t_${f.name}`;
 const jsonTypeOf = (f: FieldSpec): string => `jt_${f.name}`;
+/** A timestamp field's epoch seconds, or a numeric field's DOUBLE, computed once per record (see `parsedColumns`). */
+const parsed = (f: FieldSpec): string => `p_${f.name}`;
 const present = (f: FieldSpec): string => `(${text(f)} IS NOT NULL AND ${text(f)} <> '')`;
 const memberPath = (dialect: Dialect, name: string): string =>
   // Trino's JSON path has no quoted member names; the schema's names are plain identifiers.
@@ -115,20 +117,20 @@ export function parseJson(dialect: Dialect, raw: string): string {
 function typeOk(f: FieldSpec, d: DialectFunctions): string {
   const t = text(f);
   const jt = jsonTypeOf(f);
-  const numeric = `CASE WHEN fmt = 'csv' THEN ${d.isFiniteNumber(t)} ELSE ${jt} IN ${NUMERIC_JSON} END`;
+  const numeric = `CASE WHEN fmt = 'csv' THEN ${d.isFinite(parsed(f))} ELSE ${jt} IN ${NUMERIC_JSON} END`;
   switch (f.field.type) {
     case 'string':
       return `(fmt = 'csv' OR ${jt} IN ('VARCHAR', ${NUMERIC_JSON.slice(1, -1)}))`;
     case 'enum':
       return `(fmt = 'csv' OR ${jt} = 'VARCHAR')`;
     case 'timestamp':
-      return `((fmt = 'csv' OR ${jt} = 'VARCHAR') AND ${d.matches(t, sqlString(ISO_TIMESTAMP))} AND ${d.epochOf(t)} IS NOT NULL)`;
+      return `((fmt = 'csv' OR ${jt} = 'VARCHAR') AND ${d.matches(t, sqlString(ISO_TIMESTAMP))} AND ${parsed(f)} IS NOT NULL)`;
     case 'date':
       return `((fmt = 'csv' OR ${jt} = 'VARCHAR') AND ${d.matches(t, sqlString(ISO_DATE))} AND TRY_CAST(${t} AS DATE) IS NOT NULL)`;
     case 'boolean':
       return `CASE WHEN fmt = 'csv' THEN ${t} IN ('true', 'false') ELSE ${jt} = 'BOOLEAN' END`;
     case 'count':
-      return `(${numeric} AND TRY_CAST(${t} AS DOUBLE) = floor(TRY_CAST(${t} AS DOUBLE)))`;
+      return `(${numeric} AND ${parsed(f)} = floor(${parsed(f)}))`;
     case 'duration':
     case 'number':
       return numeric;
@@ -136,7 +138,7 @@ function typeOk(f: FieldSpec, d: DialectFunctions): string {
 }
 
 /** The reason a present field of the right type is still unacceptable, as CASE branches. */
-function rangeChecks(f: FieldSpec, now: number, d: DialectFunctions): string[] {
+function rangeChecks(f: FieldSpec, now: number): string[] {
   const t = text(f);
   switch (f.field.type) {
     case 'enum':
@@ -145,25 +147,38 @@ function rangeChecks(f: FieldSpec, now: number, d: DialectFunctions): string[] {
       ];
     case 'timestamp':
       return [
-        `WHEN ${present(f)} AND (${d.epochOf(t)} < 946684800 OR ${d.epochOf(t)} > ${now + 86400}) THEN 'timestamp_out_of_range:${f.name}'`,
+        `WHEN ${present(f)} AND (${parsed(f)} < 946684800 OR ${parsed(f)} > ${now + 86400}) THEN 'timestamp_out_of_range:${f.name}'`,
       ];
     case 'duration':
     case 'count':
-      return [`WHEN ${present(f)} AND TRY_CAST(${t} AS DOUBLE) < 0 THEN 'negative_duration:${f.name}'`];
+      return [`WHEN ${present(f)} AND ${parsed(f)} < 0 THEN 'negative_duration:${f.name}'`];
     default:
       return [];
   }
 }
 
-function typedValue(f: FieldSpec, d: DialectFunctions): string {
-  const t = text(f);
+/** The parse a field's checks and value share, or `null` for a field kept as text. */
+function parsedExpression(f: FieldSpec, d: DialectFunctions): string | null {
   switch (f.field.type) {
     case 'timestamp':
-      return `CASE WHEN ${present(f)} THEN ${d.epochOf(t)} END`;
+      return d.epochOf(text(f));
     case 'duration':
     case 'number':
     case 'count':
-      return `CASE WHEN ${present(f)} THEN TRY_CAST(${t} AS DOUBLE) END`;
+      return `TRY_CAST(${text(f)} AS DOUBLE)`;
+    default:
+      return null;
+  }
+}
+
+function typedValue(f: FieldSpec): string {
+  const t = text(f);
+  switch (f.field.type) {
+    case 'timestamp':
+    case 'duration':
+    case 'number':
+    case 'count':
+      return `CASE WHEN ${present(f)} THEN ${parsed(f)} END`;
     case 'boolean':
       return `CASE WHEN ${present(f)} THEN ${t} = 'true' END`;
     default:
@@ -215,9 +230,17 @@ export function checkedSelect(kind: ExportKind, now: number, dialect: Dialect, s
       // COALESCE: a NULL check (a failed cast) must read as "wrong", never skip the branch.
       return `WHEN ${present(f)} AND NOT COALESCE(${typeOk(f, d)}, false) THEN '${reason}:${f.name}'`;
     }),
-    ...fields.flatMap((f) => rangeChecks(f, now, d)),
+    ...fields.flatMap((f) => rangeChecks(f, now)),
   ];
-  const typed = fields.map((f) => `CASE WHEN reason IS NULL THEN ${typedValue(f, d)} END AS v_${f.name}`);
+  // A timestamp or number is checked for its type, its range and then kept: parsing it once per record
+  // instead of at each step saves most of the staging time of a large day.
+  const parsing = fields.flatMap((f) => {
+    const expression = parsedExpression(f, d);
+    return expression === null ? [] : [{ name: parsed(f), expression }];
+  });
+  const parsedColumns = parsing.map((p) => `, ${p.expression} AS ${p.name}`).join('');
+  const parsedNames = parsing.map((p) => `, ${p.name}`).join('');
+  const typed = fields.map((f) => `CASE WHEN reason IS NULL THEN ${typedValue(f)} END AS v_${f.name}`);
   const values = fields.map((f) => `v_${f.name}`).join(', ');
   const scales = kind === 'surveys' ? `, ${scaleColumns}` : '';
   const consistency = CONSISTENCY[kind] ?? [];
@@ -234,9 +257,9 @@ FROM (
     SELECT file, dt, line, raw, reason,
     ${typed.join(',\n    ')}
     FROM (
-      SELECT file, dt, line, raw, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')},
+      SELECT file, dt, line, raw, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')}${parsedNames},
         CASE ${reasons.join('\n        ')} END AS reason
-      FROM (${source}) source
+      FROM (SELECT s0.*${parsedColumns} FROM (${source}) s0) source
     ) reasoned
   ) typed
 ) scaled
