@@ -2,16 +2,19 @@
  * The facts store: each nightly run files its local day's facts in the archive, so weekly and monthly
  * digests are rolled up from stored facts and never rescan raw exports. A day's facts are gzipped JSON
  * (`facts/dt=YYYY-MM-DD/facts.json.gz`): readable by the engine wherever it runs, with no extra reader.
+ * The two large lists, bucket and breakdown rows, are stored as tables (column names once, then one array
+ * of values per row): a 1M-contact day's buckets take 25 MB of JSON instead of 144 MB, and a digest that
+ * reads two months of days parses them in less than half the time.
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Config } from '../engine/config.js';
-import type { PeriodFacts } from '../engine/facts.js';
+import { type BreakdownFact, type BucketFact, DIMENSIONS, MEASURES, type PeriodFacts } from '../engine/facts.js';
 import type { InputSummary } from '../engine/period-report.js';
 import type { ObjectStore } from './ports.js';
 
 /** Bumped when the stored shape changes; older files are rebuilt, never misread. */
-export const FACTS_FORMAT = 4;
+export const FACTS_FORMAT = 5;
 
 /** A stored day: its facts and what they were computed from. */
 export interface StoredDayFacts {
@@ -38,8 +41,8 @@ export function factsFingerprint(config: Pick<Config, 'timezone' | 'thresholds' 
   return sha(JSON.stringify([FACTS_FORMAT, config.timezone, config.thresholds, [...config.keywords].sort()]));
 }
 
-// Level 3 writes a 1M-contact day (220 MB of JSON) in 0.6 s instead of 1.6 s at the default 6, for 16 MB
-// instead of 12 MB: the store is read far less often than a nightly run writes it.
+// Level 3 gzips a 1M-contact day in a third of the default level's time for a file a third larger: the
+// store is read far less often than a nightly run writes it.
 const GZIP_LEVEL = 3;
 
 /** A stable hash of an export listing. */
@@ -52,9 +55,61 @@ export function sourcesHash(listing: readonly { readonly file: string; readonly 
   );
 }
 
+type Cell = string | number | null;
+
+/** Rows of one shape as stored: the column names once, then each row's values in that order. */
+interface StoredTable {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly Cell[])[];
+}
+
+const BUCKET_COLUMNS: readonly string[] = ['bucket', ...DIMENSIONS, ...MEASURES];
+const BREAKDOWN_COLUMNS: readonly string[] = ['bucket', ...DIMENSIONS, 'breakdown', 'key', 'count'];
+
+/** A day as written to the archive: `StoredDayFacts` with its bucket and breakdown rows as tables. */
+interface DayFile extends Omit<StoredDayFacts, 'facts'> {
+  readonly facts: Omit<PeriodFacts, 'buckets' | 'breakdowns'> & {
+    readonly buckets: StoredTable;
+    readonly breakdowns: StoredTable;
+  };
+}
+
+function toTable(rows: readonly object[], columns: readonly string[]): StoredTable {
+  return {
+    columns,
+    rows: rows.map((row) => {
+      const cells = row as Readonly<Record<string, Cell>>;
+      return columns.map((c) => cells[c] ?? null);
+    }),
+  };
+}
+
+/** The rows of a stored table, or `null` when its columns are not the ones expected. */
+function fromTable<T>(table: StoredTable, columns: readonly string[]): T[] | null {
+  if (table.columns.length !== columns.length || table.columns.some((c, i) => c !== columns[i])) return null;
+  // Copies of one parsed template share V8's fast hidden class; objects filled key by key from `{}`
+  // would fall into slow dictionary mode past a dozen properties, and the engine sums every row.
+  const template: Readonly<Record<string, Cell>> = JSON.parse(
+    JSON.stringify(Object.fromEntries(columns.map((c) => [c, null]))),
+  );
+  return table.rows.map((values) => {
+    const row: Record<string, Cell> = { ...template };
+    for (let i = 0; i < columns.length; i++) row[columns[i] as string] = values[i] ?? null;
+    return row as T;
+  });
+}
+
 /** Files a day's facts in the archive. */
 export async function saveDayFacts(archive: ObjectStore, stored: StoredDayFacts): Promise<void> {
-  await archive.put(factsKey(stored.date), gzipSync(JSON.stringify(stored), { level: GZIP_LEVEL }), 'application/gzip');
+  const file: DayFile = {
+    ...stored,
+    facts: {
+      ...stored.facts,
+      buckets: toTable(stored.facts.buckets, BUCKET_COLUMNS),
+      breakdowns: toTable(stored.facts.breakdowns, BREAKDOWN_COLUMNS),
+    },
+  };
+  await archive.put(factsKey(stored.date), gzipSync(JSON.stringify(file), { level: GZIP_LEVEL }), 'application/gzip');
 }
 
 /** A day's stored facts, or `null` when absent or written by another format or configuration. */
@@ -65,7 +120,11 @@ export async function loadDayFacts(
 ): Promise<StoredDayFacts | null> {
   const bytes = await archive.get(factsKey(date));
   if (bytes === null) return null;
-  const stored = JSON.parse(gunzipSync(bytes).toString('utf8')) as StoredDayFacts;
-  if (stored.format !== FACTS_FORMAT || stored.fingerprint !== fingerprint) return null;
-  return stored;
+  const file = JSON.parse(gunzipSync(bytes).toString('utf8')) as DayFile;
+  if (file.format !== FACTS_FORMAT || file.fingerprint !== fingerprint) return null;
+  const buckets = fromTable<BucketFact>(file.facts.buckets, BUCKET_COLUMNS);
+  const breakdowns = fromTable<BreakdownFact>(file.facts.breakdowns, BREAKDOWN_COLUMNS);
+  // Columns other than this build's (a measure added without a format bump) mean a rebuild, not a misread.
+  if (buckets === null || breakdowns === null) return null;
+  return { ...file, facts: { ...file.facts, buckets, breakdowns } };
 }
