@@ -263,7 +263,7 @@ export async function bench(options: BenchOptions): Promise<BenchResults> {
       memoryGb: Math.round(totalmem() / 2 ** 30),
       node: process.version,
     },
-    note: 'The machine was shared with other engineers running tests while this ran; medians, spreads and samples are kept.',
+    note: 'Absolute times follow the load of the machine: compare the ratios of one run; medians, spreads and every sample are kept.',
     sizes,
     period: {
       daily: options.daily,
