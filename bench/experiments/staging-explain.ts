@@ -7,43 +7,18 @@
  * the engine does (raw lines, `json_valid`, `::JSON`), then times the current check SQL and the one-parse
  * variant, checks they give the same rows, and prints `EXPLAIN ANALYZE` of the current one.
  *
- * Since `1dc0dfb` the engine's own SQL is the one-parse form, so both variants now time the same thing; kept
- * as the record of the measurement behind that change and for its `--explain` plan.
+ * Since `1dc0dfb` the engine stages with the one-parse form (`jsonRecordSource`); the per-field form timed first
+ * here is what it used before (and what the Trino dialect still uses, where Athena bills bytes, not parses).
  *
  * `tsx bench/experiments/staging-explain.ts <exports root> [--explain]`
  */
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { EXPORT_SCHEMA } from '../../functions/sql/exports-schema.js';
 import { checkedSelect, jsonRecordColumns } from '../../functions/sql/staging.js';
+import { loadContactLines } from './contact-lines.js';
 
 const [root] = process.argv.slice(2);
 if (!root) throw new Error('usage: tsx bench/experiments/staging-explain.ts <exports root> [--explain]');
-const files: string[] = [];
-for (const dir of (await readdir(join(root, 'contacts'))).sort()) {
-  for (const name of (await readdir(join(root, 'contacts', dir))).sort()) {
-    if (/\.ndjson(\.gz)?$/.test(name)) files.push(join(root, 'contacts', dir, name));
-  }
-}
-const instance = await DuckDBInstance.create(':memory:');
-const db = await instance.connect();
-const time = async (label: string, sql: string): Promise<number> => {
-  const t0 = performance.now();
-  await db.run(sql);
-  const ms = performance.now() - t0;
-  process.stdout.write(`${label.padEnd(44)} ${(ms / 1000).toFixed(2)} s\n`);
-  return ms;
-};
-const list = files.map((f) => `'${f}'`).join(', ');
-await time(
-  'read raw lines (read_csv, one column)',
-  `CREATE TABLE file_rows AS SELECT raw FROM read_csv([${list}], columns = {'raw': 'VARCHAR'}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', max_line_size = 2097152)`,
-);
-await time(
-  'lines: json_valid + ::JSON',
-  `CREATE TABLE lines_contacts AS SELECT 'f' AS file, '2026-11-18' AS dt, rowid + 1 AS line, raw, 'ndjson' AS fmt, CASE WHEN json_valid(raw) THEN raw::JSON END AS j FROM file_rows WHERE raw IS NOT NULL AND trim(raw) <> ''`,
-);
+const { instance, db, list, time } = await loadContactLines(root);
 await time(
   'reference: read_json typed (no checks)',
   `CREATE TABLE typed AS SELECT * FROM read_json([${list}], format = 'newline_delimited', ignore_errors = true)`,
