@@ -41,6 +41,8 @@ export interface LocalAws {
   readonly s3: LocalS3;
   readonly admin: S3Client;
   readonly athena: AthenaStandIn;
+  /** aws-ses-v2-local's endpoint, for clients built in another process. */
+  readonly sesEndpoint: string;
   /** Mails SES received. */
   mails(): Promise<StoredMail[]>;
   clearMails(): Promise<void>;
@@ -98,6 +100,7 @@ export async function startLocalAws(
     s3,
     admin,
     athena,
+    sesEndpoint,
     mails: async () => {
       const body = (await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: StoredMail[] };
       return body.emails;
