@@ -45,7 +45,8 @@ export function combineDays(days: readonly DayFacts[], distinct: PeriodDistinct 
     buckets: sorted.flatMap((d) => d.facts.buckets),
     breakdowns: sorted.flatMap((d) => d.facts.breakdowns),
     agentDays: sorted.flatMap((d) => d.facts.agentDays),
-    costs: [...costs.values()],
+    // Sorted: prorated costs are summed in floating point, and the SQL returns spans in no fixed order.
+    costs: [...costs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c),
     state,
     verbatims: sorted
       .flatMap((d) => d.facts.verbatims)
