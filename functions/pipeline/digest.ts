@@ -16,7 +16,6 @@ import { type Report, reportSchema } from '../engine/report.js';
 import type { PeriodDistinct } from '../engine/rollup.js';
 import { repeatBuyersSql } from '../sql/facts.js';
 import { type Delivered, deliverReport } from './deliver.js';
-import { factsFingerprint } from './facts-store.js';
 import { archiveRejects, fileDays, type RunPorts, reportFolder } from './nightly.js';
 import { applyAlerts, composeReport, FactsReader } from './period-reports.js';
 
@@ -53,7 +52,7 @@ export async function runDigest(
 ): Promise<DigestResult> {
   const { period, config } = request;
   const now = ports.clock.now();
-  const reader = new FactsReader(ports.archive, factsFingerprint(config));
+  const reader = new FactsReader(ports.archive, config);
   // The period and the one before it (for deltas) must be filed; older trailing periods are optional.
   const needed = [...(await reader.missingDays(previousPeriod(period))), ...(await reader.missingDays(period))];
   const filingBytes = await fileMissingDays(

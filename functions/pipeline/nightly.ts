@@ -139,7 +139,7 @@ export async function runNightly(
   const stage = await ports.engine.stageExports({ partitions, now: Math.floor(now.getTime() / 1000) });
   const filed = await fileDays(ports, { days, stage, config, rebuild: (p) => p.startDate === period.startDate });
   const rejectFiles = await archiveRejects(ports.archive, stage.rejects);
-  const reader = new FactsReader(ports.archive, factsFingerprint(config));
+  const reader = new FactsReader(ports.archive, config);
   // A 1M-contact day is 220 MB of JSON: reading back what was just written would cost seconds.
   for (const stored of filed.filed) reader.remember(stored);
   // An empty scorecard would read as a perfect day: a day without exports is a failure to look at.

@@ -7,8 +7,9 @@ import { alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts } from '../engine/a
 import { centreSeries, withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
-import { reportPeriod } from '../engine/period-report.js';
+import { businessHoursOf, reportPeriod } from '../engine/period-report.js';
 import {
+  dayPeriod,
   daysOf,
   type Period,
   periodId,
@@ -18,8 +19,8 @@ import {
   trailingPeriods,
 } from '../engine/periods.js';
 import type { Report } from '../engine/report.js';
-import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
-import { loadDayFacts, type StoredDayFacts } from './facts-store.js';
+import { combineDays, foldDay, type PeriodDistinct } from '../engine/rollup.js';
+import { factsFingerprint, loadDayFacts, type StoredDayFacts } from './facts-store.js';
 import { mergeInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
 
@@ -37,27 +38,40 @@ export function hasEvents(facts: PeriodFacts): boolean {
   );
 }
 
-/** What reports of one run share: the archive, the config, and the days already loaded. */
+/**
+ * What reports of one run share: the archive, the config, and the days already loaded — folded
+ * (`foldDay`), so that holding the days of a month and its trailing series costs kilobytes a day,
+ * not the hundreds of megabytes of a 1M-contact day's bucket rows.
+ */
 export class FactsReader {
   private readonly cache = new Map<string, StoredDayFacts | null>();
+  private readonly fingerprint: string;
 
   constructor(
     private readonly archive: ObjectStore,
-    private readonly fingerprint: string,
-  ) {}
+    private readonly config: Config,
+  ) {
+    this.fingerprint = factsFingerprint(config);
+  }
 
   /** A stored day, or `null` when absent, stale, or filed from no export file at all. */
   async day(date: string): Promise<StoredDayFacts | null> {
     if (!this.cache.has(date)) {
       const stored = await loadDayFacts(this.archive, date, this.fingerprint);
-      this.cache.set(date, stored !== null && hasEvents(stored.facts) ? stored : null);
+      this.cache.set(date, this.usable(stored));
     }
     return this.cache.get(date) ?? null;
   }
 
   /** Holds a day just filed, as a later read of the archive would return it. */
   remember(stored: StoredDayFacts): void {
-    this.cache.set(stored.date, hasEvents(stored.facts) ? stored : null);
+    this.cache.set(stored.date, this.usable(stored));
+  }
+
+  private usable(stored: StoredDayFacts | null): StoredDayFacts | null {
+    if (stored === null || !hasEvents(stored.facts)) return null;
+    const day = dayPeriod(stored.date, this.config.timezone);
+    return { ...stored, facts: foldDay(stored.facts, day, businessHoursOf(day, this.config)) };
   }
 
   /** Forgets a day, after it was filed again. */
