@@ -70,12 +70,15 @@ export class Jobs extends Construct {
       reservedConcurrentExecutions: 1,
       environment,
     });
-    // A digest reads stored facts (plus a few Athena queries for missing days): half a vCPU is enough.
+    // A digest reads stored days (plus a few Athena queries for missing days), one at a time, folded as
+    // read: a week at 1M contacts a day peaked at 915 MB on the CLI, DuckDB included (bench/README.md).
+    // A monthly digest with a year of history loads ~400 days at ~0.8 s each at 1M a day: one vCPU and
+    // 15 minutes, well inside the week between digests.
     this.digest = new VigieFunction(this, 'Digest', {
       entry: entries.digest,
       description: 'Vigie weekly and monthly digests, rolled up from the stored daily facts',
-      memorySize: 1024,
-      timeout: Duration.minutes(5),
+      memorySize: 1769,
+      timeout: Duration.minutes(15),
       environment,
     });
 

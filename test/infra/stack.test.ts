@@ -166,12 +166,12 @@ describe('the default stack', () => {
       .filter(
         (f) => (f.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.[ENV.configUri],
       );
-    const nightly = functions.find((f) => f.MemorySize === 1769);
-    const digest = functions.find((f) => f.MemorySize === 1024);
+    const nightly = functions.find((f) => f.Timeout === 600);
+    const digest = functions.find((f) => f.Timeout === 900);
 
     expect(functions).toHaveLength(2);
-    expect(nightly).toMatchObject({ Timeout: 600, ReservedConcurrentExecutions: 1 });
-    expect(digest).toMatchObject({ Timeout: 300 });
+    expect(nightly).toMatchObject({ MemorySize: 1769, ReservedConcurrentExecutions: 1 });
+    expect(digest).toMatchObject({ MemorySize: 1769 });
     expect(digest?.ReservedConcurrentExecutions).toBeUndefined();
     for (const f of functions) {
       expect(f).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
@@ -276,7 +276,7 @@ describe('the default stack', () => {
       named('Duration')
         .map((a) => a.Threshold)
         .sort(),
-    ).toEqual([240_000, 480_000]);
+    ).toEqual([480_000, 720_000]);
     expect(named('Duration').every((a) => a.ExtendedStatistic === 'p99')).toBe(true);
     expect(named('ApproximateNumberOfMessagesVisible')).toMatchObject([
       { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' },
