@@ -60,7 +60,8 @@ export class Jobs extends Construct {
     };
 
     // One vCPU (1769 MB) for the night: DuckDB is not loaded in Lambda, but MJML, the charts and gzip of a
-    // day's facts are CPU-bound, and Athena waits are cheap. The schedule gap is a day, so 10 minutes is safe.
+    // day's facts are CPU-bound, and Athena waits are cheap. A 3M-contact night peaked at 1,507 MB on the
+    // local AWS path (bench/README.md). The schedule gap is a day, so 10 minutes is safe.
     this.nightly = new VigieFunction(this, 'Nightly', {
       entry: entries.nightly,
       description: 'Vigie nightly job: facts of the local day before, scorecards, alerts',
