@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../functions/engine/catalogue.js';
 import { parseConfig } from '../../functions/engine/config.js';
-import { type BucketFact, type PeriodFacts, zeroMeasures } from '../../functions/engine/facts.js';
+import { type BreakdownFact, type BucketFact, type PeriodFacts, zeroMeasures } from '../../functions/engine/facts.js';
 import { businessHoursOf, reportPeriod } from '../../functions/engine/period-report.js';
 import { dayPeriod, weekPeriod } from '../../functions/engine/periods.js';
 import { combineDays, foldDay } from '../../functions/engine/rollup.js';
@@ -116,6 +116,14 @@ describe('folding a stored day for reporting', () => {
     handled: inbound - 1,
     talk_sum: 100 * inbound,
   });
+  const mention = (
+    bucket: number,
+    team: string,
+    agent: string,
+    breakdown: 'reason' | 'keyword',
+    key: string,
+    count: number,
+  ): BreakdownFact => ({ bucket, team, queue: `${team}-q`, channel: 'voice', agent, breakdown, key, count });
   const facts: PeriodFacts = {
     buckets: [
       row(at(7, 45), 'Nord', 'a1', 'voice', 3), // before opening
@@ -128,46 +136,10 @@ describe('folding a stored day for reporting', () => {
       row(day.end + 900, 'Sud', 'a2', 'voice', 9), // the next day: kept apart
     ],
     breakdowns: [
-      {
-        bucket: at(8),
-        team: 'Nord',
-        queue: 'Nord-q',
-        channel: 'voice',
-        agent: 'a1',
-        breakdown: 'reason',
-        key: 'retard',
-        count: 2,
-      },
-      {
-        bucket: at(9),
-        team: 'Nord',
-        queue: 'Nord-q',
-        channel: 'voice',
-        agent: 'a1',
-        breakdown: 'reason',
-        key: 'retard',
-        count: 3,
-      },
-      {
-        bucket: at(9),
-        team: 'Nord',
-        queue: 'Nord-q',
-        channel: 'voice',
-        agent: 'a1',
-        breakdown: 'keyword',
-        key: 'retard',
-        count: 1,
-      },
-      {
-        bucket: at(20),
-        team: 'Sud',
-        queue: 'Sud-q',
-        channel: 'voice',
-        agent: 'a2',
-        breakdown: 'reason',
-        key: 'facture',
-        count: 4,
-      },
+      mention(at(8), 'Nord', 'a1', 'reason', 'retard', 2),
+      mention(at(9), 'Nord', 'a1', 'reason', 'retard', 3),
+      mention(at(9), 'Nord', 'a1', 'keyword', 'retard', 1),
+      mention(at(20), 'Sud', 'a2', 'reason', 'facture', 4),
     ],
     agentDays: [],
     costs: [],
