@@ -9,30 +9,21 @@
  * (exports from bench/generate.ts; `npm run bench` writes day-100k and day-1M).
  */
 import { execFile } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { AthenaClient } from '@aws-sdk/client-athena';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { s3ClientConfig } from '../../functions/adapters/s3.js';
-import { sesClientConfig } from '../../functions/adapters/ses.js';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { nightlyHandler } from '../../functions/handlers/nightly.js';
-import { ARCHIVE_BUCKET, localEnvironment, startLocalAws } from '../../test/support/aws-local.js';
+import {
+  ARCHIVE_BUCKET,
+  filesUnder,
+  type LocalEndpoints,
+  localDeps,
+  startLocalAws,
+} from '../../test/support/aws-local.js';
 
-const REGION = 'eu-west-3';
-const CREDENTIALS = { accessKeyId: 'LOCAL', secretAccessKey: 'LOCAL' };
 /** The bench's configuration (every default: lookback 3 days, one recipient) as the stack stores it. */
 const CONFIG = 'timezone: Europe/Paris\n';
-
-interface Endpoints {
-  readonly s3: string;
-  readonly athena: string;
-  readonly ses: string;
-}
 
 interface HandlerMeasure {
   readonly ms: number;
@@ -48,31 +39,16 @@ interface HandlerMeasure {
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 
 /** In the child: the nightly handler for `date`, with clients on the given endpoints. */
-async function measureHandler(endpoints: Endpoints, date: string): Promise<HandlerMeasure> {
+async function measureHandler(endpoints: LocalEndpoints, date: string): Promise<HandlerMeasure> {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const rssBeforeMb = Math.round(process.resourceUsage().maxRSS / 1024);
   let peakHeap = 0;
   const sampler = setInterval(() => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, 50);
-  const handler = nightlyHandler({
-    env: localEnvironment(),
-    clients: () => ({
-      s3: new S3Client({
-        ...s3ClientConfig({ region: REGION, endpoint: endpoints.s3, forcePathStyle: true }),
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      }),
-      athena: new AthenaClient({ region: REGION, endpoint: endpoints.athena, credentials: CREDENTIALS }),
-      ses: new SESv2Client({
-        ...sesClientConfig({ region: REGION, endpoint: endpoints.ses }),
-        credentials: CREDENTIALS,
-      }),
-    }),
-    clock: { now: () => new Date() },
-    logger: new Logger({ serviceName: 'vigie', logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'Vigie', serviceName: 'vigie' }),
-    athenaTimeoutMs: 30 * 60_000,
-  });
+  const handler = nightlyHandler(
+    localDeps(endpoints, { clock: { now: () => new Date() }, athenaTimeoutMs: 30 * 60_000 }),
+  );
   const t0 = performance.now();
   const summary = await handler({ scheduledTime: `${date}T23:30:00Z`, date });
   const ms = performance.now() - t0;
@@ -90,9 +66,8 @@ async function measureHandler(endpoints: Endpoints, date: string): Promise<Handl
 }
 
 async function bytesUnder(folder: string): Promise<number> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   let total = 0;
-  for (const e of entries) if (e.isFile()) total += (await stat(join(e.parentPath, e.name))).size;
+  for (const file of await filesUnder(folder)) total += (await stat(file)).size;
   return total;
 }
 
@@ -104,10 +79,9 @@ async function main(exportsRoot: string, date: string): Promise<void> {
     const files = await aws.uploadExports(exportsRoot);
     await aws.admin.send(new PutObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: 'config/vigie.yaml', Body: CONFIG }));
     const uploadMs = performance.now() - t0;
-    const endpoints: Endpoints = { s3: aws.s3.endpoint, athena: aws.athena.endpoint, ses: aws.sesEndpoint };
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), '--handler', JSON.stringify(endpoints), date],
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--handler', JSON.stringify(aws.endpoints), date],
       { maxBuffer: 1 << 20 },
     );
     const measure = JSON.parse(stdout) as HandlerMeasure;
@@ -129,7 +103,7 @@ async function main(exportsRoot: string, date: string): Promise<void> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   if (args[0] === '--handler') {
-    const measure = await measureHandler(JSON.parse(args[1] ?? '{}') as Endpoints, args[2] ?? '');
+    const measure = await measureHandler(JSON.parse(args[1] ?? '{}') as LocalEndpoints, args[2] ?? '');
     process.stdout.write(JSON.stringify(measure));
   } else {
     const get = (name: string, fallback: string): string => {

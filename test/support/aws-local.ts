@@ -20,7 +20,7 @@ import type { HandlerDeps } from '../../functions/handlers/run-job.js';
 import type { Clock } from '../../functions/pipeline/ports.js';
 import { type AthenaFault, type AthenaStandIn, startAthenaStandIn } from './athena-standin.js';
 import { glueOnDuckDb } from './glue-on-duckdb.js';
-import { type LocalS3, startS3rver } from './s3rver.js';
+import { conditionalS3rverClient, type LocalS3, startS3rver } from './s3rver.js';
 
 export const EXPORTS_BUCKET = 'acme-exports';
 export const ARCHIVE_BUCKET = 'acme-archive';
@@ -41,21 +41,51 @@ export interface LocalAws {
   readonly s3: LocalS3;
   readonly admin: S3Client;
   readonly athena: AthenaStandIn;
-  /** aws-ses-v2-local's endpoint, for clients built in another process. */
-  readonly sesEndpoint: string;
+  readonly endpoints: LocalEndpoints;
   /** Mails SES received. */
   mails(): Promise<StoredMail[]>;
   clearMails(): Promise<void>;
   /** Handler dependencies pointed at the local servers. */
-  deps(options: {
-    readonly clock: Clock;
-    readonly env?: Record<string, string | undefined>;
-    readonly clients?: Partial<AwsClients>;
-    readonly athenaTimeoutMs?: number;
-  }): HandlerDeps;
+  deps(options: LocalDepsOptions): HandlerDeps;
   /** Uploads every file under `folder` to the exports bucket, keyed by its relative path. */
   uploadExports(folder: string, prefix?: string): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** Where the local servers listen: enough for a handler in another process to reach them. */
+export interface LocalEndpoints {
+  readonly s3: string;
+  readonly athena: string;
+  readonly ses: string;
+}
+
+export interface LocalDepsOptions {
+  readonly clock: Clock;
+  readonly env?: Record<string, string | undefined>;
+  readonly clients?: Partial<AwsClients>;
+  readonly athenaTimeoutMs?: number;
+}
+
+/** Handler dependencies with real SDK clients pointed at the local servers at `endpoints`. */
+export function localDeps(endpoints: LocalEndpoints, options: LocalDepsOptions): HandlerDeps {
+  const { clock, env = {}, clients = {}, athenaTimeoutMs } = options;
+  const built: AwsClients = {
+    s3: clients.s3 ?? conditionalS3rverClient(endpoints.s3),
+    athena:
+      clients.athena ??
+      new AthenaClient({ region: REGION, endpoint: endpoints.athena, credentials: CREDENTIALS, maxAttempts: 2 }),
+    ses:
+      clients.ses ??
+      new SESv2Client({ ...sesClientConfig({ region: REGION, endpoint: endpoints.ses }), credentials: CREDENTIALS }),
+  };
+  return {
+    env: { ...localEnvironment(), ...env },
+    clients: () => built,
+    clock,
+    logger: new Logger({ serviceName: 'vigie', logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'Vigie', serviceName: 'vigie' }),
+    ...(athenaTimeoutMs === undefined ? {} : { athenaTimeoutMs }),
+  };
 }
 
 /** The variables the stack would set, for these local buckets. */
@@ -70,7 +100,8 @@ export function localEnvironment(): Record<string, string> {
   };
 }
 
-async function filesUnder(folder: string): Promise<string[]> {
+/** Every file under `folder`, recursively. */
+export async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
@@ -95,12 +126,13 @@ export async function startLocalAws(
   const sesEndpoint = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
   // aws-ses-v2-local keeps one store per process, shared by every server started in it.
   await fetch(`${sesEndpoint}/clear-store`, { method: 'POST' });
+  const endpoints: LocalEndpoints = { s3: s3.endpoint, athena: athena.endpoint, ses: sesEndpoint };
 
   return {
     s3,
     admin,
     athena,
-    sesEndpoint,
+    endpoints,
     mails: async () => {
       const body = (await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: StoredMail[] };
       return body.emails;
@@ -108,25 +140,7 @@ export async function startLocalAws(
     clearMails: async () => {
       await fetch(`${sesEndpoint}/clear-store`, { method: 'POST' });
     },
-    deps: ({ clock, env = {}, clients = {}, athenaTimeoutMs }) => {
-      const built: AwsClients = {
-        s3: clients.s3 ?? s3.conditionalClient(),
-        athena:
-          clients.athena ??
-          new AthenaClient({ region: REGION, endpoint: athena.endpoint, credentials: CREDENTIALS, maxAttempts: 2 }),
-        ses:
-          clients.ses ??
-          new SESv2Client({ ...sesClientConfig({ region: REGION, endpoint: sesEndpoint }), credentials: CREDENTIALS }),
-      };
-      return {
-        env: { ...localEnvironment(), ...env },
-        clients: () => built,
-        clock,
-        logger: new Logger({ serviceName: 'vigie', logLevel: 'SILENT' }),
-        metrics: new Metrics({ namespace: 'Vigie', serviceName: 'vigie' }),
-        ...(athenaTimeoutMs === undefined ? {} : { athenaTimeoutMs }),
-      };
-    },
+    deps: (options) => localDeps(endpoints, options),
     uploadExports: async (folder, prefix = '') => {
       const files = (await filesUnder(folder)).filter((f) => !relative(folder, f).startsWith('.'));
       for (let i = 0; i < files.length; i += 16) {

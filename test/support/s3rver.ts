@@ -52,12 +52,7 @@ export async function startS3rver(): Promise<LocalS3> {
   });
   const { port } = JSON.parse(line) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
-  const client: LocalS3['client'] = (options = {}) =>
-    new S3Client({
-      ...s3ClientConfig({ region: 'us-east-1', endpoint, forcePathStyle: true }),
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      ...options,
-    });
+  const client: LocalS3['client'] = (options = {}) => s3rverClient(endpoint, options);
   const admin = client();
   return {
     conditionalClient: (options = {}) => withConditionalWrites(client(options), admin),
@@ -76,6 +71,23 @@ export async function startS3rver(): Promise<LocalS3> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** A client for the s3rver at `endpoint` (path-style, its fixed credentials); usable from any process. */
+export function s3rverClient(
+  endpoint: string,
+  options: Partial<ConstructorParameters<typeof S3Client>[0]> = {},
+): S3Client {
+  return new S3Client({
+    ...s3ClientConfig({ region: 'us-east-1', endpoint, forcePathStyle: true }),
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    ...options,
+  });
+}
+
+/** `LocalS3.conditionalClient` for an s3rver started by another process. */
+export function conditionalS3rverClient(endpoint: string): S3Client {
+  return withConditionalWrites(s3rverClient(endpoint), s3rverClient(endpoint));
 }
 
 function withConditionalWrites(client: S3Client, admin: S3Client): S3Client {
