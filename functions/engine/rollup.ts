@@ -76,34 +76,45 @@ const dimensionsKey = (r: BucketFact | BreakdownFact): string =>
  * digest hold a month of such days. Rows outside `day` are kept as they are.
  */
 export function foldDay(facts: PeriodFacts, day: Period, isOpen: BusinessHoursOf): PeriodFacts {
-  const inside = (bucket: number): boolean => bucket >= day.start && bucket < day.end;
-  const buckets = new Map<string, BucketFact>();
-  const bucketsOutside: BucketFact[] = [];
-  for (const row of facts.buckets) {
-    if (!inside(row.bucket)) {
-      bucketsOutside.push(row);
-      continue;
-    }
-    const key = `${dimensionsKey(row)}\u0001${isOpen(row.bucket) ? 1 : 0}`;
-    const folded = buckets.get(key);
-    if (folded === undefined) buckets.set(key, { ...row });
-    else addMeasures(folded, row);
-  }
-  const breakdowns = new Map<string, { -readonly [K in keyof BreakdownFact]: BreakdownFact[K] }>();
-  const breakdownsOutside: BreakdownFact[] = [];
-  for (const row of facts.breakdowns) {
-    if (!inside(row.bucket)) {
-      breakdownsOutside.push(row);
-      continue;
-    }
-    const key = `${dimensionsKey(row)}\u0001${row.breakdown}\u0001${row.key}`;
-    const folded = breakdowns.get(key);
-    if (folded === undefined) breakdowns.set(key, { ...row });
-    else folded.count += row.count;
-  }
   return {
     ...facts,
-    buckets: [...buckets.values(), ...bucketsOutside],
-    breakdowns: [...breakdowns.values(), ...breakdownsOutside],
+    buckets: foldRows(
+      facts.buckets,
+      day,
+      (row) => `${dimensionsKey(row)}\u0001${isOpen(row.bucket) ? 1 : 0}`,
+      addMeasures,
+    ),
+    breakdowns: foldRows(
+      facts.breakdowns,
+      day,
+      (row) => `${dimensionsKey(row)}\u0001${row.breakdown}\u0001${row.key}`,
+      (into, row) => {
+        into.count += row.count;
+      },
+    ),
   };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Rows of `day` summed by key into a copy of each key's first row; rows outside `day` kept as they are. */
+function foldRows<T extends { readonly bucket: number }>(
+  rows: readonly T[],
+  day: Period,
+  keyOf: (row: T) => string,
+  add: (into: Mutable<T>, row: T) => void,
+): T[] {
+  const folded = new Map<string, Mutable<T>>();
+  const outside: T[] = [];
+  for (const row of rows) {
+    if (row.bucket < day.start || row.bucket >= day.end) {
+      outside.push(row);
+      continue;
+    }
+    const key = keyOf(row);
+    const into = folded.get(key);
+    if (into === undefined) folded.set(key, { ...row });
+    else add(into, row);
+  }
+  return [...folded.values(), ...outside];
 }
