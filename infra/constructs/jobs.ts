@@ -73,8 +73,8 @@ export class Jobs extends Construct {
     });
     // A digest reads stored days (plus a few Athena queries for missing days), one at a time, folded as
     // read: a week at 1M contacts a day peaked at 915 MB on the CLI, DuckDB included (bench/README.md).
-    // A monthly digest with a year of history loads ~400 days at ~0.8 s each at 1M a day: one vCPU and
-    // 15 minutes, well inside the week between digests.
+    // A monthly digest with a year of history loads ~400 stored days; reading and folding one 1M-contact
+    // day took 2–4 s here, so at that volume even Lambda's 15-minute maximum is short (bench/README.md).
     this.digest = new VigieFunction(this, 'Digest', {
       entry: entries.digest,
       description: 'Vigie weekly and monthly digests, rolled up from the stored daily facts',
