@@ -105,7 +105,9 @@ export async function writeSample(outDir: string, input: SampleOptionsInput): Pr
   const filesByKind = zeroByKind();
   const byReason = Object.fromEntries(MALFORMED_REASONS.map((r) => [r, 0])) as Record<MalformedReason, number>;
   const defects: PlantedDefect[] = [];
-  const dirs = new Set<string>();
+  // One mkdir promise per folder: files of the same folder are written concurrently, and each must
+  // wait for the folder to exist, not merely for someone to have started creating it.
+  const dirs = new Map<string, Promise<unknown>>();
   let files = 0;
   let bytes = 0;
   let uncompressedBytes = 0;
@@ -113,10 +115,12 @@ export async function writeSample(outDir: string, input: SampleOptionsInput): Pr
   const write = async (file: SampleFile) => {
     const path = join(outDir, file.path);
     const dir = dirname(path);
-    if (!dirs.has(dir)) {
-      dirs.add(dir);
-      await mkdir(dir, { recursive: true });
+    let made = dirs.get(dir);
+    if (made === undefined) {
+      made = mkdir(dir, { recursive: true });
+      dirs.set(dir, made);
     }
+    await made;
     const raw = Buffer.from(file.text, 'utf8');
     const body = file.gzip ? await gzip(raw) : raw;
     await writeFile(path, body);
