@@ -12,8 +12,13 @@ import { configFromText } from '../../functions/adapters/config-file.js';
 import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
 import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { OutboxMailer } from '../../functions/adapters/outbox.js';
+import { S3ObjectStore } from '../../functions/adapters/s3.js';
+import { parsePeriod } from '../../functions/engine/periods.js';
 import { digestHandler } from '../../functions/handlers/digest.js';
 import { nightlyHandler } from '../../functions/handlers/nightly.js';
+import { runBackfill } from '../../functions/pipeline/backfill.js';
+import { runDigest } from '../../functions/pipeline/digest.js';
+import { factsKey } from '../../functions/pipeline/facts-store.js';
 import { runNightly } from '../../functions/pipeline/nightly.js';
 import type { Clock } from '../../functions/pipeline/ports.js';
 import { writeSample } from '../../functions/sample/write.js';
@@ -116,10 +121,42 @@ describe('nightly and digest handlers on local S3, Athena and SES', () => {
     expect(await archiveKeys(aws, 'sends/day-2026-11-21-')).toHaveLength(4);
   }, 300_000);
 
-  it('rolls the week up from the stored days on Monday morning', async () => {
-    const handler = digestHandler(aws.deps({ clock: { now: () => new Date('2026-11-23T06:01:00Z') } }));
-    const summary = await handler({ scheduledTime: '2026-11-23T06:00:00Z', digest: 'week' });
-    expect(summary.period).toBe('week 2026-11-16');
-    expect(await archiveKeys(aws, 'reports/week/2026-W47/')).toContain('reports/week/2026-W47/report.json');
+  it('files the day the nightly runs missed through Athena, rolls the week up, and matches the DuckDB digest', async () => {
+    const config = configFromText(CONFIG, 'test');
+    const monday: Clock = { now: () => new Date('2026-11-23T06:01:00Z') };
+    const archive = new S3ObjectStore({ client: aws.admin, bucket: ARCHIVE_BUCKET });
+    // The nightly runs filed every day of W46 and W47 but 2026-11-18: the embedded engine files the days
+    // the tests above did not (the stand-in takes ~20 s a day), and the digest must file 2026-11-18
+    // through Athena.
+    const out = await mkdtemp(join(tmpdir(), 'vigie-aws-digest-'));
+    const engine = await DuckDbQueryEngine.open({ exportsRoot });
+    try {
+      await runBackfill({ engine, archive, clock: monday }, { from: '2026-11-09', to: '2026-11-17', config });
+      await runBackfill({ engine, archive, clock: monday }, { from: '2026-11-19', to: '2026-11-22', config });
+      expect(await archived(aws, factsKey('2026-11-18'))).toBeNull();
+      const before = aws.athena.executions.length;
+
+      const handler = digestHandler(aws.deps({ clock: monday }));
+      const summary = await handler({ scheduledTime: '2026-11-23T06:00:00Z', digest: 'week' });
+      expect(summary.period).toBe('week 2026-11-16');
+      expect(summary.mails).toBe(2);
+      expect(aws.athena.executions.length).toBeGreaterThan(before);
+      expect(await archived(aws, factsKey('2026-11-18'))).not.toBeNull();
+      const onS3 = JSON.parse((await archived(aws, 'reports/week/2026-W47/report.json')) ?? 'null');
+
+      // The same week on the embedded engine alone, every day filed by it.
+      const local = new LocalFolderStore(out);
+      await runBackfill({ engine, archive: local, clock: monday }, { from: '2026-11-09', to: '2026-11-22', config });
+      const mailer = new OutboxMailer(join(out, 'outbox'));
+      const period = parsePeriod('week', '2026-W47', config.timezone);
+      await runDigest({ engine, archive: local, mailer, clock: monday }, { period, config });
+      const onDisk = JSON.parse(await readFile(join(out, 'reports/week/2026-W47/report.json'), 'utf8'));
+      expect(Object.keys(onS3.scopes[0].kpis)).toHaveLength(39);
+      expect(onS3.missing_days).toEqual([]);
+      expect(onS3).toEqual(onDisk);
+    } finally {
+      await engine.close();
+      await rm(out, { recursive: true, force: true });
+    }
   }, 300_000);
 });
