@@ -5,7 +5,7 @@
 import type { Config } from '../engine/config.js';
 import { dayPeriod, daysOf, type Period } from '../engine/periods.js';
 import { fileMissingDays } from './digest.js';
-import { factsFingerprint, loadDayFacts } from './facts-store.js';
+import { loadFiledDay } from './facts-store.js';
 import type { RunPorts } from './nightly.js';
 
 /** Progress after each chunk: days done out of the total, and the last day filed. */
@@ -36,11 +36,10 @@ export async function runBackfill(
   const { config } = request;
   if (request.from > request.to) throw new RangeError(`--from ${request.from} is after --to ${request.to}`);
   const all = daysOf({ startDate: request.from, endDate: request.to });
-  const fingerprint = factsFingerprint(config);
   const todo: Period[] = [];
   const skipped: string[] = [];
   for (const date of all) {
-    if ((await loadDayFacts(ports.archive, date, fingerprint)) === null) todo.push(dayPeriod(date, config.timezone));
+    if ((await loadFiledDay(ports.archive, date, config)) === null) todo.push(dayPeriod(date, config.timezone));
     else skipped.push(date);
   }
   const chunk = Math.max(1, request.chunkDays ?? 7);

@@ -5,14 +5,17 @@
  * reads the clock, the environment or the disk itself.
  */
 import type { Config } from '../engine/config.js';
+import { businessHoursOf } from '../engine/period-report.js';
 import { dayPeriod, type Period, periodId, trailingPeriods, utcDatesBetween } from '../engine/periods.js';
 import { type Report, reportSchema } from '../engine/report.js';
+import { foldDay } from '../engine/rollup.js';
 import { estimateScan, type ScanEstimate } from '../sql/athena-scan.js';
 import { type Delivered, deliverReport } from './deliver.js';
 import {
   FACTS_FORMAT,
   factsFingerprint,
-  loadDayFacts,
+  hoursFingerprint,
+  loadFiledDay,
   type StoredDayFacts,
   saveDayFacts,
   sourcesHash,
@@ -106,7 +109,7 @@ export async function fileDays(
     const sources = sourcesHash(filesOfDay(args.stage.files, utcDatesBetween(day.start, day.end)));
     // A day rebuilt anyway needs no look at what was filed before: it is never reported as revised.
     const rebuild = args.rebuild(day);
-    const stored = rebuild ? null : await loadDayFacts(ports.archive, day.startDate, fingerprint);
+    const stored = rebuild ? null : await loadFiledDay(ports.archive, day.startDate, args.config);
     if (!rebuild && stored !== null && stored.sources === sources) continue;
     const fresh: StoredDayFacts = {
       format: FACTS_FORMAT,
@@ -117,8 +120,10 @@ export async function fileDays(
       inputs: inputsByPartition(args.stage, utcDatesBetween(day.start, day.end)),
       facts: await readPeriodFacts(ports.engine, day, factsOptions(args.config)),
     };
-    await saveDayFacts(ports.archive, fresh);
-    filed.push(fresh);
+    const folded = foldDay(fresh.facts, day, businessHoursOf(day, args.config));
+    await saveDayFacts(ports.archive, fresh, { hours: hoursFingerprint(args.config), facts: folded });
+    // What reports read of this day: the folded rows (the reader would fold the full ones the same way).
+    filed.push({ ...fresh, facts: folded });
     // Only a past day that changed is news to the reader.
     if (stored !== null && stored.sources !== sources) revised.push(day.startDate);
   }

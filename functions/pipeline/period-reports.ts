@@ -20,7 +20,7 @@ import {
 } from '../engine/periods.js';
 import type { Report } from '../engine/report.js';
 import { combineDays, foldDay, type PeriodDistinct } from '../engine/rollup.js';
-import { factsFingerprint, loadDayFacts, type StoredDayFacts } from './facts-store.js';
+import { loadFiledDay, type StoredDayFacts } from './facts-store.js';
 import { mergeInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
 
@@ -41,23 +41,21 @@ export function hasEvents(facts: PeriodFacts): boolean {
 /**
  * What reports of one run share: the archive, the config, and the days already loaded — folded
  * (`foldDay`), so that holding the days of a month and its trailing series costs kilobytes a day,
- * not the hundreds of megabytes of a 1M-contact day's bucket rows.
+ * not the hundreds of megabytes of a 1M-contact day's bucket rows. Days are read from their folded
+ * file; one filed before it existed, or under other business hours, is folded from its full facts.
  */
 export class FactsReader {
   private readonly cache = new Map<string, StoredDayFacts | null>();
-  private readonly fingerprint: string;
 
   constructor(
     private readonly archive: ObjectStore,
     private readonly config: Config,
-  ) {
-    this.fingerprint = factsFingerprint(config);
-  }
+  ) {}
 
   /** A stored day, or `null` when absent, stale, or filed from no export file at all. */
   async day(date: string): Promise<StoredDayFacts | null> {
     if (!this.cache.has(date)) {
-      const stored = await loadDayFacts(this.archive, date, this.fingerprint);
+      const stored = await loadFiledDay(this.archive, date, this.config);
       this.cache.set(date, this.usable(stored));
     }
     return this.cache.get(date) ?? null;

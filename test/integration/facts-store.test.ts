@@ -5,10 +5,15 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { type BreakdownFact, type BucketFact, MEASURES, zeroMeasures } from '../../functions/engine/facts.js';
+import { configFrom } from '../../functions/adapters/config-file.js';
 import {
   FACTS_FORMAT,
+  factsFingerprint,
   factsKey,
+  foldedFactsKey,
+  hoursFingerprint,
   loadDayFacts,
+  loadFiledDay,
   type StoredDayFacts,
   saveDayFacts,
 } from '../../functions/pipeline/facts-store.js';
@@ -75,7 +80,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('the facts store', () => {
   it('gives back exactly the day it filed', async () => {
-    await saveDayFacts(store, day);
+    await saveDayFacts(store, day, { hours: 'h1', facts: day.facts });
     expect(await loadDayFacts(store, day.date, 'f1')).toEqual(day);
   });
 
@@ -103,5 +108,35 @@ describe('the facts store', () => {
 
   it('is absent before anything is filed', async () => {
     expect(await loadDayFacts(store, '2020-01-01', 'f1')).toBeNull();
+  });
+
+  describe('a filed day as reports read it', () => {
+    const config = configFrom({ centre: 'Test', timezone: 'Europe/Paris' }, 'test');
+    const otherHours = configFrom(
+      { centre: 'Test', timezone: 'Europe/Paris', business_hours: { start: '09:00', end: '18:00' } },
+      'test',
+    );
+    // The folded rows differ from the full ones, so which file was read shows.
+    const filed: StoredDayFacts = { ...day, date: '2026-11-10', fingerprint: factsFingerprint(config) };
+    const folded = { ...filed.facts, buckets: [bucket(1, 'Sud', 'A-1')] };
+
+    it('is the folded file when it was summed under the same business hours', async () => {
+      await saveDayFacts(store, filed, { hours: hoursFingerprint(config), facts: folded });
+      expect(await store.get(foldedFactsKey(filed.date))).not.toBeNull();
+      expect((await loadFiledDay(store, filed.date, config))?.facts).toEqual(folded);
+    });
+
+    it('is the full facts when the business hours changed since, or the folded file is absent', async () => {
+      expect(hoursFingerprint(otherHours)).not.toBe(hoursFingerprint(config));
+      expect(factsFingerprint(otherHours)).toBe(factsFingerprint(config));
+      expect((await loadFiledDay(store, filed.date, otherHours))?.facts).toEqual(filed.facts);
+      await store.put(factsKey('2026-11-11'), (await store.get(factsKey(filed.date))) ?? new Uint8Array());
+      expect((await loadFiledDay(store, '2026-11-11', config))?.facts).toEqual(filed.facts);
+    });
+
+    it('is missing when neither file matches the configuration', async () => {
+      const otherZone = configFrom({ centre: 'Test', timezone: 'Europe/London' }, 'test');
+      expect(await loadFiledDay(store, filed.date, otherZone)).toBeNull();
+    });
   });
 });
