@@ -73,8 +73,8 @@ export class Jobs extends Construct {
     });
     // A digest reads stored days (plus a few Athena queries for missing days), one at a time, folded as
     // read: a week at 1M contacts a day peaked at 915 MB on the CLI, DuckDB included (bench/README.md).
-    // A monthly digest with a year of history loads ~400 stored days; reading and folding one 1M-contact
-    // day took 2–4 s here, so at that volume even Lambda's 15-minute maximum is short (bench/README.md).
+    // A monthly digest with a year of history loads ~400 stored days; each is read from its folded file,
+    // ~0.15 s for a 1M-contact day (3.4–4.8 s from its full facts), so about a minute (bench/README.md).
     this.digest = new VigieFunction(this, 'Digest', {
       entry: entries.digest,
       description: 'Vigie weekly and monthly digests, rolled up from the stored daily facts',

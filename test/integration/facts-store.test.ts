@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFrom } from '../../functions/adapters/config-file.js';
 import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { type BreakdownFact, type BucketFact, MEASURES, zeroMeasures } from '../../functions/engine/facts.js';
-import { configFrom } from '../../functions/adapters/config-file.js';
 import {
   FACTS_FORMAT,
   factsFingerprint,
