@@ -221,6 +221,15 @@ async function preview(options: PreviewOptions, out: (line: string) => void): Pr
   }
 }
 
+interface BackfillOptions {
+  exports: string;
+  from: string;
+  to: string;
+  config?: string;
+  out: string;
+  daysPerStage: number;
+}
+
 /** Builds the command tree; `out`/`err` are where it writes (tests capture them). */
 export function buildProgram(out: (line: string) => void, err: (line: string) => void): Command {
   const program = new Command('vigie')
@@ -267,12 +276,24 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
     .requiredOption('--to <YYYY-MM-DD>', 'last local day', dateOption)
     .option('--config <file>', 'YAML or JSON config')
     .option('--out <dir>', 'output folder holding the facts store', 'out')
-    .action(async (options: { exports: string; from: string; to: string; config?: string; out: string }) => {
+    .option(
+      '--days-per-stage <n>',
+      'days read from the exports at once: fewer needs less memory (7 days of 1M contacts: ~10 GB), more is faster',
+      positiveInt,
+      7,
+    )
+    .action(async (options: BackfillOptions) => {
       if (options.from > options.to) throw new RangeError(`--from ${options.from} is after --to ${options.to}`);
       const config = await loadConfig(options.config);
       const t0 = Date.now();
       const result = await withLocalPorts(options, (ports) =>
-        runBackfill(ports, { from: options.from, to: options.to, config, onProgress: progressPrinter(out) }),
+        runBackfill(ports, {
+          from: options.from,
+          to: options.to,
+          config,
+          chunkDays: options.daysPerStage,
+          onProgress: progressPrinter(out),
+        }),
       );
       out(
         `backfill ${options.from} → ${options.to}: ${result.filed.length} days filed, ${result.skipped.length} already done, ${result.bytes} export bytes read, ${((Date.now() - t0) / 1000).toFixed(1)} s`,

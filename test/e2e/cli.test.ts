@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dayPeriod } from '../../functions/engine/periods.js';
@@ -131,12 +132,44 @@ describe('vigie digest and backfill on the sample', () => {
     const again = await backfill();
     expect(again.stdout).toContain('0 days filed, 5 already done, 0 export bytes read');
   });
+
+  it('stages as many days at once as --days-per-stage says, and files the same facts', async () => {
+    const staged = join(work, 'out-by-2');
+    const { stdout: printed } = await vigie(
+      ...['backfill', '--exports', exportsRoot, '--from', '2026-03-27', '--to', '2026-03-31'],
+      ...['--out', staged, '--days-per-stage', '2'],
+    );
+    // One progress line per stage: 2 + 2 + 1 days.
+    expect(printed.match(/^ {2}backfill \d\/5 days/gm)).toEqual([
+      '  backfill 2/5 days',
+      '  backfill 4/5 days',
+      '  backfill 5/5 days',
+    ]);
+    // The SQL returns rows in no fixed order: every list is compared as a sorted one.
+    const unordered = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map((v) => JSON.stringify(unordered(v))).sort()
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unordered(v)]))
+          : value;
+    for (const date of ['2026-03-27', '2026-03-29', '2026-03-31']) {
+      const facts = async (root: string) =>
+        unordered(
+          JSON.parse(gunzipSync(await readFile(join(root, 'facts', `dt=${date}`, 'facts.json.gz'))).toString()),
+        );
+      expect(await facts(staged)).toEqual(await facts(out));
+    }
+  });
 });
 
 describe('vigie usage errors', () => {
   it.each([
     [['run', '--exports', '/nonexistent/vigie', '--date', DATE], /exports root not found: \/nonexistent\/vigie/],
     [['run', '--exports', '.', '--date', '2026-13-01'], /not a date: 2026-13-01/],
+    [
+      ['backfill', '--exports', '.', '--from', DATE, '--to', DATE, '--days-per-stage', '0'],
+      /--days-per-stage <n>.*not a positive integer: 0/,
+    ],
     [
       ['run', '--exports', '.', '--date', DATE, '--config', '/nonexistent.yaml'],
       /cannot read config \/nonexistent\.yaml/,
