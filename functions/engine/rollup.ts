@@ -97,7 +97,11 @@ export function foldDay(facts: PeriodFacts, day: Period, isOpen: BusinessHoursOf
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Rows of `day` summed by key into a copy of each key's first row; rows outside `day` kept as they are. */
+/**
+ * Rows of `day` summed by key into a copy of each key's first row, which keeps the earliest bucket of
+ * its rows (the SQL returns rows in no fixed order: the same exports must fold to the same rows); rows
+ * outside `day` kept as they are.
+ */
 function foldRows<T extends { readonly bucket: number }>(
   rows: readonly T[],
   day: Period,
@@ -114,7 +118,10 @@ function foldRows<T extends { readonly bucket: number }>(
     const key = keyOf(row);
     const into = folded.get(key);
     if (into === undefined) folded.set(key, { ...row });
-    else add(into, row);
+    else {
+      add(into, row);
+      if (row.bucket < into.bucket) into.bucket = row.bucket;
+    }
   }
   return [...folded.values(), ...outside];
 }

@@ -177,6 +177,19 @@ describe('folding a stored day for reporting', () => {
     ]);
   });
 
+  it('folds to the same rows whatever order the SQL returned them in', () => {
+    const reversed = foldDay(
+      { ...facts, buckets: [...facts.buckets].reverse(), breakdowns: [...facts.breakdowns].reverse() },
+      day,
+      isOpen,
+    );
+    const unordered = (rows: readonly object[]) => rows.map((r) => JSON.stringify(r)).sort();
+    expect(unordered(reversed.buckets)).toEqual(unordered(folded.buckets));
+    expect(unordered(reversed.breakdowns)).toEqual(unordered(folded.breakdowns));
+    // Each folded row keeps the earliest bucket of its rows.
+    expect(folded.buckets[1]?.bucket).toBe(at(8));
+  });
+
   it("reports exactly as the day's bucket rows do, for every scope", () => {
     const before = report(facts);
     expect(before.scopes.length).toBeGreaterThan(5);
