@@ -93,6 +93,8 @@ export class DuckDbQueryEngine implements QueryEngine {
       recordsByPartition[dt] = (recordsByPartition[dt] ?? 0) + n;
     };
     const duplicatesByPartition: Record<string, number> = {};
+    // The previous stage's tables are not read again: freed first, they do not sit beside this stage's.
+    for (const kind of kinds) await this.connection.run(`DROP TABLE IF EXISTS ${kind}`);
     for (const kind of kinds) {
       await this.connection.run(
         `CREATE OR REPLACE TEMP TABLE lines_${kind} (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR, fmt VARCHAR, j JSON)`,
@@ -103,6 +105,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         // Records DuckDB could not split never reach the checked table but were read all the same.
         count(file.dt, unsplit.filter((r) => r.line > 0).length);
       }
+      await this.connection.run('DROP TABLE IF EXISTS file_rows');
       await this.connection.run(
         `CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${checkedSelect(kind, request.now, 'duckdb', jsonRecordSource(kind, 'duckdb', `lines_${kind}`))}`,
       );
