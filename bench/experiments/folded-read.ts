@@ -1,8 +1,8 @@
 /**
  * What a digest pays per stored day, before and after folded days were stored: for each day filed in
  * `--out`, reads its full facts and folds them (the old path), saves the full and folded files as a
- * filing does now, then reads the day as reports do (`loadFiledDay`) and folds it again (as the reader
- * does). Rewrites the folded file of each day it reads.
+ * filing does now, then reads the day as reports do (`FactsReader.day`, from the folded file). Rewrites
+ * the folded file of each day it reads.
  *
  * `npx tsx bench/experiments/folded-read.ts --out /tmp/week-out --from 2026-11-16 --to 2026-11-22`
  * (days filed by `vigie backfill` from bench/generate.ts exports).
@@ -18,9 +18,9 @@ import {
   factsFingerprint,
   hoursFingerprint,
   loadDayFacts,
-  loadFiledDay,
   saveDayFacts,
 } from '../../functions/pipeline/facts-store.js';
+import { FactsReader } from '../../functions/pipeline/period-reports.js';
 
 const { values } = parseArgs({
   options: {
@@ -47,13 +47,10 @@ for (const date of daysOf({ startDate: values.from, endDate: values.to })) {
   const foldFull = ms(t);
   await saveDayFacts(store, full, { hours: hoursFingerprint(config), facts: folded });
   t = performance.now();
-  const filed = await loadFiledDay(store, date, config);
+  const read = await new FactsReader(store, config).day(date);
   const readFolded = ms(t);
-  t = performance.now();
-  const again = foldDay(filed?.facts ?? folded, day, isOpen);
-  const foldFolded = ms(t);
   console.log(
     `${date}  full: read ${readFull} + fold ${foldFull} (${full.facts.buckets.length} bucket rows)`,
-    ` folded: read ${readFolded} + fold ${foldFolded} (${again.buckets.length} bucket rows)`,
+    ` folded: read ${readFolded} (${read?.facts.buckets.length ?? 0} bucket rows)`,
   );
 }

@@ -10,7 +10,9 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Config } from '../engine/config.js';
 import { type BreakdownFact, type BucketFact, DIMENSIONS, MEASURES, type PeriodFacts } from '../engine/facts.js';
-import type { InputSummary } from '../engine/period-report.js';
+import { businessHoursOf, type InputSummary } from '../engine/period-report.js';
+import { dayPeriod } from '../engine/periods.js';
+import { foldDay } from '../engine/rollup.js';
 import type { ObjectStore } from './ports.js';
 
 /** Bumped when the stored shape changes; older files are rebuilt, never misread. */
@@ -171,17 +173,30 @@ export async function loadDayFacts(
   return bytes === null ? null : parseDayFile(bytes, fingerprint);
 }
 
+/** A filed day as reports read it: its rows folded (`foldDay`) under the configuration's business hours. */
+export function foldedDay(stored: StoredDayFacts, config: Config): StoredDayFacts {
+  const day = dayPeriod(stored.date, config.timezone);
+  return { ...stored, facts: foldDay(stored.facts, day, businessHoursOf(day, config)) };
+}
+
+/** A day's folded file, or `null` when absent or summed under another configuration or business hours. */
+export async function loadFoldedDay(
+  archive: ObjectStore,
+  date: string,
+  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours'>,
+): Promise<StoredDayFacts | null> {
+  const bytes = await archive.get(foldedFactsKey(date));
+  return bytes === null ? null : parseDayFile(bytes, factsFingerprint(config), hoursFingerprint(config));
+}
+
 /**
- * A filed day as reports need it: folded when the folded file matches the configuration (business
- * hours included), else the full facts (which the reader folds); `null` when neither matches.
+ * Whether and from which exports a day was filed: its folded file when that matches the configuration
+ * (the smaller read), else its full facts; `null` when neither matches.
  */
 export async function loadFiledDay(
   archive: ObjectStore,
   date: string,
   config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours'>,
 ): Promise<StoredDayFacts | null> {
-  const fingerprint = factsFingerprint(config);
-  const folded = await archive.get(foldedFactsKey(date));
-  const day = folded === null ? null : parseDayFile(folded, fingerprint, hoursFingerprint(config));
-  return day ?? loadDayFacts(archive, date, fingerprint);
+  return (await loadFoldedDay(archive, date, config)) ?? loadDayFacts(archive, date, factsFingerprint(config));
 }

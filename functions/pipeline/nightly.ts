@@ -5,15 +5,14 @@
  * reads the clock, the environment or the disk itself.
  */
 import type { Config } from '../engine/config.js';
-import { businessHoursOf } from '../engine/period-report.js';
 import { dayPeriod, type Period, periodId, trailingPeriods, utcDatesBetween } from '../engine/periods.js';
 import { type Report, reportSchema } from '../engine/report.js';
-import { foldDay } from '../engine/rollup.js';
 import { estimateScan, type ScanEstimate } from '../sql/athena-scan.js';
 import { type Delivered, deliverReport } from './deliver.js';
 import {
   FACTS_FORMAT,
   factsFingerprint,
+  foldedDay,
   hoursFingerprint,
   loadFiledDay,
   type StoredDayFacts,
@@ -120,10 +119,10 @@ export async function fileDays(
       inputs: inputsByPartition(args.stage, utcDatesBetween(day.start, day.end)),
       facts: await readPeriodFacts(ports.engine, day, factsOptions(args.config)),
     };
-    const folded = foldDay(fresh.facts, day, businessHoursOf(day, args.config));
-    await saveDayFacts(ports.archive, fresh, { hours: hoursFingerprint(args.config), facts: folded });
-    // What reports read of this day: the folded rows (the reader would fold the full ones the same way).
-    filed.push({ ...fresh, facts: folded });
+    const folded = foldedDay(fresh, args.config);
+    await saveDayFacts(ports.archive, fresh, { hours: hoursFingerprint(args.config), facts: folded.facts });
+    // What reports read of this day.
+    filed.push(folded);
     // Only a past day that changed is news to the reader.
     if (stored !== null && stored.sources !== sources) revised.push(day.startDate);
   }

@@ -7,9 +7,8 @@ import { alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts } from '../engine/a
 import { centreSeries, withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
-import { businessHoursOf, reportPeriod } from '../engine/period-report.js';
+import { reportPeriod } from '../engine/period-report.js';
 import {
-  dayPeriod,
   daysOf,
   type Period,
   periodId,
@@ -19,8 +18,8 @@ import {
   trailingPeriods,
 } from '../engine/periods.js';
 import type { Report } from '../engine/report.js';
-import { combineDays, foldDay, type PeriodDistinct } from '../engine/rollup.js';
-import { loadFiledDay, type StoredDayFacts } from './facts-store.js';
+import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
+import { factsFingerprint, foldedDay, loadDayFacts, loadFoldedDay, type StoredDayFacts } from './facts-store.js';
 import { mergeInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
 
@@ -52,24 +51,23 @@ export class FactsReader {
     private readonly config: Config,
   ) {}
 
-  /** A stored day, or `null` when absent, stale, or filed from no export file at all. */
+  /** A stored day, folded, or `null` when absent, stale, or filed from no export file at all. */
   async day(date: string): Promise<StoredDayFacts | null> {
     if (!this.cache.has(date)) {
-      const stored = await loadFiledDay(this.archive, date, this.config);
-      this.cache.set(date, this.usable(stored));
+      const folded = await loadFoldedDay(this.archive, date, this.config);
+      const full = folded === null ? await loadDayFacts(this.archive, date, factsFingerprint(this.config)) : null;
+      this.hold(date, folded ?? (full === null ? null : foldedDay(full, this.config)));
     }
     return this.cache.get(date) ?? null;
   }
 
-  /** Holds a day just filed, as a later read of the archive would return it. */
+  /** Holds a day just filed, folded (`foldedDay`), as a later read of the archive would return it. */
   remember(stored: StoredDayFacts): void {
-    this.cache.set(stored.date, this.usable(stored));
+    this.hold(stored.date, stored);
   }
 
-  private usable(stored: StoredDayFacts | null): StoredDayFacts | null {
-    if (stored === null || !hasEvents(stored.facts)) return null;
-    const day = dayPeriod(stored.date, this.config.timezone);
-    return { ...stored, facts: foldDay(stored.facts, day, businessHoursOf(day, this.config)) };
+  private hold(date: string, stored: StoredDayFacts | null): void {
+    this.cache.set(date, stored !== null && hasEvents(stored.facts) ? stored : null);
   }
 
   /** Forgets a day, after it was filed again. */

@@ -71,10 +71,10 @@ export class Jobs extends Construct {
       reservedConcurrentExecutions: 1,
       environment,
     });
-    // A digest reads stored days (plus a few Athena queries for missing days), one at a time, folded as
-    // read: a week at 1M contacts a day peaked at 915 MB on the CLI, DuckDB included (bench/README.md).
+    // A digest reads stored days (plus a few Athena queries for missing days), one at a time, folded: a
+    // week at 1M contacts a day peaked at 915 MB on the CLI, DuckDB included (bench/README.md).
     // A monthly digest with a year of history loads ~400 stored days; each is read from its folded file,
-    // ~0.15 s for a 1M-contact day (3.4–4.8 s from its full facts), so about a minute (bench/README.md).
+    // 50–80 ms for a 1M-contact day (2.4–3.3 s from its full facts): 20–32 s in all (bench/README.md).
     this.digest = new VigieFunction(this, 'Digest', {
       entry: entries.digest,
       description: 'Vigie weekly and monthly digests, rolled up from the stored daily facts',

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFrom } from '../../functions/adapters/config-file.js';
 import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { type BreakdownFact, type BucketFact, MEASURES, zeroMeasures } from '../../functions/engine/facts.js';
+import { dayPeriod } from '../../functions/engine/periods.js';
 import {
   FACTS_FORMAT,
   factsFingerprint,
@@ -17,6 +18,7 @@ import {
   type StoredDayFacts,
   saveDayFacts,
 } from '../../functions/pipeline/facts-store.js';
+import { FactsReader } from '../../functions/pipeline/period-reports.js';
 
 const bucket = (n: number, team: string | null, agent: string | null): BucketFact =>
   ({
@@ -132,6 +134,23 @@ describe('the facts store', () => {
       expect((await loadFiledDay(store, filed.date, otherHours))?.facts).toEqual(filed.facts);
       await store.put(factsKey('2026-11-11'), (await store.get(factsKey(filed.date))) ?? new Uint8Array());
       expect((await loadFiledDay(store, '2026-11-11', config))?.facts).toEqual(filed.facts);
+    });
+
+    it('reaches the reader folded: its folded file, or its full facts folded when that does not match', async () => {
+      const paris = dayPeriod('2026-11-12', 'Europe/Paris');
+      // 10:00 and 11:00, both within business hours: one row once folded.
+      const at = (hour: number): BucketFact => ({ ...bucket(1, 'Sud', 'A-1'), bucket: paris.start + hour * 3600 });
+      const full: StoredDayFacts = {
+        ...filed,
+        date: '2026-11-12',
+        facts: { ...filed.facts, buckets: [at(10), at(11)] },
+      };
+      await saveDayFacts(store, full, { hours: hoursFingerprint(otherHours), facts: full.facts });
+      const reader = new FactsReader(store, config);
+      expect((await reader.day('2026-11-12'))?.facts.buckets.map((b) => [b.bucket, b.inbound])).toEqual([
+        [paris.start + 10 * 3600, 2],
+      ]);
+      expect((await reader.day(filed.date))?.facts).toEqual(folded);
     });
 
     it('is missing when neither file matches the configuration', async () => {
