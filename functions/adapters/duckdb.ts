@@ -3,13 +3,41 @@
  * Every raw record is read once into a lines table, validated and typed by generated SQL, and
  * deduplicated into one table per export kind, which the portable aggregation SQL then queries.
  */
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import type { QueryEngine, Reject, Row, SqlParam, StageRequest, StageResult } from '../pipeline/ports.js';
+import type {
+  CompactedPartitionInfo,
+  QueryEngine,
+  Reject,
+  Row,
+  SqlParam,
+  StageRequest,
+  StageResult,
+} from '../pipeline/ports.js';
+import {
+  type CompactedPartition,
+  type CompactionManifest,
+  type CompactionSource,
+  compactedFigures,
+  listingByPartition,
+  manifestKey,
+  parseManifest,
+  partitionPrefix,
+  partitionsToCompact,
+  usablePartitions,
+} from '../sql/compaction.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
-import { checkedSelect, duplicatesSelect, jsonRecordSource, parseJson, stagedSelect } from '../sql/staging.js';
+import {
+  checkedColumns,
+  checkedSelect,
+  checksFingerprint,
+  duplicatesSelect,
+  jsonRecordSource,
+  parseJson,
+  stagedSelect,
+} from '../sql/staging.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
 export class ExportsRootError extends Error {
@@ -23,6 +51,11 @@ export interface DuckDbOptions {
   readonly maxLineBytes?: number;
   /** Reject rows keep at most this many characters of the raw record. */
   readonly rawCharsKept?: number;
+  /**
+   * Folder of compacted partitions (see functions/sql/compaction.ts): partitions compacted there are read
+   * from it, and settled partitions read from their exports are compacted into it. Unset: neither.
+   */
+  readonly compactedRoot?: string;
 }
 
 interface ExportFile {
@@ -31,6 +64,8 @@ interface ExportFile {
   readonly path: string;
   readonly format: 'ndjson' | 'csv' | null;
   readonly size: number;
+  /** Changes when the file is rewritten. */
+  readonly version: string;
 }
 
 const PARTITION = /^dt=(\d{4}-\d{2}-\d{2})$/;
@@ -58,13 +93,25 @@ function toPlain(value: unknown): string | number | boolean | null {
   return String(value);
 }
 
+const KIND_ORDER = new Map<string, number>(EXPORT_KINDS.map((k, i) => [k, i]));
+
+/** Rejects by kind, then file, then line. */
+function sortRejects(rejects: readonly Reject[]): Reject[] {
+  return [...rejects].sort(
+    (a, b) =>
+      (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) ||
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.line - b.line,
+  );
+}
+
 /** DuckDB-backed QueryEngine over a local exports folder. */
 export class DuckDbQueryEngine implements QueryEngine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly scratch: string,
-    private readonly options: Required<DuckDbOptions>,
+    private readonly options: Required<Omit<DuckDbOptions, 'compactedRoot'>> & Pick<DuckDbOptions, 'compactedRoot'>,
   ) {}
 
   /** Opens an in-memory database; extensions load only from a private temp folder (no network). */
@@ -93,24 +140,50 @@ export class DuckDbQueryEngine implements QueryEngine {
       recordsByPartition[dt] = (recordsByPartition[dt] ?? 0) + n;
     };
     const duplicatesByPartition: Record<string, number> = {};
+    const compaction = { read: [] as CompactedPartitionInfo[], written: [] as CompactedPartitionInfo[] };
     // The previous stage's tables are not read again: freed first, they do not sit beside this stage's.
     for (const kind of kinds) await this.connection.run(`DROP TABLE IF EXISTS ${kind}`);
     for (const kind of kinds) {
+      const kindFiles = files.filter((f) => f.kind === kind);
+      const listing = listingByPartition(kindFiles, (f) => ({
+        file: relative(this.options.exportsRoot, f.path),
+        size: f.size,
+        version: f.version,
+      }));
+      const manifest = await this.readManifest(kind);
+      const checks = checksFingerprint(kind, 'duckdb');
+      const compacted = usablePartitions(manifest, listing, checks);
       await this.connection.run(
         `CREATE OR REPLACE TEMP TABLE lines_${kind} (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR, fmt VARCHAR, j JSON)`,
       );
-      for (const file of files.filter((f) => f.kind === kind)) {
+      // Records DuckDB could not split (or files it could not read) never reach the checked table.
+      const unsplitByPartition = new Map<string, Reject[]>();
+      for (const file of kindFiles) {
+        if (compacted.has(file.dt)) continue;
         const unsplit = await this.loadFile(file);
+        unsplitByPartition.set(file.dt, [...(unsplitByPartition.get(file.dt) ?? []), ...unsplit]);
         rejects.push(...unsplit);
         // Records DuckDB could not split never reach the checked table but were read all the same.
         count(file.dt, unsplit.filter((r) => r.line > 0).length);
       }
       await this.connection.run('DROP TABLE IF EXISTS file_rows');
-      await this.connection.run(
-        `CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${checkedSelect(kind, request.now, 'duckdb', jsonRecordSource(kind, 'duckdb', `lines_${kind}`))}`,
-      );
+      const fromExports = checkedSelect(kind, request.now, 'duckdb', jsonRecordSource(kind, 'duckdb', `lines_${kind}`));
+      const source =
+        compacted.size === 0 ? fromExports : `${fromExports}\nUNION ALL\n${this.compactedSelect(kind, compacted)}`;
+      await this.connection.run(`CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${source}`);
       // The raw lines are in checked_<kind> now (rejects keep their text): free them before typing.
       await this.connection.run(`DROP TABLE lines_${kind}`);
+      for (const [dt, entry] of compacted) compaction.read.push(compactedFigures(kind, dt, entry));
+      const settled = partitionsToCompact(
+        [...listing.keys()].filter((dt) => !compacted.has(dt)),
+        this.options.compactedRoot === undefined ? undefined : request.compact?.before,
+        request.compact?.atMost,
+      );
+      if (settled.length > 0) {
+        compaction.written.push(
+          ...(await this.compact(kind, settled, { manifest, checks, listing, unsplitByPartition, now: request.now })),
+        );
+      }
       const bad = await this.rows(
         `SELECT dt, file, line, reason, left(raw, ${this.options.rawCharsKept}) AS raw FROM checked_${kind} WHERE reason IS NOT NULL ORDER BY file, line`,
       );
@@ -125,7 +198,10 @@ export class DuckDbQueryEngine implements QueryEngine {
         });
       }
       await this.connection.run(`CREATE OR REPLACE TABLE ${kind} AS ${stagedSelect(kind, `checked_${kind}`)}`);
-      for (const r of await this.rows(`SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt`)) {
+      // A compacted partition holds its unreadable files as line-0 rows: rejected, but not records.
+      for (const r of await this.rows(
+        `SELECT dt, count(*) FILTER (WHERE line > 0) AS n FROM checked_${kind} GROUP BY dt`,
+      )) {
         count(String(r.dt), Number(r.n));
       }
       for (const r of await this.rows(duplicatesSelect(kind, `checked_${kind}`))) {
@@ -142,7 +218,9 @@ export class DuckDbQueryEngine implements QueryEngine {
       })),
       recordsByPartition,
       duplicatesByPartition,
-      rejects,
+      // One order whichever way a partition was read: kind, then file, then line.
+      rejects: sortRejects(rejects),
+      ...(this.options.compactedRoot === undefined ? {} : { compaction }),
     };
   }
 
@@ -172,6 +250,99 @@ export class DuckDbQueryEngine implements QueryEngine {
     return out;
   }
 
+  /** The manifest of a kind's compacted partitions (empty when there is no compacted root or none yet). */
+  private async readManifest(kind: ExportKind): Promise<CompactionManifest> {
+    const root = this.options.compactedRoot;
+    const text = root === undefined ? null : await readFile(join(root, manifestKey(kind)), 'utf8').catch(() => null);
+    return parseManifest(text, kind);
+  }
+
+  private async writeManifest(root: string, manifest: CompactionManifest): Promise<void> {
+    const path = join(root, manifestKey(manifest.kind));
+    await mkdir(dirname(path), { recursive: true });
+    // Written aside, then renamed: a reader sees the old manifest or the new one, never half of one.
+    await writeFile(`${path}.tmp`, `${JSON.stringify(manifest)}\n`);
+    await rename(`${path}.tmp`, path);
+  }
+
+  /** Where export files' paths start: stored relative to it in compacted partitions, so a moved root still reads. */
+  private get exportsPrefix(): string {
+    return join(this.options.exportsRoot, 'x').slice(0, -1);
+  }
+
+  /** The checked records of compacted partitions, as `checkedSelect` gives them. */
+  private compactedSelect(kind: ExportKind, compacted: ReadonlyMap<string, CompactedPartition>): string {
+    const root = this.options.compactedRoot ?? '';
+    const paths = [...compacted.values()].flatMap((e) => e.files.map((f) => sqlString(join(root, f.key))));
+    const columns = checkedColumns(kind)
+      .map((c) => c.name)
+      .join(', ');
+    return `SELECT ${sqlString(this.exportsPrefix)} || file AS file, regexp_extract(filename, 'dt=([0-9]{4}-[0-9]{2}-[0-9]{2})/[^/]*$', 1) AS dt, ${columns}
+FROM read_parquet([${paths.join(', ')}], filename = true)`;
+  }
+
+  /**
+   * Writes the checked records of settled partitions (in `checked_<kind>`, plus the records DuckDB could not
+   * split) as one Parquet file each, and records them in the kind's manifest.
+   */
+  private async compact(
+    kind: ExportKind,
+    dts: readonly string[],
+    context: {
+      readonly manifest: CompactionManifest;
+      readonly checks: string;
+      readonly listing: ReadonlyMap<string, readonly CompactionSource[]>;
+      readonly unsplitByPartition: ReadonlyMap<string, readonly Reject[]>;
+      readonly now: number;
+    },
+  ): Promise<CompactedPartitionInfo[]> {
+    const root = this.options.compactedRoot;
+    if (root === undefined) return [];
+    // Entries about to be rewritten are withdrawn first: a run stopped halfway leaves those partitions
+    // to be read from their exports, never from half-written files.
+    const manifest: CompactionManifest = { ...context.manifest, partitions: { ...context.manifest.partitions } };
+    for (const dt of dts) delete manifest.partitions[dt];
+    await this.writeManifest(root, manifest);
+    const columns = checkedColumns(kind);
+    const typed = columns.map((c) => `CAST(${c.name} AS ${c.type.toUpperCase()}) AS ${c.name}`).join(', ');
+    const names = columns.map((c) => c.name).join(', ');
+    const written: CompactedPartitionInfo[] = [];
+    for (const dt of dts) {
+      const key = `${partitionPrefix(kind, dt)}checked.parquet`;
+      const path = join(root, key);
+      await rm(dirname(path), { recursive: true, force: true });
+      await mkdir(dirname(path), { recursive: true });
+      await this.connection.run(
+        'CREATE OR REPLACE TEMP TABLE unsplit_rows (file VARCHAR, line BIGINT, raw VARCHAR, reason VARCHAR)',
+      );
+      for (const r of context.unsplitByPartition.get(dt) ?? []) {
+        await this.connection.run('INSERT INTO unsplit_rows VALUES (?, ?, ?, ?)', [r.file, r.line, r.raw, r.reason]);
+      }
+      const records = `SELECT substr(file, ${this.exportsPrefix.length + 1}) AS file, ${names} FROM checked_${kind} WHERE dt = ${sqlString(dt)}
+UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
+      await this.connection.run(
+        `COPY (SELECT CAST(file AS VARCHAR) AS file, ${typed} FROM (${records})) TO ${sqlString(`${path}.tmp`)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+      await rename(`${path}.tmp`, path);
+      const [counts] = await this.rows(
+        `SELECT count(*) FILTER (WHERE line > 0) AS records, count(*) FILTER (WHERE reason IS NOT NULL) AS rejects FROM read_parquet(${sqlString(path)})`,
+      );
+      const entry: CompactedPartition = {
+        checks: context.checks,
+        sources: [...(context.listing.get(dt) ?? [])],
+        files: [{ key, size: (await stat(path)).size }],
+        records: Number(counts?.records ?? 0),
+        rejects: Number(counts?.rejects ?? 0),
+        now: context.now,
+      };
+      manifest.partitions[dt] = entry;
+      written.push(compactedFigures(kind, dt, entry));
+    }
+    await this.connection.run('DROP TABLE IF EXISTS unsplit_rows');
+    await this.writeManifest(root, manifest);
+    return written;
+  }
+
   /** Lists export files: a kind's window partitions, or every partition up to the window's end for history kinds. */
   private async listFiles(partitions: readonly string[], kinds: readonly ExportKind[]): Promise<ExportFile[]> {
     const root = this.options.exportsRoot;
@@ -194,7 +365,14 @@ export class DuckDbQueryEngine implements QueryEngine {
           const path = join(root, kind, dir, name);
           const info = await stat(path);
           if (!info.isFile()) continue;
-          files.push({ kind, dt, path, format: formatOf(name), size: info.size });
+          files.push({
+            kind,
+            dt,
+            path,
+            format: formatOf(name),
+            size: info.size,
+            version: String(Math.floor(info.mtimeMs)),
+          });
         }
       }
     }

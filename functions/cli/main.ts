@@ -11,16 +11,17 @@ import { DuckDbQueryEngine, ExportsRootError } from '../adapters/duckdb.js';
 import { LocalFolderStore } from '../adapters/local-fs.js';
 import { OutboxMailer } from '../adapters/outbox.js';
 import type { Config, RecipientScope } from '../engine/config.js';
-import { localDate, parsePeriod, periodContaining, previousPeriod } from '../engine/periods.js';
+import { daysOf, localDate, parsePeriod, periodContaining, previousPeriod } from '../engine/periods.js';
 import { reportSchema } from '../engine/report.js';
 import { type BackfillProgress, runBackfill } from '../pipeline/backfill.js';
 import { type DigestResult, digestsDue, runDigest } from '../pipeline/digest.js';
 import { type RunPorts, type RunResult, runNightly } from '../pipeline/nightly.js';
-import type { Clock } from '../pipeline/ports.js';
+import type { Clock, CompactedPartitionInfo } from '../pipeline/ports.js';
 import { composeMail } from '../render/mail.js';
 import { renderAlert, renderScorecard } from '../render/scorecard.js';
 import { cidOf, imagesUsed, reportSparklines, sparklineSource } from '../render/sparklines.js';
 import { writeSample } from '../sample/write.js';
+import { EXPORT_KINDS } from '../sql/exports-schema.js';
 
 const systemClock: Clock = { now: () => new Date() };
 
@@ -71,13 +72,18 @@ function printNightly(result: RunResult, out: (line: string) => void): void {
   );
 }
 
-/** Runs the nightly job for one day on the embedded default and prints where its outputs landed. */
+/** Where the embedded default keeps compacted partitions, under the output folder. */
+const COMPACTED_FOLDER = 'compacted';
+
 /** Opens the embedded default's ports (DuckDB over the exports, folders under `out`), runs `job`, closes them. */
 async function withLocalPorts<T>(
   options: { exports: string; out: string },
   job: (ports: RunPorts) => Promise<T>,
 ): Promise<T> {
-  const engine = await DuckDbQueryEngine.open({ exportsRoot: options.exports });
+  const engine = await DuckDbQueryEngine.open({
+    exportsRoot: options.exports,
+    compactedRoot: join(options.out, COMPACTED_FOLDER),
+  });
   try {
     const archive = new LocalFolderStore(options.out);
     const mailer = new OutboxMailer(join(options.out, 'outbox'));
@@ -221,6 +227,63 @@ async function preview(options: PreviewOptions, out: (line: string) => void): Pr
   }
 }
 
+interface CompactOptions {
+  exports: string;
+  from: string;
+  to: string;
+  kinds?: string[];
+  out: string;
+  daysPerStage: number;
+}
+
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+/**
+ * Compacts the export partitions of [from, to] (and, for history kinds, every partition up to `to`) that
+ * are not compacted yet, a few days per stage, and prints what they weigh before and after.
+ */
+async function compact(options: CompactOptions, out: (line: string) => void): Promise<void> {
+  const kinds = options.kinds ?? [...EXPORT_KINDS];
+  const unknown = kinds.filter((k) => !(EXPORT_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0)
+    throw new RangeError(`--kinds: unknown kind ${unknown.join(', ')} (expected some of ${EXPORT_KINDS.join(', ')})`);
+  const dates = daysOf({ startDate: options.from, endDate: options.to });
+  const t0 = Date.now();
+  const written: CompactedPartitionInfo[] = [];
+  const already = new Set<string>();
+  await withLocalPorts(options, async ({ engine, clock }) => {
+    for (let i = 0; i < dates.length; i += options.daysPerStage) {
+      const chunk = dates.slice(i, i + options.daysPerStage);
+      const dayAfter = new Date(Date.parse(`${chunk.at(-1) ?? options.to}T00:00:00Z`) + 86_400_000);
+      const stage = await engine.stageExports({
+        partitions: chunk,
+        now: Math.floor(clock.now().getTime() / 1000),
+        kinds,
+        // Asked for, a partition is settled: every one read up to the chunk's last day is compacted.
+        compact: { before: dayAfter.toISOString().slice(0, 10) },
+      });
+      written.push(...(stage.compaction?.written ?? []));
+      for (const p of stage.compaction?.read ?? []) already.add(`${p.kind}/${p.dt}`);
+    }
+  });
+  for (const kind of kinds) {
+    const own = written.filter((p) => p.kind === kind);
+    if (own.length === 0) continue;
+    const source = own.reduce((sum, p) => sum + p.sourceBytes, 0);
+    const parquet = own.reduce((sum, p) => sum + p.bytes, 0);
+    out(
+      `  ${kind.padEnd(11)} ${String(own.length).padStart(4)} partitions  ${mb(source)} of exports → ${mb(parquet)} of Parquet`,
+    );
+  }
+  const source = written.reduce((sum, p) => sum + p.sourceBytes, 0);
+  const parquet = written.reduce((sum, p) => sum + p.bytes, 0);
+  const compacted = new Set(written.map((p) => `${p.kind}/${p.dt}`));
+  const kept = [...already].filter((p) => !compacted.has(p)).length;
+  out(
+    `compact ${options.from} → ${options.to}: ${written.length} partitions compacted (${mb(source)} → ${mb(parquet)}), ${kept} already compacted, into ${show(join(options.out, COMPACTED_FOLDER))}, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+}
+
 interface BackfillOptions {
   exports: string;
   from: string;
@@ -298,6 +361,28 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
       out(
         `backfill ${options.from} → ${options.to}: ${result.filed.length} days filed, ${result.skipped.length} already done, ${result.bytes} export bytes read, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       );
+    });
+
+  program
+    .command('compact')
+    .description(
+      'store settled export partitions as Parquet checked records, which later runs read instead of the exports',
+    )
+    .requiredOption('--exports <dir>', 'exports root')
+    .requiredOption('--from <YYYY-MM-DD>', 'first partition date (UTC)', dateOption)
+    .requiredOption(
+      '--to <YYYY-MM-DD>',
+      'last partition date (UTC); history kinds: every partition up to it',
+      dateOption,
+    )
+    .option('--kinds <list>', `comma-separated kinds (default: all of ${EXPORT_KINDS.join(', ')})`, (v: string) =>
+      v.split(',').map((k) => k.trim()),
+    )
+    .option('--out <dir>', 'output folder: the compacted partitions go to <out>/compacted', 'out')
+    .option('--days-per-stage <n>', 'partitions read from the exports at once', positiveInt, 7)
+    .action(async (options: CompactOptions) => {
+      if (options.from > options.to) throw new RangeError(`--from ${options.from} is after --to ${options.to}`);
+      await compact(options, out);
     });
 
   program

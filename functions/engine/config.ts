@@ -100,6 +100,17 @@ export const configSchema = z.strictObject({
   /** Days before the run's day whose partitions are re-read each night, so late data restates them. */
   lookback_days: z.number().int().min(0).max(31).default(3),
   verbatims: z.number().int().min(0).max(20).default(5),
+  /**
+   * Compaction of settled export partitions (older than the look-back window) into Parquet checked
+   * records, which later runs read instead of the exports: on Athena, a fraction of the bytes scanned.
+   */
+  compaction: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Partitions an Athena run compacts at most (one UNLOAD each); the rest wait for the next runs. */
+      max_partitions_per_run: z.number().int().min(1).max(1000).default(62),
+    })
+    .prefault({}),
   targets: z
     .record(z.string(), targetSchema.extend({ scopes: z.record(z.string(), targetSchema).optional() }))
     .optional(),

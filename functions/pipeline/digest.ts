@@ -16,7 +16,7 @@ import { type Report, reportSchema } from '../engine/report.js';
 import type { PeriodDistinct } from '../engine/rollup.js';
 import { repeatBuyersSql } from '../sql/facts.js';
 import { type Delivered, deliverReport } from './deliver.js';
-import { archiveRejects, fileDays, type RunPorts, reportFolder } from './nightly.js';
+import { archiveRejects, compactionRequest, fileDays, type RunPorts, reportFolder } from './nightly.js';
 import { applyAlerts, composeReport, FactsReader } from './period-reports.js';
 
 /** What a digest leaves behind and what it read. */
@@ -39,7 +39,12 @@ export async function fileMissingDays(
 ): Promise<number> {
   if (days.length === 0) return 0;
   const partitions = [...new Set(days.flatMap((d) => utcDatesBetween(d.start, d.end)))].sort();
-  const stage = await ports.engine.stageExports({ partitions, now: Math.floor(ports.clock.now().getTime() / 1000) });
+  const now = ports.clock.now();
+  const stage = await ports.engine.stageExports({
+    partitions,
+    now: Math.floor(now.getTime() / 1000),
+    ...compactionRequest(config, now),
+  });
   await fileDays(ports, { days, stage, config, rebuild: () => true });
   await archiveRejects(ports.archive, stage.rejects);
   return stage.files.reduce((sum, f) => sum + f.size, 0);

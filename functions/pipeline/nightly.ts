@@ -21,7 +21,7 @@ import {
 } from './facts-store.js';
 import { filesOfDay, inputsByPartition } from './inputs.js';
 import { applyAlerts, composeReport, FactsReader } from './period-reports.js';
-import type { Clock, Mailer, ObjectStore, QueryEngine, Reject, StageResult } from './ports.js';
+import type { Clock, Mailer, ObjectStore, QueryEngine, Reject, StageRequest, StageResult } from './ports.js';
 import { type FactsOptions, factsQueries, readPeriodFacts } from './read-facts.js';
 
 /** The ports a run needs. */
@@ -129,6 +129,35 @@ export async function fileDays(
   return { revised, filed };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * What a stage is asked to compact (nothing unless the config enables it): partitions older than any
+ * nightly run's look-back window re-reads for late data — the UTC date `lookback_days + 2` days before
+ * `now` — are settled, whichever run (nightly, digest, backfill) reads them.
+ */
+export function compactionRequest(
+  config: Pick<Config, 'compaction' | 'lookback_days'>,
+  now: Date,
+): Pick<StageRequest, 'compact'> {
+  if (!config.compaction.enabled) return {};
+  const before = new Date(now.getTime() - (config.lookback_days + 2) * DAY_MS).toISOString().slice(0, 10);
+  return { compact: { before, atMost: config.compaction.max_partitions_per_run } };
+}
+
+/**
+ * The files a stage's queries would scan on Athena: a partition read from its compacted copy counts its
+ * Parquet bytes (an upper bound: Athena reads only the columns a query names) instead of its exports'.
+ */
+export function filesAsScanned(stage: StageResult): { readonly kind: string; readonly size: number }[] {
+  const compacted = stage.compaction?.read ?? [];
+  const read = new Set(compacted.map((p) => `${p.kind}/${p.dt}`));
+  return [
+    ...stage.files.filter((f) => !read.has(`${f.kind}/${f.dt}`)),
+    ...compacted.map((p) => ({ kind: p.kind, size: p.bytes })),
+  ];
+}
+
 /** Runs the nightly job for one local day. */
 export async function runNightly(
   ports: RunPorts,
@@ -140,7 +169,11 @@ export async function runNightly(
   const days = trailingPeriods(period, config.lookback_days + 1);
   const now = ports.clock.now();
   const partitions = [...new Set(days.flatMap((d) => utcDatesBetween(d.start, d.end)))].sort();
-  const stage = await ports.engine.stageExports({ partitions, now: Math.floor(now.getTime() / 1000) });
+  const stage = await ports.engine.stageExports({
+    partitions,
+    now: Math.floor(now.getTime() / 1000),
+    ...compactionRequest(config, now),
+  });
   const filed = await fileDays(ports, { days, stage, config, rebuild: (p) => p.startDate === period.startDate });
   const rejectFiles = await archiveRejects(ports.archive, stage.rejects);
   const reader = new FactsReader(ports.archive, config);
@@ -159,10 +192,11 @@ export async function runNightly(
   const report = reportSchema.parse(await applyAlerts(ports.archive, composed, config));
   const delivered = await deliverReport(ports, { report, folder: reportFolder(period), config, now });
   const athenaEstimate = estimateScan(
-    stage.files,
+    filesAsScanned(stage),
     filed.filed.flatMap((day) =>
       factsQueries(dayPeriod(day.date, config.timezone), factsOptions(config)).map((q) => q.sql),
     ),
+    (stage.compaction?.written ?? []).map((p) => p.sourceBytes),
   );
   return { report, delivered, rejectFiles, revised: filed.revised, athenaEstimate };
 }

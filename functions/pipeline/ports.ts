@@ -40,6 +40,21 @@ export interface StageResult {
   /** Records merged into a later version with the same identity, per partition of the merged record. */
   readonly duplicatesByPartition: Readonly<Record<string, number>>;
   readonly rejects: readonly Reject[];
+  /** Partitions read from their compacted copy, and those compacted by this stage (absent: no compaction). */
+  readonly compaction?: {
+    readonly read: readonly CompactedPartitionInfo[];
+    readonly written: readonly CompactedPartitionInfo[];
+  };
+}
+
+/** A partition of one kind held as compacted checked records. */
+export interface CompactedPartitionInfo {
+  readonly kind: string;
+  readonly dt: string;
+  /** Bytes of its compacted (Parquet) objects: the most a query reading it scans on Athena. */
+  readonly bytes: number;
+  /** Bytes of the export files it was built from. */
+  readonly sourceBytes: number;
 }
 
 /** Which exports a run needs: the UTC partitions for its window, and the instant "now". */
@@ -50,6 +65,12 @@ export interface StageRequest {
   readonly now: number;
   /** Only these kinds (default: all); a digest's targeted query stages just the small kind it needs. */
   readonly kinds?: readonly string[];
+  /**
+   * Compaction asked of this stage: partitions dated before `before` are settled (no run expects their
+   * exports to change), so an engine that keeps compacted partitions compacts those of them it had to
+   * read from their exports, oldest first, at most `atMost` (default: all).
+   */
+  readonly compact?: { readonly before: string; readonly atMost?: number };
 }
 
 /** Runs the portable SQL over staged, validated, deduplicated exports (DuckDB locally, Athena on AWS). */

@@ -37,17 +37,20 @@ export interface ScanEstimate {
 /**
  * The Athena scan of a run: staging runs two queries per kind that has files (record counts, then
  * rejects), each reading that kind's files; each facts query then reads the files of every kind it
- * names, because staging is a prefix of common table expressions, not a stored table.
+ * names, because staging is a prefix of common table expressions, not a stored table. Each partition
+ * compacted by the run is one more query (an UNLOAD) reading its export files once (`compactions`: their bytes).
  */
 export function estimateScan(
   files: readonly { readonly kind: string; readonly size: number }[],
   queries: readonly string[],
+  compactions: readonly number[] = [],
 ): ScanEstimate {
   const bytesOf = new Map<string, number>();
   for (const f of files) if (f.size > 0) bytesOf.set(f.kind, (bytesOf.get(f.kind) ?? 0) + f.size);
   const scans = [
     ...[...bytesOf.values()].flatMap((bytes) => [bytes, bytes]),
     ...queries.map((sql) => kindsReadBy(sql).reduce((sum, kind) => sum + (bytesOf.get(kind) ?? 0), 0)),
+    ...compactions,
   ];
   return {
     queries: scans.length,

@@ -7,6 +7,7 @@
  * (the JSON type of the whole record: 'OBJECT', another type, or NULL when it is not JSON) and, per
  * field, `t_<field>` (its text) and `jt_<field>` (its JSON type, for NDJSON records).
  */
+import { createHash } from 'node:crypto';
 import { columnOf, EXPORT_SCHEMA, type ExportKind, type FieldSpec, SURVEY_SCALES } from './exports-schema.js';
 
 /** The SQL engines Vigie runs on. */
@@ -264,6 +265,56 @@ FROM (
   ) typed
 ) scaled
 ) checked`;
+}
+
+/** A column of a checked record and its SQL type, as both engines store it in a compacted partition. */
+export interface CheckedColumn {
+  readonly name: string;
+  readonly type: 'varchar' | 'bigint' | 'double' | 'boolean';
+}
+
+function valueType(f: FieldSpec): CheckedColumn['type'] {
+  switch (f.field.type) {
+    case 'timestamp':
+    case 'duration':
+    case 'number':
+    case 'count':
+      return 'double';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return 'varchar';
+  }
+}
+
+/**
+ * The columns `checkedSelect` gives after `file, dt`, with their types: what a compacted partition holds
+ * per record (its partition date is its folder), so that reading it back gives the same relation.
+ */
+export function checkedColumns(kind: ExportKind): CheckedColumn[] {
+  const scales: CheckedColumn[] =
+    kind === 'surveys'
+      ? [
+          { name: 'scale_lo', type: 'double' },
+          { name: 'scale_hi', type: 'double' },
+        ]
+      : [];
+  return [
+    { name: 'line', type: 'bigint' },
+    { name: 'raw', type: 'varchar' },
+    { name: 'reason', type: 'varchar' },
+    ...EXPORT_SCHEMA[kind].fields.map((f) => ({ name: `v_${f.name}`, type: valueType(f) })),
+    ...scales,
+  ];
+}
+
+/**
+ * What the checks of a kind are, as a short hash of their SQL: a partition compacted under other checks
+ * (a schema or rule change) is read from its exports again, never trusted.
+ */
+export function checksFingerprint(kind: ExportKind, dialect: Dialect): string {
+  const text = `${checkedSelect(kind, 0, dialect, 'source')}\n${JSON.stringify(checkedColumns(kind))}`;
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 const scaleColumns = `COALESCE(v_scale_min, ${surveyScaleDefault('min')}) AS scale_lo, COALESCE(v_scale_max, ${surveyScaleDefault('max')}) AS scale_hi`;
