@@ -4,6 +4,7 @@
  */
 import { Annotations, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { COMPACTED_PREFIX } from '../functions/handlers/environment.js';
 import { Catalog } from './constructs/catalog.js';
 import { ConfigUpload } from './constructs/config-upload.js';
 import { CONFIG_KEY, Jobs } from './constructs/jobs.js';
@@ -50,6 +51,7 @@ export class VigieStack extends Stack {
         exportsBucket: this.storage.exports.bucketName,
         exportsPrefix: context.exportsPrefix,
         ctr: context.ctr,
+        compacted: { bucket: this.storage.archive.bucketName, prefix: COMPACTED_PREFIX },
       },
       queryResults: this.storage.queryResults,
       bytesScannedCutoffMb: context.bytesScannedCutoffMb,

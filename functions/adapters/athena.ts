@@ -5,8 +5,15 @@
  * files the window needs are read: partitions are pruned on `dt` and files named by `"$path"`.
  */
 import { createGunzip } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type {
+  CompactedPartitionInfo,
   ExportFileInfo,
   QueryEngine,
   Reject,
@@ -16,10 +23,24 @@ import type {
   StageResult,
 } from '../pipeline/ports.js';
 import { kindsReadBy } from '../sql/athena-scan.js';
+import {
+  type CompactedPartition,
+  type CompactionManifest,
+  compactedFigures,
+  listingByPartition,
+  manifestKey,
+  parseManifest,
+  partitionPrefix,
+  partitionsToCompact,
+  SUPERSEDED_GRACE_SECONDS,
+  usablePartitions,
+} from '../sql/compaction.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
 import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
 import {
+  checkedColumns,
   checkedSelect,
+  checksFingerprint,
   ctrRecordColumns,
   duplicatesSelect,
   jsonRecordColumns,
@@ -27,6 +48,7 @@ import {
   sqlString,
   stagedSelect,
 } from '../sql/staging.js';
+import { isMissingKey } from './s3.js';
 
 /** Runs one Trino SQL text on Athena (an `AthenaRunner`). */
 export interface AthenaSql {
@@ -49,6 +71,11 @@ export interface AthenaEngineOptions {
   readonly rawCharsKept?: number;
   /** How many kinds are staged at once (Athena queues the rest of an account's queries anyway). */
   readonly concurrency?: number;
+  /**
+   * Where compacted partitions are kept (the `<kind>_checked` Glue tables' location; `prefix` `""` or
+   * ending in `/`): those compacted are read from there, and settled ones are compacted there by UNLOAD.
+   */
+  readonly compacted?: { readonly bucket: string; readonly prefix: string };
 }
 
 const csvColumn = (i: number): string => `c${String(i + 1).padStart(2, '0')}`;
@@ -59,6 +86,7 @@ interface ExportObject {
   readonly bucket: string;
   readonly key: string;
   readonly size: number;
+  readonly etag: string;
   readonly format: 'ndjson' | 'csv' | 'ctr' | null;
 }
 
@@ -124,10 +152,28 @@ export class AthenaQueryEngine implements QueryEngine {
         raw: '',
       });
     }
+    const compaction = {
+      read: [] as CompactedPartitionInfo[],
+      written: [] as CompactedPartitionInfo[],
+      failed: [] as { kind: string; reason: string }[],
+    };
     const stageKind = async (kind: ExportKind): Promise<void> => {
       const files = objects.filter((o) => o.kind === kind && o.format !== null && o.size > 0);
-      const checked = await this.checkedSql(kind, files, request.now);
+      const place = this.compactionPlace(kind);
+      const listing = listingByPartition(
+        objects.filter((o) => o.kind === kind && o.format !== null),
+        (o) => ({ file: this.relative(o.key), size: o.size, version: o.etag }),
+      );
+      const manifest = place === undefined ? parseManifest(null, kind) : await this.readManifest(place, kind);
+      const checks = checksFingerprint(kind, 'trino');
+      const compacted =
+        place === undefined ? new Map<string, CompactedPartition>() : usablePartitions(manifest, listing, checks);
+      const fromExports = files.filter((o) => !compacted.has(o.dt));
+      const checked = await this.checkedSql(kind, fromExports, request.now, compacted);
       this.staged.set(kind, `checked_${kind} AS (${checked}),\n${kind} AS (${stagedSelect(kind, `checked_${kind}`)})`);
+      if (place !== undefined) {
+        for (const [dt, entry] of compacted) compaction.read.push(compactedFigures(kind, dt, entry));
+      }
       if (files.length === 0) return;
       const counts = await this.run(
         `WITH checked_${kind} AS (${checked})
@@ -145,6 +191,33 @@ LEFT JOIN (${duplicatesSelect(kind, `checked_${kind}`)}) d ON c.dt = d.dt`,
 SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS raw FROM checked_${kind} WHERE reason IS NOT NULL ORDER BY file`,
       );
       rejects.push(...(await this.locateRejects(kind, bad)));
+      const settled = partitionsToCompact(
+        fromExports.map((o) => o.dt),
+        place === undefined ? undefined : request.compact?.before,
+        request.compact?.atMost,
+      );
+      if (place !== undefined && settled.length > 0) {
+        const records = new Map(counts.map((r) => [String(r.dt), Number(r.n)]));
+        const rejected = new Map<string, number>();
+        for (const r of bad) rejected.set(String(r.dt), (rejected.get(String(r.dt)) ?? 0) + 1);
+        // Compaction only saves later runs work: failing, it leaves the partitions to be read from their exports.
+        await this.compact(kind, settled, {
+          place,
+          manifest,
+          checks,
+          listing,
+          files: fromExports,
+          now: request.now,
+          counts: (dt) => ({ records: records.get(dt) ?? 0, rejects: rejected.get(dt) ?? 0 }),
+        }).then(
+          (written) => compaction.written.push(...written),
+          (error: unknown) =>
+            compaction.failed.push({
+              kind,
+              reason: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '',
+            }),
+        );
+      }
     };
     const queue = [...kinds];
     const workers = Array.from({ length: Math.max(1, this.options.concurrency ?? 3) }, async () => {
@@ -157,7 +230,13 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
       file: this.relative(o.key),
       size: o.size,
     }));
-    return { files, recordsByPartition, duplicatesByPartition, rejects };
+    return {
+      files,
+      recordsByPartition,
+      duplicatesByPartition,
+      rejects,
+      ...(this.options.compacted === undefined ? {} : { compaction }),
+    };
   }
 
   async query(sql: string, params: readonly SqlParam[]): Promise<Row[]> {
@@ -198,13 +277,13 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
       : [`${this.options.exportsPrefix}${kind}/`];
     const objects: ExportObject[] = [];
     for (const prefix of prefixes) {
-      for (const { key, size } of await this.list(prefix)) {
+      for (const { key, size, etag } of await this.list(prefix)) {
         const match = /\/dt=(\d{4}-\d{2}-\d{2})\/([^/]+)$/.exec(key);
         const dt = match?.[1];
         const name = match?.[2];
         if (dt === undefined || name === undefined || dt > last) continue;
         if (name.startsWith('_') || name.startsWith('.')) continue;
-        objects.push({ kind, dt, bucket: this.options.exportsBucket, key, size, format: formatOf(name) });
+        objects.push({ kind, dt, bucket: this.options.exportsBucket, key, size, etag, format: formatOf(name) });
       }
     }
     return objects;
@@ -224,30 +303,42 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
     if (ctr === undefined) return objects;
     for (const dt of [...days].sort()) {
       const prefix = `${ctr.prefix}${dt.replaceAll('-', '/')}/`;
-      for (const { key, size } of await this.list(prefix, ctr.bucket)) {
-        objects.push({ kind: 'contacts', dt, bucket: ctr.bucket, key, size, format: 'ctr' });
+      for (const { key, size, etag } of await this.list(prefix, ctr.bucket)) {
+        objects.push({ kind: 'contacts', dt, bucket: ctr.bucket, key, size, etag, format: 'ctr' });
       }
     }
     return objects;
   }
 
-  private async list(prefix: string, bucket = this.options.exportsBucket): Promise<{ key: string; size: number }[]> {
-    const found: { key: string; size: number }[] = [];
+  private async list(
+    prefix: string,
+    bucket = this.options.exportsBucket,
+  ): Promise<{ key: string; size: number; etag: string }[]> {
+    const found: { key: string; size: number; etag: string }[] = [];
     let token: string | undefined;
     do {
       const page = await this.options.s3.send(
         new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
       );
       for (const o of page.Contents ?? []) {
-        if (o.Key !== undefined && !o.Key.endsWith('/')) found.push({ key: o.Key, size: o.Size ?? 0 });
+        if (o.Key !== undefined && !o.Key.endsWith('/'))
+          found.push({ key: o.Key, size: o.Size ?? 0, etag: o.ETag ?? '' });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
     return found.sort((a, b) => a.key.localeCompare(b.key));
   }
 
-  /** The checked-records SELECT of a kind over its listed files (an empty relation when there are none). */
-  private async checkedSql(kind: ExportKind, files: readonly ExportObject[], now: number): Promise<string> {
+  /**
+   * The checked-records SELECT of a kind over its listed files (an empty relation when there are none),
+   * plus the records of its compacted partitions.
+   */
+  private async checkedSql(
+    kind: ExportKind,
+    files: readonly ExportObject[],
+    now: number,
+    compacted: ReadonlyMap<string, CompactedPartition>,
+  ): Promise<string> {
     const uri = (o: ExportObject): string => sqlString(`s3://${o.bucket}/${o.key}`);
     const parts: string[] = [];
     const lines = files.filter((f) => f.format === 'ndjson' || f.format === 'ctr');
@@ -298,7 +389,141 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
         `SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS fmt, CAST(NULL AS VARCHAR) AS rec_type, ${nulls} FROM (VALUES (1)) AS empty (x) WHERE 1 = 0`,
       );
     }
-    return checkedSelect(kind, now, 'trino', parts.join('\n  UNION ALL\n  '));
+    const fromExports = checkedSelect(kind, now, 'trino', parts.join('\n  UNION ALL\n  '));
+    const place = this.compactionPlace(kind);
+    if (place === undefined || [...compacted.values()].every((e) => e.files.length === 0)) return fromExports;
+    const keys = [...compacted.values()].flatMap((e) =>
+      e.files.map((f) => sqlString(`s3://${place.bucket}/${place.prefix}${f.key}`)),
+    );
+    const columns = checkedColumns(kind)
+      .map((c) => c.name)
+      .join(', ');
+    return `${fromExports}
+UNION ALL
+SELECT file, dt, ${columns} FROM ${glueTableName(kind, 'checked')}
+WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN (${keys.join(', ')})`;
+  }
+
+  /** Where a kind's compacted partitions are, or `undefined` when it is not compacted (CTR contacts are not). */
+  private compactionPlace(kind: ExportKind): { readonly bucket: string; readonly prefix: string } | undefined {
+    if (kind === 'contacts' && this.options.ctr !== undefined) return undefined;
+    return this.options.compacted;
+  }
+
+  private async readManifest(
+    place: { readonly bucket: string; readonly prefix: string },
+    kind: ExportKind,
+  ): Promise<CompactionManifest> {
+    try {
+      const object = await this.options.s3.send(
+        new GetObjectCommand({ Bucket: place.bucket, Key: `${place.prefix}${manifestKey(kind)}` }),
+      );
+      return parseManifest((await object.Body?.transformToString('utf8')) ?? null, kind);
+    } catch (error) {
+      if (isMissingKey(error)) return parseManifest(null, kind);
+      throw error;
+    }
+  }
+
+  private async writeManifest(
+    place: { readonly bucket: string; readonly prefix: string },
+    manifest: CompactionManifest,
+  ): Promise<void> {
+    await this.options.s3.send(
+      new PutObjectCommand({
+        Bucket: place.bucket,
+        Key: `${place.prefix}${manifestKey(manifest.kind)}`,
+        Body: `${JSON.stringify(manifest)}\n`,
+        ContentType: 'application/json',
+      }),
+    );
+  }
+
+  private async deleteKeys(bucket: string, keys: readonly string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      await this.options.s3.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+    }
+  }
+
+  /**
+   * Compacts settled partitions of a kind with one UNLOAD partitioned by `dt`: their checked records, read
+   * once more from their exports, written as Parquet under `<prefix><kind>/dt=…/`, then named in the manifest.
+   * Readers name the objects they read (`"$path"`), so objects the manifest does not name are never read:
+   * leftovers of a failed run are deleted first, and a replaced entry's objects only a day after the manifest
+   * stopped naming them, so that a run that read the manifest before (a digest beside the nightly) still finds them.
+   */
+  private async compact(
+    kind: ExportKind,
+    dts: readonly string[],
+    context: {
+      readonly place: { readonly bucket: string; readonly prefix: string };
+      readonly manifest: CompactionManifest;
+      readonly checks: string;
+      readonly listing: ReadonlyMap<string, readonly { file: string; size: number; version: string }[]>;
+      readonly files: readonly ExportObject[];
+      readonly now: number;
+      readonly counts: (dt: string) => { readonly records: number; readonly rejects: number };
+    },
+  ): Promise<CompactedPartitionInfo[]> {
+    const { place } = context;
+    const full = (key: string): string => `${place.prefix}${key}`;
+    const named = new Set([
+      ...Object.values(context.manifest.partitions).flatMap((e) => e.files.map((f) => full(f.key))),
+      ...context.manifest.superseded.map((s) => full(s.key)),
+    ]);
+    const partitionKeys = async (dt: string): Promise<{ key: string; size: number }[]> =>
+      this.list(full(partitionPrefix(kind, dt)), place.bucket);
+    for (const dt of dts) {
+      const leftovers = (await partitionKeys(dt)).filter((o) => !named.has(o.key)).map((o) => o.key);
+      await this.deleteKeys(place.bucket, leftovers);
+    }
+    const wanted = new Set(dts);
+    const checked = await this.checkedSql(
+      kind,
+      context.files.filter((o) => wanted.has(o.dt)),
+      context.now,
+      new Map(),
+    );
+    const columns = checkedColumns(kind)
+      .map((c) => `CAST(${c.name} AS ${c.type}) AS ${c.name}`)
+      .join(', ');
+    // The partition column comes last, as UNLOAD's partitioned_by requires.
+    await this.run(
+      `UNLOAD (SELECT CAST(file AS varchar) AS file, ${columns}, dt FROM (${checked}) checked) TO ${sqlString(`s3://${place.bucket}/${full(`${kind}/`)}`)} WITH (format = 'PARQUET', compression = 'ZSTD', partitioned_by = ARRAY['dt'])`,
+    );
+    const manifest: CompactionManifest = {
+      ...context.manifest,
+      partitions: { ...context.manifest.partitions },
+      superseded: [...context.manifest.superseded],
+    };
+    const written: CompactedPartitionInfo[] = [];
+    for (const dt of dts) {
+      const objects = (await partitionKeys(dt)).filter((o) => !named.has(o.key));
+      for (const f of manifest.partitions[dt]?.files ?? [])
+        manifest.superseded.push({ key: f.key, since: context.now });
+      const entry: CompactedPartition = {
+        checks: context.checks,
+        sources: [...(context.listing.get(dt) ?? [])],
+        files: objects.map((o) => ({ key: o.key.slice(place.prefix.length), size: o.size })),
+        ...context.counts(dt),
+        now: context.now,
+      };
+      manifest.partitions[dt] = entry;
+      written.push(compactedFigures(kind, dt, entry));
+    }
+    const expired = manifest.superseded.filter((s) => s.since <= context.now - SUPERSEDED_GRACE_SECONDS);
+    manifest.superseded = manifest.superseded.filter((s) => s.since > context.now - SUPERSEDED_GRACE_SECONDS);
+    await this.writeManifest(place, manifest);
+    await this.deleteKeys(
+      place.bucket,
+      expired.map((s) => full(s.key)),
+    );
+    return written;
   }
 
   /** The header of a CSV export: its first line, read from the first bytes of the object. */

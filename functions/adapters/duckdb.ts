@@ -93,6 +93,9 @@ function toPlain(value: unknown): string | number | boolean | null {
   return String(value);
 }
 
+const messageOf = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+
 const KIND_ORDER = new Map<string, number>(EXPORT_KINDS.map((k, i) => [k, i]));
 
 /** Rejects by kind, then file, then line. */
@@ -140,7 +143,11 @@ export class DuckDbQueryEngine implements QueryEngine {
       recordsByPartition[dt] = (recordsByPartition[dt] ?? 0) + n;
     };
     const duplicatesByPartition: Record<string, number> = {};
-    const compaction = { read: [] as CompactedPartitionInfo[], written: [] as CompactedPartitionInfo[] };
+    const compaction = {
+      read: [] as CompactedPartitionInfo[],
+      written: [] as CompactedPartitionInfo[],
+      failed: [] as { kind: string; reason: string }[],
+    };
     // The previous stage's tables are not read again: freed first, they do not sit beside this stage's.
     for (const kind of kinds) await this.connection.run(`DROP TABLE IF EXISTS ${kind}`);
     for (const kind of kinds) {
@@ -180,8 +187,10 @@ export class DuckDbQueryEngine implements QueryEngine {
         request.compact?.atMost,
       );
       if (settled.length > 0) {
-        compaction.written.push(
-          ...(await this.compact(kind, settled, { manifest, checks, listing, unsplitByPartition, now: request.now })),
+        // Compaction only saves later runs work: failing, it leaves the partitions to be read from their exports.
+        await this.compact(kind, settled, { manifest, checks, listing, unsplitByPartition, now: request.now }).then(
+          (written) => compaction.written.push(...written),
+          (error: unknown) => compaction.failed.push({ kind, reason: messageOf(error) }),
         );
       }
       const bad = await this.rows(
@@ -401,7 +410,7 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
       await this.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
       await this.connection.run(`CREATE OR REPLACE TEMP TABLE file_rows AS ${read}`);
     } catch (error) {
-      return [reject(0, 'unreadable_file', error instanceof Error ? error.message.split('\n')[0] : String(error))];
+      return [reject(0, 'unreadable_file', messageOf(error))];
     }
     const structural = await this.rows(
       `SELECT line, min(error_type) AS error_type, min(csv_line) AS csv_line FROM file_rejects GROUP BY line ORDER BY line`,

@@ -31,7 +31,7 @@ function s3Failure(error: unknown): { readonly code: string; readonly status: nu
  * A key that does not exist. A missing bucket is a 404 too, but a configuration error, not an absent key.
  * Without s3:ListBucket S3 answers 403 for a missing key: the role must hold it, or every get fails.
  */
-function isMissingKey(error: unknown): boolean {
+export function isMissingKey(error: unknown): boolean {
   const { code, status } = s3Failure(error);
   if (code === 'NoSuchBucket') return false;
   return code === 'NoSuchKey' || code === 'NotFound' || status === 404;

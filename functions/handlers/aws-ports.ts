@@ -13,7 +13,7 @@ import { SesMailer, sesClientConfig } from '../adapters/ses.js';
 import type { Config } from '../engine/config.js';
 import type { RunPorts } from '../pipeline/nightly.js';
 import type { Clock } from '../pipeline/ports.js';
-import type { HandlerEnvironment } from './environment.js';
+import { COMPACTED_PREFIX, type HandlerEnvironment } from './environment.js';
 
 /** The AWS SDK clients a handler uses. */
 export interface AwsClients {
@@ -61,6 +61,7 @@ export function awsPorts(
     exportsBucket: env.exportsBucket,
     exportsPrefix: env.exportsPrefix,
     ...(env.ctrPrefix === undefined ? {} : { ctr: { bucket: env.ctrBucket, prefix: env.ctrPrefix } }),
+    compacted: { bucket: env.archiveBucket, prefix: COMPACTED_PREFIX },
   });
   return {
     engine: athena,

@@ -17,7 +17,10 @@ export function digestHandler(deps: HandlerDeps): (event: unknown) => Promise<Jo
         period === undefined
           ? periodContaining(digest, dayBeforeInstant(scheduledTime, config.timezone), config.timezone)
           : parsePeriod(digest, period, config.timezone);
-      const result = await runDigest(ports, { period: chosen, config });
+      // The nightly function (reserved concurrency 1) is the one writer of compacted partitions: a digest
+      // that files missing days reads them but compacts nothing, so two runs never rewrite one manifest.
+      const readOnly = { ...config, compaction: { ...config.compaction, enabled: false } };
+      const result = await runDigest(ports, { period: chosen, config: readOnly });
       return { report: result.report, reportJson: result.delivered.reportJson, mails: result.delivered.mails.length };
     });
   };

@@ -27,6 +27,12 @@ export const ENV = {
   archiveUrl: 'VIGIE_ARCHIVE_URL',
 } as const;
 
+/**
+ * Prefix of the archive bucket under which compacted partitions are kept (the `<kind>_checked` Glue
+ * tables' location), shared with the stack so its tables and IAM point where the handlers write.
+ */
+export const COMPACTED_PREFIX = 'compacted/';
+
 const optional = z
   .string()
   .optional()

@@ -26,6 +26,7 @@ export function nightlyHandler(deps: HandlerDeps): (event: unknown) => Promise<J
         reportJson: result.delivered.reportJson,
         mails: result.delivered.mails.length,
         predicted: result.athenaEstimate,
+        compaction: result.compaction,
       };
     });
   };

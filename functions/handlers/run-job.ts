@@ -8,6 +8,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { z } from 'zod';
 import type { Config } from '../engine/config.js';
 import type { Report } from '../engine/report.js';
+import type { RunResult } from '../pipeline/nightly.js';
 import type { Clock } from '../pipeline/ports.js';
 import type { ScanEstimate } from '../sql/athena-scan.js';
 import { type AwsClients, type AwsPorts, awsPorts, defaultClients, loadConfig } from './aws-ports.js';
@@ -67,6 +68,8 @@ export interface JobSummary {
     /** The nightly job's prediction from its files' sizes, beside what Athena reported; `null` for digests. */
     readonly predicted: ScanEstimate | null;
   };
+  /** Partitions read from their compacted copy, compacted by this run, and kinds whose compaction failed; `null` for digests. */
+  readonly compaction: { readonly read: number; readonly written: number; readonly failed: number } | null;
 }
 
 /** Runs one job in the handler frame; `job` returns the report it delivered and how many mails it sent. */
@@ -78,6 +81,7 @@ export async function runJob(
     readonly reportJson: string;
     readonly mails: number;
     readonly predicted?: ScanEstimate;
+    readonly compaction?: RunResult['compaction'];
   }>,
 ): Promise<JobSummary> {
   const { logger, metrics } = deps;
@@ -91,7 +95,9 @@ export async function runJob(
       // One line per query: its cost is visible per query, not only in the run's total.
       logQuery: ({ sql, ...stats }) => logger.info('athena query', { ...stats, sql: sql.slice(0, 200) }),
     });
-    const { report, reportJson, mails, predicted } = await job({ ports, config, env });
+    const { report, reportJson, mails, predicted, compaction } = await job({ ports, config, env });
+    // A failed compaction costs nothing today (its partitions are read from their exports) but is worth a look.
+    for (const failure of compaction?.failed ?? []) logger.warn('compaction failed', failure);
     const totals = ports.runner.totals;
     const summary: JobSummary = {
       correlationId,
@@ -106,6 +112,10 @@ export async function runJob(
         costUsd: totals.costUsd,
         predicted: predicted ?? null,
       },
+      compaction:
+        compaction === undefined || compaction === null
+          ? null
+          : { read: compaction.read.length, written: compaction.written.length, failed: compaction.failed.length },
     };
     metrics.addMetric('RejectedRecords', MetricUnit.Count, summary.rejected);
     metrics.addMetric('MailsSent', MetricUnit.Count, mails);

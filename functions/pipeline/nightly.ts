@@ -41,6 +41,8 @@ export interface RunResult {
   readonly revised: readonly string[];
   /** What this run scans on Athena, predicted from its files' sizes (the same run wherever it ran). */
   readonly athenaEstimate: ScanEstimate;
+  /** Partitions read from their compacted copy, compacted by this run, and compactions that failed. */
+  readonly compaction: NonNullable<StageResult['compaction']> | null;
 }
 
 /** The reported day has no events at all: its exports never arrived (or hold only rejects). */
@@ -158,6 +160,13 @@ export function filesAsScanned(stage: StageResult): { readonly kind: string; rea
   ];
 }
 
+/** The bytes each compaction query of a stage reads: one UNLOAD per kind, over its compacted partitions' exports. */
+function compactionScans(stage: StageResult): number[] {
+  const byKind = new Map<string, number>();
+  for (const p of stage.compaction?.written ?? []) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + p.sourceBytes);
+  return [...byKind.values()];
+}
+
 /** Runs the nightly job for one local day. */
 export async function runNightly(
   ports: RunPorts,
@@ -196,7 +205,14 @@ export async function runNightly(
     filed.filed.flatMap((day) =>
       factsQueries(dayPeriod(day.date, config.timezone), factsOptions(config)).map((q) => q.sql),
     ),
-    (stage.compaction?.written ?? []).map((p) => p.sourceBytes),
+    compactionScans(stage),
   );
-  return { report, delivered, rejectFiles, revised: filed.revised, athenaEstimate };
+  return {
+    report,
+    delivered,
+    rejectFiles,
+    revised: filed.revised,
+    athenaEstimate,
+    compaction: stage.compaction ?? null,
+  };
 }

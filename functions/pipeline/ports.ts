@@ -40,10 +40,14 @@ export interface StageResult {
   /** Records merged into a later version with the same identity, per partition of the merged record. */
   readonly duplicatesByPartition: Readonly<Record<string, number>>;
   readonly rejects: readonly Reject[];
-  /** Partitions read from their compacted copy, and those compacted by this stage (absent: no compaction). */
+  /**
+   * Partitions read from their compacted copy, those compacted by this stage, and compactions that failed
+   * (they are read from their exports, as before; the run goes on). Absent: the engine keeps no compacted partitions.
+   */
   readonly compaction?: {
     readonly read: readonly CompactedPartitionInfo[];
     readonly written: readonly CompactedPartitionInfo[];
+    readonly failed: readonly { readonly kind: string; readonly reason: string }[];
   };
 }
 

@@ -37,8 +37,8 @@ export interface ScanEstimate {
 /**
  * The Athena scan of a run: staging runs two queries per kind that has files (record counts, then
  * rejects), each reading that kind's files; each facts query then reads the files of every kind it
- * names, because staging is a prefix of common table expressions, not a stored table. Each partition
- * compacted by the run is one more query (an UNLOAD) reading its export files once (`compactions`: their bytes).
+ * names, because staging is a prefix of common table expressions, not a stored table. Each kind whose
+ * partitions the run compacts is one more query (an UNLOAD) reading their export files once (`compactions`: its bytes).
  */
 export function estimateScan(
   files: readonly { readonly kind: string; readonly size: number }[],

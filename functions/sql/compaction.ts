@@ -41,6 +41,11 @@ const manifestSchema = z.object({
   format: z.literal(1),
   kind: z.string(),
   partitions: z.record(z.string(), partitionSchema),
+  /**
+   * Objects of entries replaced by a newer compaction (keys under the compacted root), kept a while for
+   * runs that read the manifest before it changed, then deleted (`since`: epoch seconds).
+   */
+  superseded: z.array(z.object({ key: z.string(), since: z.number() })).default([]),
 });
 
 /** The compacted partitions of one kind. */
@@ -53,7 +58,15 @@ export const manifestKey = (kind: string): string => `${kind}/_partitions.json`;
 export const partitionPrefix = (kind: string, dt: string): string => `${kind}/dt=${dt}/`;
 
 /** A manifest with no partition. */
-export const emptyManifest = (kind: string): CompactionManifest => ({ format: 1, kind, partitions: {} });
+export const emptyManifest = (kind: string): CompactionManifest => ({
+  format: 1,
+  kind,
+  partitions: {},
+  superseded: [],
+});
+
+/** How long a superseded object is kept for runs that still read the manifest it was named in. */
+export const SUPERSEDED_GRACE_SECONDS = 86_400;
 
 /** Reads a manifest's text; a missing, unreadable or foreign one is an empty manifest (nothing is trusted). */
 export function parseManifest(text: string | null, kind: string): CompactionManifest {

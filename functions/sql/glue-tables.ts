@@ -8,11 +8,14 @@
  *   in text, so a line is never split; the engine parses the JSON in SQL, so a bad record becomes a reject
  *   with its reason instead of failing the query.
  * - `<kind>_csv`: `c01`…`c40`, one string per cell (OpenCSVSerde), header row skipped.
+ * - `<kind>_checked` (when the layout has a compacted location): the checked records of compacted
+ *   partitions (functions/sql/compaction.ts), Parquet, typed; written by the engine's UNLOAD queries.
  *
  * Partitions are projected (no crawler, no `MSCK REPAIR`): `dt` is a date from 2020-01-01 to tomorrow.
  * Pure: no AWS import, so it is tested without the CDK.
  */
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from './exports-schema.js';
+import { type CheckedColumn, checkedColumns } from './staging.js';
 
 /** Table of Amazon Connect contact trace records (Firehose `YYYY/MM/DD/HH/` prefixes), when configured. */
 export const CTR_TABLE = 'connect_ctr_lines';
@@ -20,7 +23,7 @@ export const CTR_TABLE = 'connect_ctr_lines';
 /** How many `cNN` columns a `_csv` table has: more than any kind's fields, so unknown columns fit too. */
 export const CSV_COLUMNS = 40;
 
-export type TableShape = 'lines' | 'csv';
+export type TableShape = 'lines' | 'csv' | 'checked';
 
 /** The Glue table of one export kind in one shape: `contacts_lines`, `contacts_csv`… */
 export function glueTableName(kind: ExportKind, shape: TableShape): string {
@@ -29,7 +32,7 @@ export function glueTableName(kind: ExportKind, shape: TableShape): string {
 
 export interface GlueColumn {
   readonly name: string;
-  readonly type: 'string';
+  readonly type: 'string' | 'bigint' | 'double' | 'boolean';
 }
 
 /** One table, in the terms of Glue's `TableInput` (and of Hive DDL). */
@@ -53,12 +56,24 @@ export interface GlueLayout {
   /** `""` or ending with `/`. */
   readonly exportsPrefix: string;
   readonly ctr?: { readonly bucket: string; readonly prefix: string } | undefined;
+  /** Where compacted partitions are kept (`prefix`: `""` or ending with `/`). */
+  readonly compacted?: { readonly bucket: string; readonly prefix: string } | undefined;
 }
 
 export const TEXT_INPUT_FORMAT = 'org.apache.hadoop.mapred.TextInputFormat';
 export const TEXT_OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
 export const LAZY_SIMPLE_SERDE = 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe';
 export const OPEN_CSV_SERDE = 'org.apache.hadoop.hive.serde2.OpenCSVSerde';
+export const PARQUET_INPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat';
+export const PARQUET_OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat';
+export const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
+
+const HIVE_TYPES: Readonly<Record<CheckedColumn['type'], GlueColumn['type']>> = {
+  varchar: 'string',
+  bigint: 'bigint',
+  double: 'double',
+  boolean: 'boolean',
+};
 
 /** A character that never occurs in text: each physical line is one field. */
 const LINE_DELIMITER = '\u0001';
@@ -123,6 +138,30 @@ export function glueTables(layout: GlueLayout): GlueTableSpec[] {
       },
     ];
   });
+  if (layout.compacted !== undefined) {
+    const root = `s3://${layout.compacted.bucket}/${layout.compacted.prefix}`;
+    for (const kind of EXPORT_KINDS) {
+      const location = `${root}${kind}/`;
+      tables.push({
+        name: glueTableName(kind, 'checked'),
+        description: `${kind} checked records of compacted partitions (typed values, rejects with reasons)`,
+        columns: [
+          stringColumn('file'),
+          ...checkedColumns(kind).map((c) => ({ name: c.name, type: HIVE_TYPES[c.type] })),
+        ],
+        partitionKeys: [DT],
+        location,
+        inputFormat: PARQUET_INPUT_FORMAT,
+        outputFormat: PARQUET_OUTPUT_FORMAT,
+        serde: { library: PARQUET_SERDE, parameters: { 'serialization.format': '1' } },
+        parameters: {
+          EXTERNAL: 'TRUE',
+          classification: 'parquet',
+          ...dateProjection('yyyy-MM-dd', '2020-01-01', `${location}dt=\${dt}/`),
+        },
+      });
+    }
+  }
   if (layout.ctr !== undefined) {
     const location = `s3://${layout.ctr.bucket}/${layout.ctr.prefix}`;
     tables.push({

@@ -8,15 +8,18 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV } from '../../functions/handlers/environment.js';
+import { COMPACTED_PREFIX, ENV } from '../../functions/handlers/environment.js';
 import type { VigieContext } from '../context.js';
 import { acknowledgeWildcards } from '../nag.js';
 import type { Catalog } from './catalog.js';
 import type { Storage } from './storage.js';
 import { PROJECT_ROOT, VigieFunction } from './vigie-function.js';
 
-/** The archive prefixes the handlers read and write (facts store, reports, rejects, alert state, sent mail). */
-export const ARCHIVE_WRITE_PREFIXES = ['reports/', 'facts/', 'rejects/', 'state/', 'sends/'] as const;
+/**
+ * The archive prefixes the handlers read and write (facts store, reports, rejects, alert state, sent mail,
+ * compacted partitions).
+ */
+export const ARCHIVE_WRITE_PREFIXES = ['reports/', 'facts/', 'rejects/', 'state/', 'sends/', COMPACTED_PREFIX] as const;
 /** Where the stack uploads the YAML config; the handlers only read it. */
 export const CONFIG_KEY = 'config/vigie.yaml';
 /** Athena writes query results under this prefix of the results bucket. */
@@ -126,8 +129,19 @@ function grantRun(scope: Construct, role: IRole, context: VigieContext, storage:
       actions: ['s3:GetObject', 's3:PutObject'],
       resources: [...ARCHIVE_WRITE_PREFIXES.map((p) => objectsUnder(archive, p)), archive.arnForObjects('index.html')],
     }),
-    objectsReason('the archive prefixes reports/, facts/, rejects/, state/ and sends/'),
+    objectsReason('the archive prefixes reports/, facts/, rejects/, state/, sends/ and compacted/'),
   );
+  // Compaction replaces a partition's Parquet objects (written by Athena's UNLOAD with the caller's
+  // credentials, possibly in parts) and deletes the ones no manifest names any more.
+  add(
+    new PolicyStatement({
+      actions: ['s3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      resources: [objectsUnder(archive, COMPACTED_PREFIX)],
+    }),
+    objectsReason(`the compacted partitions prefix ${COMPACTED_PREFIX}`),
+  );
+  // Athena asks where the bucket is before reading the compacted partitions or writing them.
+  add(new PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [archive.bucketArn] }));
   add(new PolicyStatement({ actions: ['s3:GetObject'], resources: [archive.arnForObjects(CONFIG_KEY)] }));
   add(
     new PolicyStatement({

@@ -240,12 +240,21 @@ describe('the default stack', () => {
     expect(documents).toHaveLength(2);
 
     for (const doc of documents) {
-      for (const prefix of ['reports', 'facts', 'rejects', 'state', 'sends']) expect(doc).toContain(`/${prefix}/*"`);
+      for (const prefix of ['reports', 'facts', 'rejects', 'state', 'sends', 'compacted'])
+        expect(doc).toContain(`/${prefix}/*"`);
       expect(doc).toContain('/index.html"');
       expect(doc).toContain('/config/vigie.yaml"');
-      expect(doc).toContain('"s3:prefix":["reports/*","facts/*","rejects/*","state/*","sends/*"]');
+      expect(doc).toContain('"s3:prefix":["reports/*","facts/*","rejects/*","state/*","sends/*","compacted/*"]');
+      // Deleting is allowed under compacted/ only (superseded Parquet objects), nowhere else.
+      expect(doc.match(/"s3:DeleteObject"/g)).toHaveLength(1);
+      expect(doc).toMatch(
+        /"s3:DeleteObject","s3:ListMultipartUploadParts"\],"Effect":"Allow","Resource":\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["StorageArchive[0-9A-F]+","Arn"\]\},"\/compacted\/\*"\]\]\}/,
+      );
       expect(doc).toContain(':workgroup/vigie"');
-      for (const kind of EXPORT_KINDS) expect(doc).toContain(`:table/vigie/${kind}_lines"`);
+      for (const kind of EXPORT_KINDS) {
+        expect(doc).toContain(`:table/vigie/${kind}_lines"`);
+        expect(doc).toContain(`:table/vigie/${kind}_checked"`);
+      }
       expect(doc).toContain(':identity/reports@acme.example"');
       expect(doc).toContain(':identity/acme.example"');
       expect(doc).toContain('"ses:FromAddress":"reports@acme.example"');
@@ -254,7 +263,18 @@ describe('the default stack', () => {
   });
 
   it('creates the Glue tables and an enforced Athena workgroup with a bytes-scanned cutoff', () => {
-    expect(ofType(template, 'AWS::Glue::Table')).toHaveLength(EXPORT_KINDS.length * 2);
+    // Lines, CSV and the compacted partitions' checked records, per kind.
+    expect(ofType(template, 'AWS::Glue::Table')).toHaveLength(EXPORT_KINDS.length * 3);
+    template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'tickets_checked',
+        StorageDescriptor: Match.objectLike({
+          Location: {
+            'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^StorageArchive') }, '/compacted/tickets/']],
+          },
+        }),
+      }),
+    });
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: 'vigie',
       WorkGroupConfiguration: Match.objectLike({

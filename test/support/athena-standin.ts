@@ -50,11 +50,35 @@ export interface AthenaStandInOptions {
   /** Called before each query with the DuckDB connection and the SQL (after parameter substitution); creates the views the query reads (e.g. over files downloaded from local S3) and returns the bytes it "scanned". */
   // biome-ignore lint/suspicious/noConfusingVoidType: lets a prepare that only creates views return nothing.
   readonly prepare?: (connection: DuckDBConnection, sql: string) => Promise<{ readonly bytesScanned?: number } | void>;
+  /**
+   * Runs an UNLOAD (after `prepare`): writes its SELECT's rows where it says. Without it, UNLOAD fails
+   * as an unsupported statement.
+   */
+  readonly unload?: (connection: DuckDBConnection, statement: UnloadStatement) => Promise<void>;
   /** Time a query stays RUNNING before its outcome. @default 0 */
   readonly latencyMs?: number;
   /** Rows per GetQueryResults page at most, header row included, like MaxResults. @default 1000 */
   readonly pageSize?: number;
   readonly faults?: readonly AthenaFault[];
+}
+
+/** An UNLOAD statement taken apart: `UNLOAD (<select>) TO '<location>' WITH (…, partitioned_by = ARRAY[…])`. */
+export interface UnloadStatement {
+  readonly select: string;
+  readonly location: string;
+  readonly format: string;
+  readonly partitionedBy: readonly string[];
+}
+
+/** Parses an UNLOAD statement, or `undefined` when the SQL is not one. */
+export function parseUnload(sql: string): UnloadStatement | undefined {
+  const match = /^\s*UNLOAD\s*\(([\s\S]*)\)\s*TO\s*'([^']+)'\s*WITH\s*\(([\s\S]*)\)\s*;?\s*$/i.exec(sql);
+  if (match === null) return undefined;
+  const properties = match[3] ?? '';
+  const format = /format\s*=\s*'([^']+)'/i.exec(properties)?.[1]?.toUpperCase() ?? 'PARQUET';
+  const partitioned = /partitioned_by\s*=\s*ARRAY\s*\[([^\]]*)\]/i.exec(properties)?.[1] ?? '';
+  const partitionedBy = [...partitioned.matchAll(/'([^']+)'/g)].map((m) => m[1] ?? '');
+  return { select: match[1] ?? '', location: match[2] ?? '', format, partitionedBy };
 }
 
 export type StandInState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -221,6 +245,7 @@ function statementOf(sql: string): { type: 'DML' | 'DDL' | 'UTILITY'; sub: strin
     case 'VALUES':
     case 'TABLE':
       return { type: 'DML', sub: 'SELECT' };
+    case 'UNLOAD':
     case 'INSERT':
     case 'UPDATE':
     case 'DELETE':
@@ -414,6 +439,14 @@ export async function startAthenaStandIn(options: AthenaStandInOptions = {}): Pr
       try {
         const prepared = await options.prepare?.(connection, run.sql);
         run.bytesScanned = prepared?.bytesScanned ?? 0;
+        const unload = run.substatementType === 'UNLOAD' ? parseUnload(run.sql) : undefined;
+        if (unload !== undefined) {
+          if (options.unload === undefined) throw new Error('UNLOAD is not supported by this stand-in');
+          if (unload.format !== 'PARQUET') throw new Error(`UNLOAD format ${unload.format} is not supported here`);
+          await options.unload(connection, unload);
+          finish(run, 'SUCCEEDED');
+          return;
+        }
         const reader = await connection.runAndReadAll(run.sql);
         // Athena (Trino) reports unquoted names in lower case.
         const names = reader.columnNames().map((name) => name.toLowerCase());

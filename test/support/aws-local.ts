@@ -15,11 +15,11 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as sesLocal from 'aws-ses-v2-local';
 import { sesClientConfig } from '../../functions/adapters/ses.js';
 import type { AwsClients } from '../../functions/handlers/aws-ports.js';
-import { ENV } from '../../functions/handlers/environment.js';
+import { COMPACTED_PREFIX, ENV } from '../../functions/handlers/environment.js';
 import type { HandlerDeps } from '../../functions/handlers/run-job.js';
 import type { Clock } from '../../functions/pipeline/ports.js';
 import { type AthenaFault, type AthenaStandIn, startAthenaStandIn } from './athena-standin.js';
-import { glueOnDuckDb } from './glue-on-duckdb.js';
+import { glueOnDuckDb, glueUnload } from './glue-on-duckdb.js';
 import { conditionalS3rverClient, type LocalS3, startS3rver } from './s3rver.js';
 
 export const EXPORTS_BUCKET = 'acme-exports';
@@ -115,7 +115,14 @@ export async function startLocalAws(
   await s3.createBucket(ARCHIVE_BUCKET);
   const admin = s3.client();
   const athena = await startAthenaStandIn({
-    prepare: glueOnDuckDb({ s3: admin, bucket: EXPORTS_BUCKET, exportsPrefix: '', ctrPrefix: CTR_PREFIX }),
+    prepare: glueOnDuckDb({
+      s3: admin,
+      bucket: EXPORTS_BUCKET,
+      exportsPrefix: '',
+      ctrPrefix: CTR_PREFIX,
+      compacted: { bucket: ARCHIVE_BUCKET, prefix: COMPACTED_PREFIX },
+    }),
+    unload: glueUnload({ s3: admin }),
     ...(options.faults === undefined ? {} : { faults: options.faults }),
     ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
   });

@@ -9,10 +9,13 @@ import {
   glueTables,
   LAZY_SIMPLE_SERDE,
   OPEN_CSV_SERDE,
+  PARQUET_SERDE,
 } from '../../functions/sql/glue-tables.js';
+import { checkedColumns } from '../../functions/sql/staging.js';
 
 const layout = { exportsBucket: 'acme-exports', exportsPrefix: 'vigie/' };
 const withCtr = { ...layout, ctr: { bucket: 'acme-connect', prefix: 'ctr/' } };
+const withCompacted = { ...withCtr, compacted: { bucket: 'acme-archive', prefix: 'compacted/' } };
 
 describe('glueTables', () => {
   it('has a lines and a csv table per export kind, and the CTR table only when configured', () => {
@@ -83,6 +86,30 @@ describe('glueTables', () => {
   });
 });
 
+describe('the checked tables of compacted partitions', () => {
+  it('exist only with a compacted location, one per kind, typed as the engine writes them', () => {
+    const names = glueTables(withCompacted).map((t) => t.name);
+    expect(names.filter((n) => n.endsWith('_checked'))).toEqual(EXPORT_KINDS.map((k) => `${k}_checked`));
+    expect(glueTables(withCtr).some((t) => t.name.endsWith('_checked'))).toBe(false);
+
+    const surveys = glueTables(withCompacted).find((t) => t.name === 'surveys_checked');
+    expect(surveys?.serde.library).toBe(PARQUET_SERDE);
+    expect(surveys?.location).toBe('s3://acme-archive/compacted/surveys/');
+    expect(surveys?.columns.map((c) => c.name)).toEqual(['file', ...checkedColumns('surveys').map((c) => c.name)]);
+    expect(surveys?.columns).toContainEqual({ name: 'line', type: 'bigint' });
+    expect(surveys?.columns).toContainEqual({ name: 'v_score', type: 'double' });
+    expect(surveys?.columns).toContainEqual({ name: 'v_kind', type: 'string' });
+    expect(surveys?.columns).toContainEqual({ name: 'scale_hi', type: 'double' });
+    const contacts = glueTables(withCompacted).find((t) => t.name === 'contacts_checked');
+    expect(contacts?.columns).toContainEqual({ name: 'v_converted', type: 'boolean' });
+    expect(contacts?.parameters).toMatchObject({
+      classification: 'parquet',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholder, not a JS template
+      'storage.location.template': 's3://acme-archive/compacted/contacts/dt=${dt}/',
+    });
+  });
+});
+
 describe('createTableDdl', () => {
   it('escapes the control-character delimiter and backslashes as Hive literals', () => {
     const [lines, csv] = glueTables(layout);
@@ -95,6 +122,6 @@ describe('createTableDdl', () => {
   });
 
   it('matches the DDL snapshot', () => {
-    expect(glueDdl(withCtr, 'vigie')).toMatchSnapshot();
+    expect(glueDdl(withCompacted, 'vigie')).toMatchSnapshot();
   });
 });
