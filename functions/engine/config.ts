@@ -107,8 +107,11 @@ export const configSchema = z.strictObject({
   compaction: z
     .strictObject({
       enabled: z.boolean().default(false),
-      /** Partitions an Athena run compacts at most (one UNLOAD each); the rest wait for the next runs. */
-      max_partitions_per_run: z.number().int().min(1).max(1000).default(62),
+      /**
+       * Partitions of one kind a run compacts at most (on Athena one UNLOAD per kind writes them, and an
+       * UNLOAD writes at most 100 partitions); the rest wait for the next runs, oldest first.
+       */
+      max_partitions_per_run: z.number().int().min(1).max(100).default(62),
     })
     .prefault({}),
   targets: z
