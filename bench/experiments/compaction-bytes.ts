@@ -119,8 +119,6 @@ console.log(line('without compaction, first night', plain));
 console.log(line('without compaction, next night', plainNext));
 console.log(line('compaction on, first night (compacts)', first));
 console.log(line('compaction on, next night (reads compacted)', second));
-console.log(
-  '\n| kind | compacted partitions | export MB | Parquet MB | columns a facts query reads, MB | columns |',
-);
+console.log('\n| kind | compacted partitions | export MB | Parquet MB | columns a facts query reads, MB | columns |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);

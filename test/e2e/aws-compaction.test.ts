@@ -17,8 +17,8 @@ import { nightlyHandler } from '../../functions/handlers/nightly.js';
 import type { JobSummary } from '../../functions/handlers/run-job.js';
 import { runNightly } from '../../functions/pipeline/nightly.js';
 import type { Clock } from '../../functions/pipeline/ports.js';
-import { writeSample } from '../../functions/sample/write.js';
-import { ARCHIVE_BUCKET, EXPORTS_BUCKET, type LocalAws, startLocalAws } from '../support/aws-local.js';
+import { ARCHIVE_BUCKET, EXPORTS_BUCKET, type LocalAws, startLocalAwsWith } from '../support/aws-local.js';
+import { sampleExportsDir } from '../support/exports.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -84,11 +84,8 @@ describe('compaction on the AWS path', () => {
   let first: JobSummary;
 
   beforeAll(async () => {
-    exportsRoot = await mkdtemp(join(tmpdir(), 'vigie-aws-compaction-'));
-    await writeSample(exportsRoot, { days: 9, endDate: '2026-11-22' });
-    aws = await startLocalAws();
-    await aws.uploadExports(exportsRoot);
-    await aws.admin.send(new PutObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: 'config/vigie.yaml', Body: CONFIG }));
+    exportsRoot = await sampleExportsDir(9, '2026-11-22');
+    aws = await startLocalAwsWith(exportsRoot, CONFIG);
   }, 120_000);
 
   afterAll(async () => {
@@ -182,14 +179,11 @@ describe('compaction on the AWS path', () => {
 describe('a compaction that fails on the AWS path', () => {
   it('leaves the partitions to be read from their exports, logs it, and the night reports as usual', async () => {
     // Prepare: Athena fails every UNLOAD.
-    const exportsRoot = await mkdtemp(join(tmpdir(), 'vigie-aws-compaction-fault-'));
-    await writeSample(exportsRoot, { days: 9, endDate: '2026-11-22' });
-    const aws = await startLocalAws({
+    const exportsRoot = await sampleExportsDir(9, '2026-11-22');
+    const aws = await startLocalAwsWith(exportsRoot, CONFIG, {
       faults: [{ match: /^\s*UNLOAD/, state: 'FAILED', reason: 'HIVE_PATH_ALREADY_EXISTS: injected' }],
     });
     try {
-      await aws.uploadExports(exportsRoot);
-      await aws.admin.send(new PutObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: 'config/vigie.yaml', Body: CONFIG }));
       // Act
       const summary = await nightlyHandler(aws.deps({ clock: CLOCK }))({ scheduledTime: SCHEDULED });
       // Assess

@@ -2,10 +2,8 @@
  * The nightly handler when AWS misbehaves: each fault is retried where a retry can help, otherwise the
  * run fails with a clear error, sends no partial mail and loses nothing already archived.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { rm } from 'node:fs/promises';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { MessageRejected, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AthenaQueryError } from '../../functions/adapters/athena-runner.js';
@@ -14,9 +12,9 @@ import { nightlyHandler } from '../../functions/handlers/nightly.js';
 import { EventError } from '../../functions/handlers/run-job.js';
 import { NoExportsError } from '../../functions/pipeline/nightly.js';
 import type { Clock } from '../../functions/pipeline/ports.js';
-import { writeSample } from '../../functions/sample/write.js';
 import type { AthenaFault } from '../support/athena-standin.js';
-import { ARCHIVE_BUCKET, type LocalAws, startLocalAws } from '../support/aws-local.js';
+import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../support/aws-local.js';
+import { sampleExportsDir } from '../support/exports.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -36,20 +34,15 @@ const NIGHT_OF_22 = '2026-11-23T01:30:00Z';
 let exportsRoot: string;
 
 beforeAll(async () => {
-  exportsRoot = await mkdtemp(join(tmpdir(), 'vigie-aws-faults-'));
-  await writeSample(exportsRoot, { days: 3, endDate: '2026-11-22' });
+  exportsRoot = await sampleExportsDir(3, '2026-11-22');
 });
 
 afterAll(async () => {
   if (exportsRoot !== undefined) await rm(exportsRoot, { recursive: true, force: true });
 });
 
-async function localAws(options: { faults?: readonly AthenaFault[]; latencyMs?: number } = {}): Promise<LocalAws> {
-  const aws = await startLocalAws(options);
-  await aws.uploadExports(exportsRoot);
-  await aws.admin.send(new PutObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: 'config/vigie.yaml', Body: CONFIG }));
-  return aws;
-}
+const localAws = (options: { faults?: readonly AthenaFault[]; latencyMs?: number } = {}): Promise<LocalAws> =>
+  startLocalAwsWith(exportsRoot, CONFIG, options);
 
 async function exists(aws: LocalAws, key: string): Promise<boolean> {
   return aws.admin

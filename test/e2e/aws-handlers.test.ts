@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromText } from '../../functions/adapters/config-file.js';
 import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
@@ -21,8 +21,8 @@ import { runDigest } from '../../functions/pipeline/digest.js';
 import { factsKey } from '../../functions/pipeline/facts-store.js';
 import { runNightly } from '../../functions/pipeline/nightly.js';
 import type { Clock } from '../../functions/pipeline/ports.js';
-import { writeSample } from '../../functions/sample/write.js';
-import { ARCHIVE_BUCKET, type LocalAws, startLocalAws } from '../support/aws-local.js';
+import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../support/aws-local.js';
+import { sampleExportsDir } from '../support/exports.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -57,11 +57,8 @@ describe('nightly and digest handlers on local S3, Athena and SES', () => {
   let exportsRoot: string;
 
   beforeAll(async () => {
-    exportsRoot = await mkdtemp(join(tmpdir(), 'vigie-aws-e2e-'));
-    await writeSample(exportsRoot, { days: 9, endDate: '2026-11-22' });
-    aws = await startLocalAws();
-    await aws.uploadExports(exportsRoot);
-    await aws.admin.send(new PutObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: 'config/vigie.yaml', Body: CONFIG }));
+    exportsRoot = await sampleExportsDir(9, '2026-11-22');
+    aws = await startLocalAwsWith(exportsRoot, CONFIG);
   }, 120_000);
 
   afterAll(async () => {

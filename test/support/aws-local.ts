@@ -173,3 +173,15 @@ export async function startLocalAws(
     },
   };
 }
+
+/** Starts the local AWS with the files under `exportsRoot` in the exports bucket and `config` as the stack's config object. */
+export async function startLocalAwsWith(
+  exportsRoot: string,
+  config: string,
+  options: { readonly faults?: readonly AthenaFault[]; readonly latencyMs?: number } = {},
+): Promise<LocalAws> {
+  const aws = await startLocalAws(options);
+  await aws.uploadExports(exportsRoot);
+  await aws.admin.send(new PutObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: 'config/vigie.yaml', Body: config }));
+  return aws;
+}

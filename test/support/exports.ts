@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { writeSample } from '../../functions/sample/write.js';
 
 /** Writes each file (gzipped when its name ends in .gz) under a fresh temp folder; returns the folder. */
 export async function exportsDir(files: Record<string, string | Buffer>): Promise<string> {
@@ -28,4 +29,11 @@ export function csv(...records: Record<string, string | number | boolean>[]): st
     return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   return `${[columns.join(','), ...records.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
+}
+
+/** The deterministic sample exports of `days` local days to `endDate`, in a fresh temp folder; returns the folder. */
+export async function sampleExportsDir(days: number, endDate: string): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'vigie-sample-'));
+  await writeSample(root, { days, endDate });
+  return root;
 }
