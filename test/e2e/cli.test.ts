@@ -206,6 +206,64 @@ describe('vigie usage errors', () => {
     expect(failure?.stderr.trim()).toBe(`vigie: ${file}: targets.fcr.target: 120 is outside 0–100 for a KPI in %`);
   });
 
+  it('compacts partitions with vigie compact, then reports the same day from them', async () => {
+    // Prepare: a fresh output folder, so the run below reads only what `compact` wrote.
+    const fresh = await mkdtemp(join(tmpdir(), 'vigie-compact-'));
+    // Act
+    const { stdout: compacted } = await vigie(
+      'compact',
+      '--exports',
+      exportsRoot,
+      '--from',
+      '2026-03-26',
+      '--to',
+      '2026-03-31',
+      '--out',
+      fresh,
+    );
+    const again = await vigie(
+      'compact',
+      '--exports',
+      exportsRoot,
+      '--from',
+      '2026-03-26',
+      '--to',
+      '2026-03-31',
+      '--out',
+      fresh,
+    );
+    await vigie('run', '--exports', exportsRoot, '--date', DATE, '--out', fresh);
+    // Assess
+    expect(compacted).toMatch(/^ {2}contacts +\d+ partitions {2}\d+\.\d MB of exports → \d+\.\d MB of Parquet$/m);
+    expect(compacted).toMatch(/compact 2026-03-26 → 2026-03-31: [1-9]\d* partitions compacted .*, 0 already compacted/);
+    expect(again.stdout).toMatch(/: 0 partitions compacted \(0\.0 MB → 0\.0 MB\), [1-9]\d* already compacted/);
+    const manifest = JSON.parse(await readFile(join(fresh, 'compacted', 'contacts', '_partitions.json'), 'utf8'));
+    expect(Object.keys(manifest.partitions)).toContain('2026-03-29');
+    const fromCompacted = JSON.parse(await readFile(join(fresh, 'reports', 'day', DATE, 'report.json'), 'utf8'));
+    const { generated_at: _a, ...mine } = fromCompacted;
+    const { generated_at: _b, ...theirs } = report as Report & { generated_at?: string };
+    expect(mine).toEqual(theirs);
+  });
+
+  it('refuses an unknown kind to compact with one line naming the flag', async () => {
+    const failure = await vigie(
+      'compact',
+      '--exports',
+      exportsRoot,
+      '--from',
+      '2026-03-26',
+      '--to',
+      '2026-03-31',
+      '--kinds',
+      'tickets,calls',
+    ).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr.trim()).toMatch(/^vigie: --kinds: unknown kind calls \(expected some of contacts, /);
+  });
+
   it('documents every flag in --help', async () => {
     const { stdout: help } = await vigie('run', '--help');
     for (const flag of ['--exports', '--date', '--config', '--out']) expect(help).toContain(flag);
