@@ -4,6 +4,7 @@
  * that each query of the portable SQL is prefixed with, for the export kinds it reads. Only the
  * files the window needs are read: partitions are pruned on `dt` and files named by `"$path"`.
  */
+import { randomUUID } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import {
   DeleteObjectsCommand,
@@ -48,6 +49,7 @@ import {
   sqlString,
   stagedSelect,
 } from '../sql/staging.js';
+import { sortRejects } from './rejects.js';
 import { isMissingKey } from './s3.js';
 
 /** Runs one Trino SQL text on Athena (an `AthenaRunner`). */
@@ -186,11 +188,15 @@ LEFT JOIN (${duplicatesSelect(kind, `checked_${kind}`)}) d ON c.dt = d.dt`,
         if (Number(r.duplicates) > 0)
           add(duplicatesByPartition, this.partitionOf(kind, String(r.dt)), Number(r.duplicates));
       }
+      // A compacted partition's rejects were located when it was compacted: its export files are not read again.
+      const fromCompacted = [...compacted.keys()].map(sqlString).join(', ');
       const bad = await this.run(
         `WITH checked_${kind} AS (${checked})
-SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS raw FROM checked_${kind} WHERE reason IS NOT NULL ORDER BY file`,
+SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS raw FROM checked_${kind} WHERE reason IS NOT NULL${compacted.size > 0 ? ` AND dt NOT IN (${fromCompacted})` : ''} ORDER BY file`,
       );
-      rejects.push(...(await this.locateRejects(kind, bad)));
+      const located = await this.locateRejects(kind, bad);
+      rejects.push(...located);
+      if (place !== undefined) rejects.push(...(await this.compactedRejects(place, compacted)));
       const settled = partitionsToCompact(
         fromExports.map((o) => o.dt),
         place === undefined ? undefined : request.compact?.before,
@@ -209,6 +215,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
           files: fromExports,
           now: request.now,
           counts: (dt) => ({ records: records.get(dt) ?? 0, rejects: rejected.get(dt) ?? 0 }),
+          rejects: located,
         }).then(
           (written) => compaction.written.push(...written),
           (error: unknown) =>
@@ -234,7 +241,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
       files,
       recordsByPartition,
       duplicatesByPartition,
-      rejects,
+      rejects: sortRejects(rejects),
       ...(this.options.compacted === undefined ? {} : { compaction }),
     };
   }
@@ -468,12 +475,17 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
       readonly files: readonly ExportObject[];
       readonly now: number;
       readonly counts: (dt: string) => { readonly records: number; readonly rejects: number };
+      /** The kind's rejects located in this stage, with their lines. */
+      readonly rejects: readonly Reject[];
     },
   ): Promise<CompactedPartitionInfo[]> {
     const { place } = context;
     const full = (key: string): string => `${place.prefix}${key}`;
     const named = new Set([
-      ...Object.values(context.manifest.partitions).flatMap((e) => e.files.map((f) => full(f.key))),
+      ...Object.values(context.manifest.partitions).flatMap((e) => [
+        ...e.files.map((f) => full(f.key)),
+        ...(e.rejects_key === undefined ? [] : [full(e.rejects_key)]),
+      ]),
       ...context.manifest.superseded.map((s) => full(s.key)),
     ]);
     const partitionKeys = async (dt: string): Promise<{ key: string; size: number }[]> =>
@@ -504,13 +516,32 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
     const written: CompactedPartitionInfo[] = [];
     for (const dt of dts) {
       const objects = (await partitionKeys(dt)).filter((o) => !named.has(o.key));
-      for (const f of manifest.partitions[dt]?.files ?? [])
-        manifest.superseded.push({ key: f.key, since: context.now });
+      const previous = manifest.partitions[dt];
+      for (const key of [
+        ...(previous?.files ?? []).map((f) => f.key),
+        ...(previous?.rejects_key === undefined ? [] : [previous.rejects_key]),
+      ]) {
+        manifest.superseded.push({ key, since: context.now });
+      }
+      const own = context.rejects.filter((r) => r.dt === dt);
+      // A new name each time, so a run still reading the previous manifest finds the previous object.
+      const rejectsKey = own.length === 0 ? undefined : `${partitionPrefix(kind, dt)}_rejects-${randomUUID()}.json`;
+      if (rejectsKey !== undefined) {
+        await this.options.s3.send(
+          new PutObjectCommand({
+            Bucket: place.bucket,
+            Key: full(rejectsKey),
+            Body: JSON.stringify(own),
+            ContentType: 'application/json',
+          }),
+        );
+      }
       const entry: CompactedPartition = {
         checks: context.checks,
         sources: [...(context.listing.get(dt) ?? [])],
         files: objects.map((o) => ({ key: o.key.slice(place.prefix.length), size: o.size })),
         ...context.counts(dt),
+        ...(rejectsKey === undefined ? {} : { rejects_key: rejectsKey }),
         now: context.now,
       };
       manifest.partitions[dt] = entry;
@@ -524,6 +555,27 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
       expired.map((s) => full(s.key)),
     );
     return written;
+  }
+
+  /** The rejects of compacted partitions, as located when they were compacted. */
+  private async compactedRejects(
+    place: { readonly bucket: string; readonly prefix: string },
+    compacted: ReadonlyMap<string, CompactedPartition>,
+  ): Promise<Reject[]> {
+    const keys = [...compacted.values()].flatMap((e) => (e.rejects_key === undefined ? [] : [e.rejects_key]));
+    const found: Reject[] = [];
+    for (let i = 0; i < keys.length; i += 16) {
+      const texts = await Promise.all(
+        keys.slice(i, i + 16).map(async (key) => {
+          const object = await this.options.s3.send(
+            new GetObjectCommand({ Bucket: place.bucket, Key: `${place.prefix}${key}` }),
+          );
+          return (await object.Body?.transformToString('utf8')) ?? '[]';
+        }),
+      );
+      for (const text of texts) found.push(...(JSON.parse(text) as Reject[]));
+    }
+    return found;
   }
 
   /** The header of a CSV export: its first line, read from the first bytes of the object. */

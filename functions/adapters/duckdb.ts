@@ -38,6 +38,7 @@ import {
   parseJson,
   stagedSelect,
 } from '../sql/staging.js';
+import { sortRejects } from './rejects.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
 export class ExportsRootError extends Error {
@@ -95,18 +96,6 @@ function toPlain(value: unknown): string | number | boolean | null {
 
 const messageOf = (error: unknown): string =>
   (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-
-const KIND_ORDER = new Map<string, number>(EXPORT_KINDS.map((k, i) => [k, i]));
-
-/** Rejects by kind, then file, then line. */
-function sortRejects(rejects: readonly Reject[]): Reject[] {
-  return [...rejects].sort(
-    (a, b) =>
-      (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) ||
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line,
-  );
-}
 
 /** DuckDB-backed QueryEngine over a local exports folder. */
 export class DuckDbQueryEngine implements QueryEngine {

@@ -30,6 +30,11 @@ const partitionSchema = z.object({
   /** Records read (good or rejected) and rejects among them, as staging counts them. */
   records: z.number(),
   rejects: z.number(),
+  /**
+   * Where the partition's rejects are kept with their lines, when the engine cannot number lines itself
+   * (Athena: finding them means reading the export files again).
+   */
+  rejects_key: z.string().optional(),
   /** Epoch seconds the checks ran with, and when it was compacted (a timestamp after now + 1 day is out of range). */
   now: z.number(),
 });

@@ -72,6 +72,17 @@ async function embeddedReport(exportsRoot: string, clock: Clock = CLOCK): Promis
   }
 }
 
+/** The archived rejects files of the tickets partitions compacted, by key. */
+async function rejectsOfCompactedPartitions(aws: LocalAws): Promise<Record<string, string>> {
+  const manifest = JSON.parse((await text(aws, 'compacted/tickets/_partitions.json')) ?? '{"partitions":{}}');
+  const found: Record<string, string> = {};
+  for (const dt of Object.keys(manifest.partitions)) {
+    const body = await text(aws, `rejects/tickets/dt=${dt}/rejects.ndjson`);
+    if (body !== null) found[dt] = body;
+  }
+  return found;
+}
+
 /** A report's figures: what must not depend on compaction. Alerts and revised days depend on earlier runs. */
 function figures(report: unknown): unknown {
   const { period, scopes, rejects, inputs } = report as Record<string, unknown>;
@@ -109,7 +120,12 @@ describe('compaction on the AWS path', () => {
     const compactedDays = Object.keys(manifest.partitions).sort();
     expect(compactedDays.length).toBeGreaterThan(3);
     expect(compactedDays.every((dt) => dt < '2026-11-20')).toBe(true);
-    expect(await keys(aws, 'compacted/tickets/dt=2026-11-17/')).toHaveLength(1);
+    // One Parquet object, and the partition's rejects with their lines (located once, from the exports).
+    const objects = await keys(aws, 'compacted/tickets/dt=2026-11-17/');
+    expect(objects.filter((k) => !k.includes('/_'))).toHaveLength(1);
+    expect(objects.filter((k) => k.includes('/_rejects-'))).toHaveLength(
+      manifest.partitions['2026-11-17'].rejects > 0 ? 1 : 0,
+    );
     expect(await keys(aws, 'compacted/contacts/')).toEqual([]);
     // The prediction counts the UNLOADs too.
     expect(first.athena.predicted).toEqual({
@@ -123,9 +139,14 @@ describe('compaction on the AWS path', () => {
 
   it('reads the compacted partitions the next run, scanning fewer bytes for the same report', async () => {
     const before = aws.athena.executions.length;
+    const rejectsBefore = await rejectsOfCompactedPartitions(aws);
     // Act: the same night again (a retry sends nothing twice, and reads what the first run compacted).
     const second = await nightlyHandler(aws.deps({ clock: CLOCK }))({ scheduledTime: SCHEDULED });
-    // Assess
+    // Assess: the same rejects, with their lines, now taken from the compaction instead of the export files.
+    expect(Object.keys(rejectsBefore).length).toBeGreaterThan(0);
+    expect(await rejectsOfCompactedPartitions(aws)).toEqual(rejectsBefore);
+    const manifest = JSON.parse((await text(aws, 'compacted/tickets/_partitions.json')) ?? '{}');
+    expect(Object.values(manifest.partitions).some((e) => (e as { rejects_key?: string }).rejects_key)).toBe(true);
     expect(second.compaction).toMatchObject({ written: 0, failed: 0 });
     expect(second.compaction?.read).toBe(first.compaction?.written);
     const sql = aws.athena.executions.slice(before).map((e) => e.sql);
@@ -154,11 +175,15 @@ describe('compaction on the AWS path', () => {
     expect(manifest.partitions['2026-11-17'].sources.map((s: { file: string }) => s.file)).toContain(LATE_FILE);
     // The replaced object stays a day for runs that read the old manifest; only the new one is named.
     const objects = await keys(aws, 'compacted/tickets/dt=2026-11-17/');
-    expect(objects).toHaveLength(2);
-    const named = manifest.partitions['2026-11-17'].files.map((f: { key: string }) => `compacted/${f.key}`);
+    const entry = manifest.partitions['2026-11-17'];
+    const named = [
+      ...entry.files.map((f: { key: string }) => f.key),
+      ...(entry.rejects_key ? [entry.rejects_key] : []),
+    ].map((k: string) => `compacted/${k}`);
     const superseded = manifest.superseded.map((f: { key: string }) => `compacted/${f.key}`);
-    expect(named).toHaveLength(1);
+    expect(entry.files).toHaveLength(1);
     expect([...named, ...superseded].sort()).toEqual(objects);
+    expect(superseded.length).toBeGreaterThan(0);
     const onS3 = JSON.parse((await text(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(figures(onS3)).toEqual(figures(await embeddedReport(exportsRoot)));
 
@@ -170,7 +195,7 @@ describe('compaction on the AWS path', () => {
     });
     // Assess: the object superseded more than a day ago is gone, the late ticket is read back compacted.
     expect(fourth.compaction?.written).toBeGreaterThan(0);
-    expect(await keys(aws, 'compacted/tickets/dt=2026-11-17/')).toEqual(named);
+    expect(await keys(aws, 'compacted/tickets/dt=2026-11-17/')).toEqual([...named].sort());
     const again = JSON.parse((await text(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(figures(again)).toEqual(figures(await embeddedReport(exportsRoot, later)));
   }, 400_000);
