@@ -9,7 +9,14 @@ import { join, relative } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { QueryEngine, Reject, Row, SqlParam, StageRequest, StageResult } from '../pipeline/ports.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
-import { checkedSelect, duplicatesSelect, jsonRecordSource, parseJson, stagedSelect } from '../sql/staging.js';
+import {
+  checkedSelect,
+  duckdbCsvSource,
+  duckdbEmptySource,
+  duckdbNdjsonSource,
+  duplicatesSelect,
+  stagedSelect,
+} from '../sql/staging.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
 export class ExportsRootError extends Error {
@@ -96,21 +103,24 @@ export class DuckDbQueryEngine implements QueryEngine {
     // The previous stage's tables are not read again: freed first, they do not sit beside this stage's.
     for (const kind of kinds) await this.connection.run(`DROP TABLE IF EXISTS ${kind}`);
     for (const kind of kinds) {
+      // Each file's records are checked as they are read: a kind's checked table is the only one that grows.
       await this.connection.run(
-        `CREATE OR REPLACE TEMP TABLE lines_${kind} (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR, fmt VARCHAR, j JSON)`,
+        `CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${checkedSelect(kind, request.now, 'duckdb', duckdbEmptySource(kind))}`,
       );
-      for (const file of files.filter((f) => f.kind === kind)) {
-        const unsplit = await this.loadFile(file);
-        rejects.push(...unsplit);
+      const kindFiles = files.filter((f) => f.kind === kind);
+      const unsplit = new Map<ExportFile, Reject[]>();
+      const read = await this.loadNdjsonFiles(
+        kindFiles.filter((f) => f.format === 'ndjson' && f.size > 0),
+        request.now,
+      );
+      for (const file of kindFiles) unsplit.set(file, read.has(file) ? [] : await this.loadFile(file, request.now));
+      for (const file of kindFiles) {
+        const found = unsplit.get(file) ?? [];
+        rejects.push(...found);
         // Records DuckDB could not split never reach the checked table but were read all the same.
-        count(file.dt, unsplit.filter((r) => r.line > 0).length);
+        count(file.dt, found.filter((r) => r.line > 0).length);
       }
       await this.connection.run('DROP TABLE IF EXISTS file_rows');
-      await this.connection.run(
-        `CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${checkedSelect(kind, request.now, 'duckdb', jsonRecordSource(kind, 'duckdb', `lines_${kind}`))}`,
-      );
-      // The raw lines are in checked_<kind> now (rejects keep their text): free them before typing.
-      await this.connection.run(`DROP TABLE lines_${kind}`);
       const bad = await this.rows(
         `SELECT dt, file, line, reason, left(raw, ${this.options.rawCharsKept}) AS raw FROM checked_${kind} WHERE reason IS NOT NULL ORDER BY file, line`,
       );
@@ -201,8 +211,74 @@ export class DuckDbQueryEngine implements QueryEngine {
     return files;
   }
 
-  /** Reads one file's records into `lines_<kind>`; returns the records DuckDB could not even split. */
-  private async loadFile(file: ExportFile): Promise<Reject[]> {
+  /** Read options shared by every export file: DuckDB's reader stores the rows it cannot split instead of failing. */
+  private readOptions(): string {
+    return `store_rejects = true, rejects_table = 'file_rejects', rejects_scan = 'file_scans', max_line_size = ${this.options.maxLineBytes}, hive_partitioning = false`;
+  }
+
+  private ndjsonRead(paths: readonly string[]): string {
+    return `read_csv([${paths.map(sqlString).join(', ')}], columns = {'raw': 'VARCHAR'}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', ${this.readOptions()})`;
+  }
+
+  /** Checks the non-blank lines of `rows` (a SELECT with `rowid, raw`) as records of `file` into `checked_<kind>`. */
+  private async checkNdjson(file: ExportFile, rows: string, line: string, now: number): Promise<void> {
+    const lines = `SELECT ${sqlString(file.path)} AS file, ${sqlString(file.dt)} AS dt, ${line} AS line, raw FROM (${rows}) file_rows WHERE raw IS NOT NULL AND (starts_with(raw, '{') OR trim(raw) <> '')`;
+    await this.connection.run(
+      `INSERT INTO checked_${file.kind} ${checkedSelect(file.kind, now, 'duckdb', duckdbNdjsonSource(file.kind, `(${lines})`))}`,
+    );
+  }
+
+  /**
+   * Reads a kind's NDJSON files in one scan (DuckDB reads files in parallel, and keeps their order: each
+   * file's rows are one run of row ids, in line order) and checks them into `checked_<kind>`. Returns the
+   * files done; a file with rows DuckDB could not split, or every file when the scan fails, is left to
+   * `loadFile`, which says which lines or which file.
+   */
+  private async loadNdjsonFiles(files: readonly ExportFile[], now: number): Promise<Set<ExportFile>> {
+    const done = new Set<ExportFile>();
+    if (files.length === 0) return done;
+    try {
+      await this.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
+      await this.connection.run(
+        `CREATE OR REPLACE TEMP TABLE file_rows AS SELECT filename, raw FROM ${this.ndjsonRead(files.map((f) => f.path))}`,
+      );
+    } catch {
+      return done;
+    }
+    const unsplit = new Set(
+      (
+        await this.rows(
+          'SELECT DISTINCT s.file_path FROM file_rejects r JOIN file_scans s ON r.scan_id = s.scan_id AND r.file_id = s.file_id',
+        ).catch(() => [] as Row[])
+      ).map((r) => String(r.file_path)),
+    );
+    const runs = new Map(
+      (
+        await this.rows(
+          'SELECT filename, min(rowid) AS first, max(rowid) AS last, count(*) AS n FROM file_rows GROUP BY filename',
+        )
+      ).map((r) => [String(r.filename), { first: Number(r.first), last: Number(r.last), n: Number(r.n) }]),
+    );
+    for (const file of files) {
+      if (unsplit.has(file.path)) continue;
+      const run = runs.get(file.path) ?? { first: 0, last: -1, n: 0 };
+      // A file's rows not in one run of row ids would not be numbered by them: read it alone.
+      if (run.last - run.first + 1 !== run.n) continue;
+      if (run.n > 0) {
+        await this.checkNdjson(
+          file,
+          `SELECT rowid, raw FROM file_rows WHERE filename = ${sqlString(file.path)}`,
+          `rowid - ${run.first} + 1`,
+          now,
+        );
+      }
+      done.add(file);
+    }
+    return done;
+  }
+
+  /** Reads one file's records into `checked_<kind>`; returns the records DuckDB could not even split. */
+  private async loadFile(file: ExportFile, now: number): Promise<Reject[]> {
     const reject = (line: number, reason: string, raw = ''): Reject => ({
       kind: file.kind,
       dt: file.dt,
@@ -214,11 +290,10 @@ export class DuckDbQueryEngine implements QueryEngine {
     if (file.format === null) return [reject(0, 'unsupported_file')];
     if (file.size === 0) return [];
     const path = sqlString(file.path);
-    const common = `store_rejects = true, rejects_table = 'file_rejects', rejects_scan = 'file_scans', max_line_size = ${this.options.maxLineBytes}, hive_partitioning = false`;
     const read =
       file.format === 'ndjson'
-        ? `SELECT raw FROM read_csv(${path}, columns = {'raw': 'VARCHAR'}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', ${common})`
-        : `SELECT * FROM read_csv(${path}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ${common})`;
+        ? `SELECT raw FROM ${this.ndjsonRead([file.path])}`
+        : `SELECT * FROM read_csv(${path}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ${this.readOptions()})`;
     try {
       await this.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
       await this.connection.run(`CREATE OR REPLACE TEMP TABLE file_rows AS ${read}`);
@@ -234,11 +309,16 @@ export class DuckDbQueryEngine implements QueryEngine {
       structural.length === 0
         ? `rowid + ${firstLine}`
         : `(SELECT l FROM (SELECT l, row_number() OVER (ORDER BY l) - 1 AS k FROM range(${firstLine}, ${firstLine} + (SELECT count(*) FROM file_rows) + ${structural.length}) t(l) WHERE l NOT IN (SELECT line FROM file_rejects)) m WHERE m.k = file_rows.rowid)`;
-    const insert =
-      file.format === 'ndjson'
-        ? `INSERT INTO lines_${file.kind} SELECT ${sqlString(file.path)}, ${sqlString(file.dt)}, ${lineOf}, raw, 'ndjson', ${parseJson('duckdb', 'raw')} FROM file_rows WHERE raw IS NOT NULL AND trim(raw) <> ''`
-        : `INSERT INTO lines_${file.kind} SELECT ${sqlString(file.path)}, ${sqlString(file.dt)}, ${lineOf}, to_json(file_rows)::VARCHAR, 'csv', to_json(file_rows) FROM file_rows`;
-    await this.connection.run(insert);
+    if (file.format === 'ndjson') await this.checkNdjson(file, 'SELECT rowid, raw FROM file_rows', lineOf, now);
+    else {
+      const columns = (await this.connection.runAndReadAll('SELECT * FROM file_rows LIMIT 0')).columnNames();
+      const source = duckdbCsvSource(file.kind, 'file_rows', columns, {
+        file: path,
+        dt: sqlString(file.dt),
+        line: lineOf,
+      });
+      await this.connection.run(`INSERT INTO checked_${file.kind} ${checkedSelect(file.kind, now, 'duckdb', source)}`);
+    }
     return structural.map((r) =>
       reject(Number(r.line), structuralReason(String(r.error_type), file.format ?? 'ndjson'), String(r.csv_line ?? '')),
     );

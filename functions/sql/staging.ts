@@ -108,6 +108,59 @@ FROM (
 ) extracted`;
 }
 
+/**
+ * DuckDB: the source columns of `checkedSelect` for NDJSON lines, over `relation` (with `file, dt, line,
+ * raw`, the line's text). DuckDB's JSON functions parse their text argument on every call, so each call
+ * here is one parse: `json_valid` (the others never see a line that is not JSON), one `json_transform`
+ * giving every field's text (as `json_extract_string` gives it) and one `json_type` with every field's
+ * path. A valid line that starts with `{` is an object; only other lines need `json_type` of the whole.
+ */
+export function duckdbNdjsonSource(kind: ExportKind, relation: string): string {
+  const fields = EXPORT_SCHEMA[kind].fields;
+  const paths = `[${fields.map((f) => memberPath('duckdb', f.name)).join(', ')}]`;
+  const structure = sqlString(JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, 'VARCHAR']))));
+  const columns = fields.map((f, i) => `texts."${f.name}" AS ${text(f)}, types[${i + 1}] AS ${jsonTypeOf(f)}`);
+  return `SELECT file, dt, line, raw, 'ndjson' AS fmt,
+  CASE WHEN valid THEN CASE WHEN starts_with(raw, '{') THEN 'OBJECT' ELSE json_type(raw) END END AS rec_type,
+  ${columns.join(', ')}
+FROM (
+  SELECT file, dt, line, raw, valid,
+    CASE WHEN valid THEN json_transform(raw, ${structure}) END AS texts,
+    CASE WHEN valid THEN json_type(raw, ${paths}) END AS types
+  FROM (SELECT file, dt, line, raw, json_valid(raw) AS valid FROM ${relation}) validated
+) extracted`;
+}
+
+/**
+ * DuckDB: the source columns of `checkedSelect` for a CSV file read as text columns into `table` (whose
+ * column names are `columns`, as read from the header), with `file, dt, line` given as expressions over
+ * it. A cell is the field's text as it stands (no JSON round trip); `raw` is the row as a JSON object,
+ * as a reject shows it.
+ */
+export function duckdbCsvSource(
+  kind: ExportKind,
+  table: string,
+  columns: readonly string[],
+  at: { readonly file: string; readonly dt: string; readonly line: string },
+): string {
+  const header = new Set(columns);
+  const cells = EXPORT_SCHEMA[kind].fields.map((f) => {
+    // The JSON path that read the object named its member exactly: a column is the field only by its exact name.
+    const cell = header.has(f.name) ? `"${f.name}"` : 'CAST(NULL AS VARCHAR)';
+    return `${cell} AS ${text(f)}, CAST(NULL AS VARCHAR) AS ${jsonTypeOf(f)}`;
+  });
+  return `SELECT ${at.file} AS file, ${at.dt} AS dt, ${at.line} AS line, to_json(${table})::VARCHAR AS raw, 'csv' AS fmt, 'OBJECT' AS rec_type,
+  ${cells.join(', ')}
+FROM ${table}`;
+}
+
+/** DuckDB: an empty source with the column types of the two above, to create a checked table before any file. */
+export function duckdbEmptySource(kind: ExportKind): string {
+  const fields = EXPORT_SCHEMA[kind].fields;
+  const nulls = fields.map((f) => `CAST(NULL AS VARCHAR) AS ${text(f)}, CAST(NULL AS VARCHAR) AS ${jsonTypeOf(f)}`);
+  return `SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS fmt, CAST(NULL AS VARCHAR) AS rec_type, ${nulls.join(', ')} WHERE false`;
+}
+
 /** The JSON value of a raw record in this dialect (NULL when it is not JSON). */
 export function parseJson(dialect: Dialect, raw: string): string {
   return DIALECTS[dialect].parseJson(raw);
