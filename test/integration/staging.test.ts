@@ -291,6 +291,30 @@ describe('reading and validating exports in DuckDB', () => {
     ]);
   });
 
+  it('tells JSON types apart for every kind of field: strings, enums, numbers, booleans, timestamps', async () => {
+    const at = '"channel":"voice","direction":"inbound","offered_at":"2026-03-29T08:00:00Z"';
+    const values = ['true', '"true"', '1', '"1"', '-5', 'NaN', '{}', '[1]', '"{x"', '"[x"', '""', '"voice"'];
+    const fields = ['queue', 'outcome', 'talk_s', 'converted', 'answered_at'];
+    const lines = fields.flatMap((field) => values.map((v, i) => `{"id":"${field}-${i}",${at},"${field}":${v}}`));
+    const { result, engine } = await stage({ 'contacts/dt=2026-03-29/a.ndjson': `${lines.join('\n')}\n` });
+    const reasons = Object.fromEntries(
+      fields.map((field, f) => [
+        field,
+        values.map((v, i) => {
+          const reject = result.rejects.find((r) => r.line === f * values.length + i + 1);
+          return `${v} ${reject?.reason ?? 'ok'}`;
+        }),
+      ]),
+    );
+    expect(reasons).toMatchSnapshot();
+    expect(
+      await engine.query(
+        `SELECT id, queue, talk_s, converted FROM contacts WHERE id LIKE 'queue-%' OR id LIKE 'talk_s-%' OR id LIKE 'converted-%' ORDER BY id`,
+        [],
+      ),
+    ).toMatchSnapshot();
+  });
+
   it('numbers lines per file when a kind has several files, one with an unsplittable line, one unreadable', async () => {
     const root = await exportsDir({
       'contacts/dt=2026-03-29/a.ndjson': ndjson(contact('a1'), contact('a2', { channel: 'fax' })),
