@@ -1,9 +1,11 @@
 /**
- * A day's facts read through a QueryEngine, this checkout's `readPeriodFacts` against another checkout's:
+ * A day's facts read through a QueryEngine and filed, this checkout's code against another checkout's:
  * `tsx bench/experiments/read-facts-ab.ts <exports root> <date> <base checkout> [reps]` stages the
  * nightly partitions of `date` once with this checkout's DuckDB engine and keeps the rows of the day's
  * facts queries, then maps those same rows to facts alternately with both `readPeriodFacts` (the SQL is
- * not run again: only the mapping is timed), prints the times and checks both gave the same facts.
+ * not run again: only the mapping is timed), prints the times and checks both gave the same facts. Then
+ * files those facts (`saveDayFacts`: the day file and its folded file, into memory) alternately with
+ * both checkouts' facts store, prints the times and checks both wrote the same bytes.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,8 +13,15 @@ import { isDeepStrictEqual } from 'node:util';
 import { configFrom } from '../../functions/adapters/config-file.js';
 import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
 import { dayPeriod, trailingPeriods, utcDatesBetween } from '../../functions/engine/periods.js';
+import {
+  FACTS_FORMAT,
+  foldedDay,
+  hoursFingerprint,
+  type StoredDayFacts,
+  saveDayFacts,
+} from '../../functions/pipeline/facts-store.js';
 import { factsOptions } from '../../functions/pipeline/nightly.js';
-import type { QueryEngine, Row } from '../../functions/pipeline/ports.js';
+import type { ObjectStore, QueryEngine, Row } from '../../functions/pipeline/ports.js';
 import { factsQueries, readPeriodFacts } from '../../functions/pipeline/read-facts.js';
 
 const [root, date, base, repsText] = process.argv.slice(2);
@@ -20,6 +29,9 @@ if (!root || !date || !base) {
   throw new Error('usage: tsx bench/experiments/read-facts-ab.ts <exports root> <date> <base checkout> [reps]');
 }
 const reps = Number(repsText ?? 5);
+const baseStore = (await import(pathToFileURL(resolve(base, 'functions/pipeline/facts-store.ts')).href)) as {
+  saveDayFacts: typeof saveDayFacts;
+};
 const baseRead = (
   (await import(pathToFileURL(resolve(base, 'functions/pipeline/read-facts.ts')).href)) as {
     readPeriodFacts: typeof readPeriodFacts;
@@ -64,4 +76,43 @@ for (let rep = 0; rep < reps; rep++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 process.stdout.write(
   `readPeriodFacts ${date}: base ${times.base.map((x) => x.toFixed(0)).join(' ')} ms, this ${times.this.map((x) => x.toFixed(0)).join(' ')} ms; medians ${median(times.base).toFixed(0)} -> ${median(times.this).toFixed(0)} ms; same facts: ${same}\n`,
+);
+
+// Filing the same day with both facts stores.
+const facts = await readPeriodFacts(replay, period, factsOptions(config));
+const day: StoredDayFacts = {
+  format: FACTS_FORMAT,
+  date,
+  timezone: period.timezone,
+  fingerprint: 'f',
+  sources: 's',
+  inputs: {},
+  facts,
+};
+const folded = { hours: hoursFingerprint(config), facts: foldedDay(day, config).facts };
+const saves = { base: baseStore.saveDayFacts, this: saveDayFacts };
+const saveTimes: Record<keyof typeof saves, number[]> = { base: [], this: [] };
+const written: Partial<Record<keyof typeof saves, Map<string, Uint8Array>>> = {};
+for (let rep = 0; rep < reps; rep++) {
+  const order = rep % 2 === 0 ? (['base', 'this'] as const) : (['this', 'base'] as const);
+  for (const name of order) {
+    const files = new Map<string, Uint8Array>();
+    const memory: ObjectStore = {
+      put: async (key, body) => void files.set(key, typeof body === 'string' ? Buffer.from(body) : body),
+      putIfAbsent: async () => false,
+      get: async (key) => files.get(key) ?? null,
+      list: async () => [...files.keys()],
+      locate: (key) => key,
+    };
+    const t0 = performance.now();
+    await saves[name](memory, day, folded);
+    saveTimes[name].push(performance.now() - t0);
+    written[name] = files;
+  }
+}
+const sameBytes = [...(written.base ?? new Map()).entries()].every(([k, v]) =>
+  Buffer.from(v).equals(Buffer.from(written.this?.get(k) ?? new Uint8Array())),
+);
+process.stdout.write(
+  `saveDayFacts ${date}: base ${saveTimes.base.map((x) => x.toFixed(0)).join(' ')} ms, this ${saveTimes.this.map((x) => x.toFixed(0)).join(' ')} ms; medians ${median(saveTimes.base).toFixed(0)} -> ${median(saveTimes.this).toFixed(0)} ms; same bytes: ${sameBytes} (${written.this?.size} files)\n`,
 );
