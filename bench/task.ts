@@ -196,6 +196,7 @@ function traceEngine(engine: DuckDbQueryEngine, into: Record<string, { ms: numbe
       /^CREATE OR REPLACE TEMP TABLE (file_rows|checked_\w+|lines_\w+)/.exec(s) ??
       /^CREATE OR REPLACE TABLE (\w+)/.exec(s) ??
       /^INSERT INTO (lines_\w+).*'(ndjson|csv)'/.exec(s) ??
+      /^INSERT INTO (checked_\w+).*'(ndjson|csv)' AS fmt/.exec(s) ??
       /^SELECT (dt, file, line, reason)/.exec(s) ??
       /^SELECT (line, min\(error_type\))/.exec(s) ??
       /^SELECT (dt, count\(\*\) AS n FROM \(SELECT dt, row_number)/.exec(s) ??

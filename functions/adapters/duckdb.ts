@@ -1,12 +1,20 @@
 /**
  * The embedded default QueryEngine: DuckDB in-process, reading exports from a local folder.
- * Every raw record is read once into a lines table, validated and typed by generated SQL, and
- * deduplicated into one table per export kind, which the portable aggregation SQL then queries.
+ * Every raw record is read once and checked as it is read (validated and typed by generated SQL) into a
+ * checked table, or taken from its partition's compacted copy, then deduplicated into one table per
+ * export kind, which the portable aggregation SQL then queries.
  */
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBType,
+  DuckDBTypeId,
+  type DuckDBValue,
+  JSDuckDBValueConverter,
+} from '@duckdb/node-api';
 import type {
   CompactedPartitionInfo,
   QueryEngine,
@@ -33,9 +41,10 @@ import {
   checkedColumns,
   checkedSelect,
   checksFingerprint,
+  duckdbCsvSource,
+  duckdbEmptySource,
+  duckdbNdjsonSource,
   duplicatesSelect,
-  jsonRecordSource,
-  parseJson,
   stagedSelect,
 } from '../sql/staging.js';
 import { sortRejects } from './rejects.js';
@@ -87,12 +96,33 @@ function structuralReason(errorType: string, format: 'ndjson' | 'csv'): string {
   return format === 'csv' ? 'wrong_column_count' : 'bad_json';
 }
 
+/** A result row as it is filled. */
+type Plain = Record<string, string | number | boolean | null>;
+
 function toPlain(value: unknown): string | number | boolean | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
   return String(value);
 }
+
+/** Column types whose vector items are already plain values (a bigint is made a number). */
+const DIRECT_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.VARCHAR,
+]);
 
 const messageOf = (error: unknown): string =>
   (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
@@ -149,26 +179,28 @@ export class DuckDbQueryEngine implements QueryEngine {
       const manifest = await this.readManifest(kind);
       const checks = checksFingerprint(kind, 'duckdb');
       const compacted = usablePartitions(manifest, listing, checks);
+      const fromExports = kindFiles.filter((f) => !compacted.has(f.dt));
+      // Each file's records are checked as they are read: a kind's checked table is the only one that grows.
       await this.connection.run(
-        `CREATE OR REPLACE TEMP TABLE lines_${kind} (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR, fmt VARCHAR, j JSON)`,
+        `CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${checkedSelect(kind, request.now, 'duckdb', duckdbEmptySource(kind))}`,
+      );
+      const read = await this.loadNdjsonFiles(
+        fromExports.filter((f) => f.format === 'ndjson' && f.size > 0),
+        request.now,
       );
       // Records DuckDB could not split (or files it could not read) never reach the checked table.
       const unsplitByPartition = new Map<string, Reject[]>();
-      for (const file of kindFiles) {
-        if (compacted.has(file.dt)) continue;
-        const unsplit = await this.loadFile(file);
-        unsplitByPartition.set(file.dt, [...(unsplitByPartition.get(file.dt) ?? []), ...unsplit]);
-        rejects.push(...unsplit);
+      for (const file of fromExports) {
+        const found = read.has(file) ? [] : await this.loadFile(file, request.now);
+        unsplitByPartition.set(file.dt, [...(unsplitByPartition.get(file.dt) ?? []), ...found]);
+        rejects.push(...found);
         // Records DuckDB could not split never reach the checked table but were read all the same.
-        count(file.dt, unsplit.filter((r) => r.line > 0).length);
+        count(file.dt, found.filter((r) => r.line > 0).length);
       }
       await this.connection.run('DROP TABLE IF EXISTS file_rows');
-      const fromExports = checkedSelect(kind, request.now, 'duckdb', jsonRecordSource(kind, 'duckdb', `lines_${kind}`));
-      const source =
-        compacted.size === 0 ? fromExports : `${fromExports}\nUNION ALL\n${this.compactedSelect(kind, compacted)}`;
-      await this.connection.run(`CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${source}`);
-      // The raw lines are in checked_<kind> now (rejects keep their text): free them before typing.
-      await this.connection.run(`DROP TABLE lines_${kind}`);
+      if (compacted.size > 0) {
+        await this.connection.run(`INSERT INTO checked_${kind} ${this.compactedSelect(kind, compacted)}`);
+      }
       for (const [dt, entry] of compacted) compaction.read.push(compactedFigures(kind, dt, entry));
       const settled = partitionsToCompact(
         [...listing.keys()].filter((dt) => !compacted.has(dt)),
@@ -233,17 +265,41 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 
   private async rows(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-    const reader = await this.connection.runAndReadAll(sql, params.length > 0 ? (params as DuckDBValue[]) : undefined);
-    // Column-major conversion reads each vector once per chunk, where row objects re-fetch it per cell:
-    // facts results run to hundreds of thousands of rows.
-    const names = reader.columnNames();
-    const columns = reader.getColumnsJS();
-    const count = columns[0]?.length ?? 0;
-    const out = new Array<Row>(count);
-    for (let r = 0; r < count; r++) {
-      const plain: Record<string, string | number | boolean | null> = {};
-      for (let c = 0; c < names.length; c++) plain[names[c] as string] = toPlain(columns[c]?.[r]);
-      out[r] = plain;
+    const result = await this.connection.run(sql, params.length > 0 ? (params as DuckDBValue[]) : undefined);
+    const names = result.columnNames();
+    const types = result.columnTypes();
+    // Copies of one parsed template share a hidden class; rows filled key by key from {} would fall into
+    // V8's dictionary mode past a dozen columns (facts rows have fifty), slower for every later read.
+    const template: Plain = JSON.parse(JSON.stringify(Object.fromEntries(names.map((n) => [n, null]))));
+    const out: Plain[] = [];
+    // Column by column, chunk by chunk, reading each vector's items directly: the values are those of
+    // getColumnsJS + toPlain (numbers, bigints as numbers, strings, booleans, null) without its per-value
+    // callbacks and converter dispatch, which cost more than the read itself on facts results.
+    for (
+      let chunk = await result.fetchChunk();
+      chunk !== null && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      const count = chunk.rowCount;
+      const first = out.length;
+      for (let r = 0; r < count; r++) out.push({ ...template });
+      for (let c = 0; c < names.length; c++) {
+        const name = names[c] as string;
+        const type = types[c] as DuckDBType;
+        const vector = chunk.getColumnVector(c);
+        if (DIRECT_TYPES.has(type.typeId)) {
+          for (let r = 0; r < count; r++) {
+            const value = vector.getItem(r);
+            (out[first + r] as Plain)[name] = typeof value === 'bigint' ? Number(value) : (value as Plain[string]);
+          }
+        } else {
+          for (let r = 0; r < count; r++) {
+            (out[first + r] as Plain)[name] = toPlain(
+              JSDuckDBValueConverter(vector.getItem(r), type, JSDuckDBValueConverter),
+            );
+          }
+        }
+      }
     }
     return out;
   }
@@ -377,8 +433,82 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
     return files;
   }
 
-  /** Reads one file's records into `lines_<kind>`; returns the records DuckDB could not even split. */
-  private async loadFile(file: ExportFile): Promise<Reject[]> {
+  /** Read options shared by every export file: DuckDB's reader stores the rows it cannot split instead of failing. */
+  private readOptions(): string {
+    return `store_rejects = true, rejects_table = 'file_rejects', rejects_scan = 'file_scans', max_line_size = ${this.options.maxLineBytes}, hive_partitioning = false`;
+  }
+
+  private ndjsonRead(paths: readonly string[]): string {
+    return `read_csv([${paths.map(sqlString).join(', ')}], columns = {'raw': 'VARCHAR'}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', ${this.readOptions()})`;
+  }
+
+  /**
+   * Checks the non-blank lines of `rows` (a SELECT with `file, dt, line, raw`, `file` the path) as records
+   * of `kind` into `checked_<kind>`.
+   */
+  private async checkNdjson(kind: ExportKind, rows: string, now: number): Promise<void> {
+    const lines = `SELECT file, dt, line, raw FROM (${rows}) numbered WHERE raw IS NOT NULL AND (starts_with(raw, '{') OR trim(raw) <> '')`;
+    await this.connection.run(
+      `INSERT INTO checked_${kind} ${checkedSelect(kind, now, 'duckdb', duckdbNdjsonSource(kind, `(${lines})`))}`,
+    );
+  }
+
+  /**
+   * Reads a kind's NDJSON files in one scan (DuckDB reads files in parallel, and keeps their order: each
+   * file's rows are one run of row ids, in line order) and checks them into `checked_<kind>`. Returns the
+   * files done; a file with rows DuckDB could not split, or every file when the scan fails, is left to
+   * `loadFile`, which says which lines or which file.
+   */
+  private async loadNdjsonFiles(files: readonly ExportFile[], now: number): Promise<Set<ExportFile>> {
+    const done = new Set<ExportFile>();
+    if (files.length === 0) return done;
+    try {
+      await this.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
+      await this.connection.run(
+        `CREATE OR REPLACE TEMP TABLE file_rows AS SELECT filename, raw FROM ${this.ndjsonRead(files.map((f) => f.path))}`,
+      );
+    } catch {
+      return done;
+    }
+    const unsplit = new Set(
+      (
+        await this.rows(
+          'SELECT DISTINCT s.file_path FROM file_rejects r JOIN file_scans s ON r.scan_id = s.scan_id AND r.file_id = s.file_id',
+        ).catch(() => [] as Row[])
+      ).map((r) => String(r.file_path)),
+    );
+    const runs = new Map(
+      (
+        await this.rows(
+          'SELECT filename, min(rowid) AS first, max(rowid) AS last, count(*) AS n FROM file_rows GROUP BY filename',
+        )
+      ).map((r) => [String(r.filename), { first: Number(r.first), last: Number(r.last), n: Number(r.n) }]),
+    );
+    const first = new Map<ExportFile, number>();
+    for (const file of files) {
+      if (unsplit.has(file.path)) continue;
+      const run = runs.get(file.path) ?? { first: 0, last: -1, n: 0 };
+      // A file's rows not in one run of row ids would not be numbered by them: read it alone.
+      if (run.last - run.first + 1 !== run.n) continue;
+      if (run.n > 0) first.set(file, run.first);
+      done.add(file);
+    }
+    if (first.size > 0) {
+      // One statement for all the files: as parallel as DuckDB can make it (one per file was slower).
+      const each = (value: (f: ExportFile) => string | number): string =>
+        `CASE filename ${[...first.keys()].map((f) => `WHEN ${sqlString(f.path)} THEN ${value(f)}`).join(' ')} END`;
+      const kind = files[0]?.kind as ExportKind;
+      await this.checkNdjson(
+        kind,
+        `SELECT filename AS file, ${each((f) => sqlString(f.dt))} AS dt, rowid - ${each((f) => first.get(f) ?? 0)} + 1 AS line, raw FROM file_rows WHERE filename IN (${[...first.keys()].map((f) => sqlString(f.path)).join(', ')})`,
+        now,
+      );
+    }
+    return done;
+  }
+
+  /** Reads one file's records into `checked_<kind>`; returns the records DuckDB could not even split. */
+  private async loadFile(file: ExportFile, now: number): Promise<Reject[]> {
     const reject = (line: number, reason: string, raw = ''): Reject => ({
       kind: file.kind,
       dt: file.dt,
@@ -390,16 +520,15 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
     if (file.format === null) return [reject(0, 'unsupported_file')];
     if (file.size === 0) return [];
     const path = sqlString(file.path);
-    const common = `store_rejects = true, rejects_table = 'file_rejects', rejects_scan = 'file_scans', max_line_size = ${this.options.maxLineBytes}, hive_partitioning = false`;
     const read =
       file.format === 'ndjson'
-        ? `SELECT raw FROM read_csv(${path}, columns = {'raw': 'VARCHAR'}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', ${common})`
-        : `SELECT * FROM read_csv(${path}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ${common})`;
+        ? `SELECT raw FROM ${this.ndjsonRead([file.path])}`
+        : `SELECT * FROM read_csv(${path}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ${this.readOptions()})`;
     try {
       await this.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
       await this.connection.run(`CREATE OR REPLACE TEMP TABLE file_rows AS ${read}`);
     } catch (error) {
-      return [reject(0, 'unreadable_file', messageOf(error))];
+      return [reject(0, 'unreadable_file', error instanceof Error ? error.message.split('\n')[0] : String(error))];
     }
     const structural = await this.rows(
       `SELECT line, min(error_type) AS error_type, min(csv_line) AS csv_line FROM file_rejects GROUP BY line ORDER BY line`,
@@ -410,11 +539,21 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
       structural.length === 0
         ? `rowid + ${firstLine}`
         : `(SELECT l FROM (SELECT l, row_number() OVER (ORDER BY l) - 1 AS k FROM range(${firstLine}, ${firstLine} + (SELECT count(*) FROM file_rows) + ${structural.length}) t(l) WHERE l NOT IN (SELECT line FROM file_rejects)) m WHERE m.k = file_rows.rowid)`;
-    const insert =
-      file.format === 'ndjson'
-        ? `INSERT INTO lines_${file.kind} SELECT ${sqlString(file.path)}, ${sqlString(file.dt)}, ${lineOf}, raw, 'ndjson', ${parseJson('duckdb', 'raw')} FROM file_rows WHERE raw IS NOT NULL AND trim(raw) <> ''`
-        : `INSERT INTO lines_${file.kind} SELECT ${sqlString(file.path)}, ${sqlString(file.dt)}, ${lineOf}, to_json(file_rows)::VARCHAR, 'csv', to_json(file_rows) FROM file_rows`;
-    await this.connection.run(insert);
+    if (file.format === 'ndjson') {
+      await this.checkNdjson(
+        file.kind,
+        `SELECT ${path} AS file, ${sqlString(file.dt)} AS dt, ${lineOf} AS line, raw FROM file_rows`,
+        now,
+      );
+    } else {
+      const columns = (await this.connection.runAndReadAll('SELECT * FROM file_rows LIMIT 0')).columnNames();
+      const source = duckdbCsvSource(file.kind, 'file_rows', columns, {
+        file: path,
+        dt: sqlString(file.dt),
+        line: lineOf,
+      });
+      await this.connection.run(`INSERT INTO checked_${file.kind} ${checkedSelect(file.kind, now, 'duckdb', source)}`);
+    }
     return structural.map((r) =>
       reject(Number(r.line), structuralReason(String(r.error_type), file.format ?? 'ndjson'), String(r.csv_line ?? '')),
     );

@@ -77,8 +77,8 @@ interface StoredTable {
   readonly rows: readonly (readonly Cell[])[];
 }
 
-const BUCKET_COLUMNS: readonly string[] = ['bucket', ...DIMENSIONS, ...MEASURES];
-const BREAKDOWN_COLUMNS: readonly string[] = ['bucket', ...DIMENSIONS, 'breakdown', 'key', 'count'];
+export const BUCKET_COLUMNS: readonly string[] = ['bucket', ...DIMENSIONS, ...MEASURES];
+export const BREAKDOWN_COLUMNS: readonly string[] = ['bucket', ...DIMENSIONS, 'breakdown', 'key', 'count'];
 
 /** A day as written to the archive: `StoredDayFacts` with its bucket and breakdown rows as tables. */
 interface DayFile extends Omit<StoredDayFacts, 'facts'> {
@@ -88,14 +88,73 @@ interface DayFile extends Omit<StoredDayFacts, 'facts'> {
   };
 }
 
-function toTable(rows: readonly object[], columns: readonly string[]): StoredTable {
-  return {
-    columns,
-    rows: rows.map((row) => {
-      const cells = row as Readonly<Record<string, Cell>>;
-      return columns.map((c) => cells[c] ?? null);
-    }),
-  };
+/**
+ * A bucket row's cells in BUCKET_COLUMNS order. Spelled out: `columns.map((c) => row[c])` is one keyed
+ * access site seeing fifty names, V8's slow generic path, for every row of a day (a test checks the order).
+ */
+export function bucketCells(row: BucketFact): Cell[] {
+  return [
+    row.bucket,
+    row.team ?? null,
+    row.queue ?? null,
+    row.channel ?? null,
+    row.agent ?? null,
+    row.inbound,
+    row.offered,
+    row.handled,
+    row.abandoned,
+    row.short_abandoned,
+    row.handled_within_t,
+    row.abandoned_within_t,
+    row.handled_wait_sum,
+    row.handled_wait_n,
+    row.offered_wait_sum,
+    row.offered_wait_n,
+    row.talk_sum,
+    row.hold_sum,
+    row.acw_sum,
+    row.outbound,
+    row.converted,
+    row.conversion_hits,
+    row.fcr_resolved,
+    row.fcr_set,
+    row.reply_delay_sum,
+    row.reply_delay_n,
+    row.social_inbound,
+    row.social_within_d,
+    row.selfcare,
+    row.tickets_created,
+    row.ticket_reply_delay_sum,
+    row.ticket_reply_delay_n,
+    row.tickets_resolved,
+    row.tickets_resolved_one_touch,
+    row.resolution_time_sum,
+    row.csat_n,
+    row.csat_top2,
+    row.nps_n,
+    row.nps_promoters,
+    row.nps_detractors,
+    row.ces_n,
+    row.ces_sum,
+    row.esat_n,
+    row.esat_top2,
+    row.customers_acquired,
+    row.customers_lost,
+  ];
+}
+
+/** A breakdown row's cells in BREAKDOWN_COLUMNS order (spelled out, as `bucketCells`). */
+export function breakdownCells(row: BreakdownFact): Cell[] {
+  return [
+    row.bucket,
+    row.team ?? null,
+    row.queue ?? null,
+    row.channel ?? null,
+    row.agent ?? null,
+    row.breakdown,
+    row.key,
+    row.count,
+  ];
 }
 
 /** The rows of a stored table, or `null` when its columns are not the ones expected. */
@@ -125,8 +184,8 @@ function dayFileBytes(stored: StoredDayFacts, extra: object = {}): Uint8Array {
     ...extra,
     facts: {
       ...stored.facts,
-      buckets: toTable(stored.facts.buckets, BUCKET_COLUMNS),
-      breakdowns: toTable(stored.facts.breakdowns, BREAKDOWN_COLUMNS),
+      buckets: { columns: BUCKET_COLUMNS, rows: stored.facts.buckets.map(bucketCells) },
+      breakdowns: { columns: BREAKDOWN_COLUMNS, rows: stored.facts.breakdowns.map(breakdownCells) },
     },
   };
   return gzipSync(JSON.stringify(file), { level: GZIP_LEVEL });

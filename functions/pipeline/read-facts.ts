@@ -2,15 +2,7 @@
  * Reads a period's facts through a QueryEngine: the portable SQL texts, run in turn, their rows
  * mapped to the engine's fact types. The same code serves DuckDB and Athena.
  */
-import {
-  type AgentDayFact,
-  type BacklogFact,
-  type BreakdownFact,
-  type BucketFact,
-  MEASURES,
-  type PeriodFacts,
-  type Verbatim,
-} from '../engine/facts.js';
+import type { AgentDayFact, BacklogFact, BreakdownFact, BucketFact, PeriodFacts, Verbatim } from '../engine/facts.js';
 import type { Period } from '../engine/periods.js';
 import {
   agentDaysSql,
@@ -39,19 +31,63 @@ const num = (v: Row[string] | undefined): number =>
 const str = (v: Row[string] | undefined): string | null => (v === null || v === undefined ? null : String(v));
 const dims = (r: Row) => ({ team: str(r.team), queue: str(r.queue), channel: str(r.channel), agent: str(r.agent) });
 
-// Filled field by field, a bucket row's fifty measures would put it in V8's slow dictionary mode (keyed
-// stores past a dozen properties); copies of one parsed template share a fast hidden class, which the
-// engine's sums over hundreds of thousands of rows feel.
-const BUCKET_TEMPLATE: Readonly<Record<string, number | string | null>> = JSON.parse(
-  JSON.stringify({
-    bucket: 0,
-    team: null,
-    queue: null,
-    channel: null,
-    agent: null,
-    ...Object.fromEntries(MEASURES.map((m) => [m, 0])),
-  }),
-);
+/**
+ * A bucket row as the engine sums it. Spelled out as one object literal: every row gets one hidden class
+ * with its fifty fields in place, and each field is read by name. A row filled field by field would
+ * fall into V8's slow dictionary mode past a dozen properties, and a loop over MEASURES makes one keyed
+ * access site see fifty names (V8's slow generic path). The BucketFact type makes a missing measure a
+ * compile error.
+ */
+function bucketFact(r: Row): BucketFact {
+  return {
+    bucket: num(r.bucket),
+    team: str(r.team),
+    queue: str(r.queue),
+    channel: str(r.channel),
+    agent: str(r.agent),
+    inbound: num(r.inbound),
+    offered: num(r.offered),
+    handled: num(r.handled),
+    abandoned: num(r.abandoned),
+    short_abandoned: num(r.short_abandoned),
+    handled_within_t: num(r.handled_within_t),
+    abandoned_within_t: num(r.abandoned_within_t),
+    handled_wait_sum: num(r.handled_wait_sum),
+    handled_wait_n: num(r.handled_wait_n),
+    offered_wait_sum: num(r.offered_wait_sum),
+    offered_wait_n: num(r.offered_wait_n),
+    talk_sum: num(r.talk_sum),
+    hold_sum: num(r.hold_sum),
+    acw_sum: num(r.acw_sum),
+    outbound: num(r.outbound),
+    converted: num(r.converted),
+    conversion_hits: num(r.conversion_hits),
+    fcr_resolved: num(r.fcr_resolved),
+    fcr_set: num(r.fcr_set),
+    reply_delay_sum: num(r.reply_delay_sum),
+    reply_delay_n: num(r.reply_delay_n),
+    social_inbound: num(r.social_inbound),
+    social_within_d: num(r.social_within_d),
+    selfcare: num(r.selfcare),
+    tickets_created: num(r.tickets_created),
+    ticket_reply_delay_sum: num(r.ticket_reply_delay_sum),
+    ticket_reply_delay_n: num(r.ticket_reply_delay_n),
+    tickets_resolved: num(r.tickets_resolved),
+    tickets_resolved_one_touch: num(r.tickets_resolved_one_touch),
+    resolution_time_sum: num(r.resolution_time_sum),
+    csat_n: num(r.csat_n),
+    csat_top2: num(r.csat_top2),
+    nps_n: num(r.nps_n),
+    nps_promoters: num(r.nps_promoters),
+    nps_detractors: num(r.nps_detractors),
+    ces_n: num(r.ces_n),
+    ces_sum: num(r.ces_sum),
+    esat_n: num(r.esat_n),
+    esat_top2: num(r.esat_top2),
+    customers_acquired: num(r.customers_acquired),
+    customers_lost: num(r.customers_lost),
+  };
+}
 
 async function run(engine: QueryEngine, text: SqlText): Promise<Row[]> {
   return engine.query(text.sql, text.params);
@@ -92,19 +128,13 @@ export async function readPeriodFacts(
     buyerRows = [],
     verbatimRows = [],
   ] = results;
-  const buckets: BucketFact[] = bucketRows.map((r) => {
-    const row: Record<string, number | string | null> = { ...BUCKET_TEMPLATE };
-    row.bucket = num(r.bucket);
-    row.team = str(r.team);
-    row.queue = str(r.queue);
-    row.channel = str(r.channel);
-    row.agent = str(r.agent);
-    for (const m of MEASURES) row[m] = num(r[m]);
-    return row as unknown as BucketFact;
-  });
+  const buckets: BucketFact[] = bucketRows.map(bucketFact);
   const breakdowns: BreakdownFact[] = breakdownRows.map((r) => ({
     bucket: num(r.bucket),
-    ...dims(r),
+    team: str(r.team),
+    queue: str(r.queue),
+    channel: str(r.channel),
+    agent: str(r.agent),
     breakdown: r.breakdown === 'keyword' ? 'keyword' : 'reason',
     key: str(r.key) ?? '',
     count: num(r.count),

@@ -148,7 +148,9 @@ export function bucketFactsSql(window: Window, thresholds: Thresholds): SqlText 
     return `SELECT ${bucketOf(source.time)} AS bucket, ${source.dimensions}, ${measures}
   FROM ${source.table} WHERE ${source.time} >= ${b.bind(window.start)} AND ${source.time} < ${b.bind(window.end)}`;
   });
-  const sums = MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');
+  // Summed as DOUBLE: DuckDB sums integers into 128-bit integers, a third slower on a 1M-contact day and
+  // slower to read out; every measure is a count or a sum of seconds, exact as a double below 2^53.
+  const sums = MEASURES.map((m) => `SUM(CAST(${m} AS DOUBLE)) AS ${m}`).join(', ');
   return {
     sql: `SELECT bucket, team, queue, channel, agent, ${sums}
 FROM (

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuckDbQueryEngine, ExportsRootError } from '../../functions/adapters/duckdb.js';
 import { csv, exportsDir, ndjson } from '../support/exports.js';
@@ -226,6 +228,126 @@ describe('reading and validating exports in DuckDB', () => {
       { id: 'a', scale_min: 1, scale_max: 5 },
       { id: 'c', scale_min: 0, scale_max: 10 },
       { id: 'd', scale_min: 0, scale_max: 10 },
+    ]);
+  });
+
+  it('reads each JSON value as SPEC §1 says: non-objects, JSON types, exact member names, first of duplicates', async () => {
+    const at = '"channel":"voice","direction":"inbound","offered_at":"2026-03-29T08:00:00Z"';
+    const lines = [
+      `{"id":"dup1","id":"dup2",${at}}`,
+      `{"id":12,${at}}`,
+      `{"id":1.50,${at}}`,
+      `{"id":1E2,${at}}`,
+      `{"id":true,${at}}`,
+      `{"id":{"x":1},${at}}`,
+      `{"id":[1],${at}}`,
+      `{"id":null,${at}}`,
+      `{"ID":"upper",${at}}`,
+      `{"id":"esc\\"q\\u00e9",${at},"team":"T\\u00e9am"}`,
+      `{"id":"strnum",${at},"talk_s":"100"}`,
+      `{"id":"numbool",${at},"converted":1}`,
+      `{"id":"numts","channel":"voice","direction":"inbound","offered_at":1774771200}`,
+      `{"id":"objq",${at},"queue":{"name":"x"}}`,
+      `{"id":"trailing-comma",${at},}`,
+      `  {"id":"lead-space",${at}}`,
+      `\t{"id":"lead-tab",${at}}`,
+      '[1,2]',
+      ' [1]',
+      '3',
+      'null',
+      '{bad}',
+      '{"id":"x"} trailing',
+      '\t',
+      '   ',
+    ];
+    const { result, engine } = await stage({ 'contacts/dt=2026-03-29/a.ndjson': `${lines.join('\n')}\n` });
+    expect(result.rejects.map((r) => `${r.line} ${r.reason}`)).toEqual([
+      '5 wrong_type:id',
+      '6 wrong_type:id',
+      '7 wrong_type:id',
+      '8 missing_field:id',
+      '9 missing_field:id',
+      '11 wrong_type:talk_s',
+      '12 wrong_type:converted',
+      '13 bad_timestamp:offered_at',
+      '14 wrong_type:queue',
+      '18 not_an_object',
+      '19 not_an_object',
+      '20 not_an_object',
+      '21 not_an_object',
+      '22 bad_json',
+      '23 bad_json',
+      '24 bad_json',
+    ]);
+    expect(await engine.query('SELECT id, team FROM contacts ORDER BY id', [])).toEqual([
+      { id: '1.5', team: null },
+      { id: '100.0', team: null },
+      { id: '12', team: null },
+      { id: 'dup1', team: null },
+      { id: 'esc"qé', team: 'Téam' },
+      { id: 'lead-space', team: null },
+      { id: 'lead-tab', team: null },
+      { id: 'trailing-comma', team: null },
+    ]);
+  });
+
+  it('tells JSON types apart for every kind of field: strings, enums, numbers, booleans, timestamps', async () => {
+    const at = '"channel":"voice","direction":"inbound","offered_at":"2026-03-29T08:00:00Z"';
+    const values = ['true', '"true"', '1', '"1"', '-5', 'NaN', '{}', '[1]', '"{x"', '"[x"', '""', '"voice"'];
+    const fields = ['queue', 'outcome', 'talk_s', 'converted', 'answered_at'];
+    const lines = fields.flatMap((field) => values.map((v, i) => `{"id":"${field}-${i}",${at},"${field}":${v}}`));
+    const { result, engine } = await stage({ 'contacts/dt=2026-03-29/a.ndjson': `${lines.join('\n')}\n` });
+    const reasons = Object.fromEntries(
+      fields.map((field, f) => [
+        field,
+        values.map((v, i) => {
+          const reject = result.rejects.find((r) => r.line === f * values.length + i + 1);
+          return `${v} ${reject?.reason ?? 'ok'}`;
+        }),
+      ]),
+    );
+    expect(reasons).toMatchSnapshot();
+    expect(
+      await engine.query(
+        `SELECT id, queue, talk_s, converted FROM contacts WHERE id LIKE 'queue-%' OR id LIKE 'talk_s-%' OR id LIKE 'converted-%' ORDER BY id`,
+        [],
+      ),
+    ).toMatchSnapshot();
+  });
+
+  it('numbers lines per file when a kind has several files, one with an unsplittable line, one unreadable', async () => {
+    const root = await exportsDir({
+      'contacts/dt=2026-03-29/a.ndjson': ndjson(contact('a1'), contact('a2', { channel: 'fax' })),
+      'contacts/dt=2026-03-29/b.ndjson': `${ndjson(contact('b1'))}{"id":"long","x":"${'y'.repeat(3 * 1024 * 1024)}"}\n${ndjson(contact('b2', { hold_s: -1 }))}`,
+      'contacts/dt=2026-03-29/c.ndjson.gz': ndjson(contact('c1'), contact('c2', { talk_s: 'x' })),
+      // Member names are exact: `id` is not the field here, and `Channel` is not `channel`.
+      'contacts/dt=2026-03-29/d.csv': `ID,channel,direction,offered_at\nX,voice,inbound,2026-03-29T08:00:00Z\n`,
+      'contacts/dt=2026-03-29/e.csv': `id,Channel,direction,offered_at\ne1,voice,inbound,2026-03-29T08:00:00Z\n`,
+      'tickets/dt=2026-03-29/t1.ndjson': ndjson({ id: 't1', created_at: '2026-03-29T08:00:00Z' }, { id: 't2' }),
+    });
+    // A gzip header and no deflate stream after it.
+    await writeFile(
+      join(root, 'tickets/dt=2026-03-29/t2.ndjson.gz'),
+      Buffer.from([0x1f, 0x8b, 8, 0, 0x67, 0x61, 0x72]),
+    );
+    engine = await DuckDbQueryEngine.open({ exportsRoot: root });
+    const result = await engine.stageExports({ partitions: DAY, now: NOW });
+    // By kind, then file, then line, whichever reader found them.
+    expect(result.rejects.map((r) => `${r.file.split('/').pop()}:${r.line} ${r.reason}`)).toEqual([
+      'a.ndjson:2 unknown_value:channel',
+      'b.ndjson:2 line_too_long',
+      'b.ndjson:3 negative_duration:hold_s',
+      'c.ndjson.gz:2 wrong_type:talk_s',
+      'd.csv:2 missing_field:id',
+      'e.csv:2 missing_field:channel',
+      't1.ndjson:2 missing_field:created_at',
+      't2.ndjson.gz:0 unreadable_file',
+    ]);
+    expect(result.recordsByPartition).toEqual({ '2026-03-29': 11 });
+    expect((await engine.query('SELECT id FROM contacts ORDER BY id', [])).map((r) => r.id)).toEqual([
+      'a1',
+      'b1',
+      'c1',
     ]);
   });
 

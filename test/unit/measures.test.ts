@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { addMeasures, MEASURES, type Measures, zeroMeasures } from '../../functions/engine/facts.js';
+import {
+  addMeasures,
+  type BreakdownFact,
+  type BucketFact,
+  MEASURES,
+  type Measures,
+  zeroMeasures,
+} from '../../functions/engine/facts.js';
+import {
+  BREAKDOWN_COLUMNS,
+  BUCKET_COLUMNS,
+  breakdownCells,
+  bucketCells,
+} from '../../functions/pipeline/facts-store.js';
 
 describe('addMeasures', () => {
   it('adds every measure', () => {
@@ -15,5 +28,15 @@ describe('addMeasures', () => {
     const row = Object.fromEntries(MEASURES.map((m) => [m, 3])) as Measures;
     addMeasures(zeroMeasures(), row);
     expect(Object.values(row).every((v) => v === 3)).toBe(true);
+  });
+});
+
+describe('stored cells of facts rows', () => {
+  it('lists every bucket and breakdown column, in the stored order', () => {
+    // A distinct value per column, so a column out of place or missing shows.
+    const bucket = Object.fromEntries(BUCKET_COLUMNS.map((c, i) => [c, i < 5 && i > 0 ? `d${i}` : i + 1]));
+    expect(bucketCells(bucket as unknown as BucketFact)).toEqual(BUCKET_COLUMNS.map((c) => bucket[c]));
+    const breakdown = Object.fromEntries(BREAKDOWN_COLUMNS.map((c, i) => [c, `v${i}`]));
+    expect(breakdownCells(breakdown as unknown as BreakdownFact)).toEqual(BREAKDOWN_COLUMNS.map((c) => breakdown[c]));
   });
 });
