@@ -210,28 +210,9 @@ describe('vigie usage errors', () => {
     // Prepare: a fresh output folder, so the run below reads only what `compact` wrote.
     const fresh = await mkdtemp(join(tmpdir(), 'vigie-compact-'));
     // Act
-    const { stdout: compacted } = await vigie(
-      'compact',
-      '--exports',
-      exportsRoot,
-      '--from',
-      '2026-03-26',
-      '--to',
-      '2026-03-31',
-      '--out',
-      fresh,
-    );
-    const again = await vigie(
-      'compact',
-      '--exports',
-      exportsRoot,
-      '--from',
-      '2026-03-26',
-      '--to',
-      '2026-03-31',
-      '--out',
-      fresh,
-    );
+    const args = ['compact', '--exports', exportsRoot, '--from', '2026-03-26', '--to', '2026-03-31', '--out', fresh];
+    const { stdout: compacted } = await vigie(...args);
+    const again = await vigie(...args);
     await vigie('run', '--exports', exportsRoot, '--date', DATE, '--out', fresh);
     // Assess
     expect(compacted).toMatch(/^ {2}contacts +\d+ partitions {2}\d+\.\d MB of exports → \d+\.\d MB of Parquet$/m);
