@@ -49,8 +49,12 @@ import {
   sqlString,
   stagedSelect,
 } from '../sql/staging.js';
+import { firstLineOf } from './errors.js';
 import { sortRejects } from './rejects.js';
 import { isMissingKey } from './s3.js';
+
+/** A bucket and a key prefix in it (`""` or ending in `/`). */
+type Place = { readonly bucket: string; readonly prefix: string };
 
 /** Runs one Trino SQL text on Athena (an `AthenaRunner`). */
 export interface AthenaSql {
@@ -68,7 +72,7 @@ export interface AthenaEngineOptions {
   /** `""` or ending in `/`. */
   readonly exportsPrefix: string;
   /** When set, contacts are read from Amazon Connect CTRs under this bucket and prefix (Firehose's layout). */
-  readonly ctr?: { readonly bucket: string; readonly prefix: string };
+  readonly ctr?: Place;
   /** Reject rows keep at most this many characters of the raw record. */
   readonly rawCharsKept?: number;
   /** How many kinds are staged at once (Athena queues the rest of an account's queries anyway). */
@@ -77,7 +81,7 @@ export interface AthenaEngineOptions {
    * Where compacted partitions are kept (the `<kind>_checked` Glue tables' location; `prefix` `""` or
    * ending in `/`): those compacted are read from there, and settled ones are compacted there by UNLOAD.
    */
-  readonly compacted?: { readonly bucket: string; readonly prefix: string };
+  readonly compacted?: Place;
 }
 
 const csvColumn = (i: number): string => `c${String(i + 1).padStart(2, '0')}`;
@@ -173,9 +177,7 @@ export class AthenaQueryEngine implements QueryEngine {
       const fromExports = files.filter((o) => !compacted.has(o.dt));
       const checked = await this.checkedSql(kind, fromExports, request.now, compacted);
       this.staged.set(kind, `checked_${kind} AS (${checked}),\n${kind} AS (${stagedSelect(kind, `checked_${kind}`)})`);
-      if (place !== undefined) {
-        for (const [dt, entry] of compacted) compaction.read.push(compactedFigures(kind, dt, entry));
-      }
+      for (const [dt, entry] of compacted) compaction.read.push(compactedFigures(kind, dt, entry));
       if (files.length === 0) return;
       const counts = await this.run(
         `WITH checked_${kind} AS (${checked})
@@ -218,11 +220,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
           rejects: located,
         }).then(
           (written) => compaction.written.push(...written),
-          (error: unknown) =>
-            compaction.failed.push({
-              kind,
-              reason: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '',
-            }),
+          (error: unknown) => compaction.failed.push({ kind, reason: firstLineOf(error) }),
         );
       }
     };
@@ -412,15 +410,12 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
   }
 
   /** Where a kind's compacted partitions are, or `undefined` when it is not compacted (CTR contacts are not). */
-  private compactionPlace(kind: ExportKind): { readonly bucket: string; readonly prefix: string } | undefined {
+  private compactionPlace(kind: ExportKind): Place | undefined {
     if (kind === 'contacts' && this.options.ctr !== undefined) return undefined;
     return this.options.compacted;
   }
 
-  private async readManifest(
-    place: { readonly bucket: string; readonly prefix: string },
-    kind: ExportKind,
-  ): Promise<CompactionManifest> {
+  private async readManifest(place: Place, kind: ExportKind): Promise<CompactionManifest> {
     try {
       const object = await this.options.s3.send(
         new GetObjectCommand({ Bucket: place.bucket, Key: `${place.prefix}${manifestKey(kind)}` }),
@@ -432,10 +427,7 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
     }
   }
 
-  private async writeManifest(
-    place: { readonly bucket: string; readonly prefix: string },
-    manifest: CompactionManifest,
-  ): Promise<void> {
+  private async writeManifest(place: Place, manifest: CompactionManifest): Promise<void> {
     await this.options.s3.send(
       new PutObjectCommand({
         Bucket: place.bucket,
@@ -468,7 +460,7 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
     kind: ExportKind,
     dts: readonly string[],
     context: {
-      readonly place: { readonly bucket: string; readonly prefix: string };
+      readonly place: Place;
       readonly manifest: CompactionManifest;
       readonly checks: string;
       readonly listing: ReadonlyMap<string, readonly { file: string; size: number; version: string }[]>;
@@ -558,10 +550,7 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
   }
 
   /** The rejects of compacted partitions, as located when they were compacted. */
-  private async compactedRejects(
-    place: { readonly bucket: string; readonly prefix: string },
-    compacted: ReadonlyMap<string, CompactedPartition>,
-  ): Promise<Reject[]> {
+  private async compactedRejects(place: Place, compacted: ReadonlyMap<string, CompactedPartition>): Promise<Reject[]> {
     const keys = [...compacted.values()].flatMap((e) => (e.rejects_key === undefined ? [] : [e.rejects_key]));
     const found: Reject[] = [];
     for (let i = 0; i < keys.length; i += 16) {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { CATALOGUE } from '../engine/catalogue.js';
 import { type Config, parseConfig } from '../engine/config.js';
+import { firstLineOf } from './errors.js';
 
 /** A config that cannot be used; the message is one line naming the file and the key. */
 export class ConfigError extends Error {
@@ -47,8 +48,7 @@ export function configFromText(text: string, source: string, overrides: ConfigOv
   try {
     document = parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(`${source}: not valid YAML/JSON: ${detail}`, { cause: error });
+    throw new ConfigError(`${source}: not valid YAML/JSON: ${firstLineOf(error)}`, { cause: error });
   }
   return configFrom(withOverrides(document, overrides), source);
 }

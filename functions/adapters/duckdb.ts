@@ -47,6 +47,7 @@ import {
   duplicatesSelect,
   stagedSelect,
 } from '../sql/staging.js';
+import { firstLineOf } from './errors.js';
 import { sortRejects } from './rejects.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
@@ -124,9 +125,6 @@ const DIRECT_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
   DuckDBTypeId.VARCHAR,
 ]);
 
-const messageOf = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-
 /** DuckDB-backed QueryEngine over a local exports folder. */
 export class DuckDbQueryEngine implements QueryEngine {
   private constructor(
@@ -192,7 +190,9 @@ export class DuckDbQueryEngine implements QueryEngine {
       const unsplitByPartition = new Map<string, Reject[]>();
       for (const file of fromExports) {
         const found = read.has(file) ? [] : await this.loadFile(file, request.now);
-        unsplitByPartition.set(file.dt, [...(unsplitByPartition.get(file.dt) ?? []), ...found]);
+        const ofPartition = unsplitByPartition.get(file.dt) ?? [];
+        ofPartition.push(...found);
+        unsplitByPartition.set(file.dt, ofPartition);
         rejects.push(...found);
         // Records DuckDB could not split never reach the checked table but were read all the same.
         count(file.dt, found.filter((r) => r.line > 0).length);
@@ -211,7 +211,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         // Compaction only saves later runs work: failing, it leaves the partitions to be read from their exports.
         await this.compact(kind, settled, { manifest, checks, listing, unsplitByPartition, now: request.now }).then(
           (written) => compaction.written.push(...written),
-          (error: unknown) => compaction.failed.push({ kind, reason: messageOf(error) }),
+          (error: unknown) => compaction.failed.push({ kind, reason: firstLineOf(error) }),
         );
       }
       const bad = await this.rows(
@@ -528,7 +528,7 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
       await this.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
       await this.connection.run(`CREATE OR REPLACE TEMP TABLE file_rows AS ${read}`);
     } catch (error) {
-      return [reject(0, 'unreadable_file', error instanceof Error ? error.message.split('\n')[0] : String(error))];
+      return [reject(0, 'unreadable_file', firstLineOf(error))];
     }
     const structural = await this.rows(
       `SELECT line, min(error_type) AS error_type, min(csv_line) AS csv_line FROM file_rejects GROUP BY line ORDER BY line`,

@@ -11,7 +11,15 @@ import { DuckDbQueryEngine, ExportsRootError } from '../adapters/duckdb.js';
 import { LocalFolderStore } from '../adapters/local-fs.js';
 import { OutboxMailer } from '../adapters/outbox.js';
 import type { Config, RecipientScope } from '../engine/config.js';
-import { daysOf, localDate, parsePeriod, periodContaining, previousPeriod } from '../engine/periods.js';
+import {
+  dayPeriod,
+  daysOf,
+  localDate,
+  nextPeriod,
+  parsePeriod,
+  periodContaining,
+  previousPeriod,
+} from '../engine/periods.js';
 import { reportSchema } from '../engine/report.js';
 import { type BackfillProgress, runBackfill } from '../pipeline/backfill.js';
 import { type DigestResult, digestsDue, runDigest } from '../pipeline/digest.js';
@@ -63,12 +71,15 @@ function printRun(result: Pick<RunResult, 'report' | 'delivered' | 'rejectFiles'
   if (result.rejectFiles.length > 0) out(`  rejects      ${show(join(result.rejectFiles[0] ?? '', '..', '..', '..'))}`);
 }
 
+/** Bytes in binary megabytes, as Athena bills them. */
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
 /** A nightly run's lines, with what the same run would scan and cost on Athena. */
 function printNightly(result: RunResult, out: (line: string) => void): void {
   printRun(result, out);
   const a = result.athenaEstimate;
   out(
-    `  on Athena    ${a.queries} queries would scan ${(a.bytes / 2 ** 20).toFixed(1)} MB, $${a.costUsd.toFixed(4)} (predicted from the files' sizes)`,
+    `  on Athena    ${a.queries} queries would scan ${mb(a.bytes)}, $${a.costUsd.toFixed(4)} (predicted from the files' sizes)`,
   );
 }
 
@@ -236,8 +247,6 @@ interface CompactOptions {
   daysPerStage: number;
 }
 
-const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-
 /**
  * Compacts the export partitions of [from, to] (and, for history kinds, every partition up to `to`) that
  * are not compacted yet, a few days per stage, and prints what they weigh before and after.
@@ -254,33 +263,34 @@ async function compact(options: CompactOptions, out: (line: string) => void): Pr
   await withLocalPorts(options, async ({ engine, clock }) => {
     for (let i = 0; i < dates.length; i += options.daysPerStage) {
       const chunk = dates.slice(i, i + options.daysPerStage);
-      const dayAfter = new Date(Date.parse(`${chunk.at(-1) ?? options.to}T00:00:00Z`) + 86_400_000);
       const stage = await engine.stageExports({
         partitions: chunk,
         now: Math.floor(clock.now().getTime() / 1000),
         kinds,
         // Asked for, a partition is settled: every one read up to the chunk's last day is compacted.
-        compact: { before: dayAfter.toISOString().slice(0, 10) },
+        compact: { before: nextPeriod(dayPeriod(chunk.at(-1) ?? options.to, 'UTC')).startDate },
       });
       written.push(...(stage.compaction?.written ?? []));
       for (const p of stage.compaction?.read ?? []) already.add(`${p.kind}/${p.dt}`);
     }
   });
+  const weigh = (ps: readonly CompactedPartitionInfo[]) => ({
+    source: mb(ps.reduce((sum, p) => sum + p.sourceBytes, 0)),
+    parquet: mb(ps.reduce((sum, p) => sum + p.bytes, 0)),
+  });
   for (const kind of kinds) {
     const own = written.filter((p) => p.kind === kind);
     if (own.length === 0) continue;
-    const source = own.reduce((sum, p) => sum + p.sourceBytes, 0);
-    const parquet = own.reduce((sum, p) => sum + p.bytes, 0);
+    const { source, parquet } = weigh(own);
     out(
-      `  ${kind.padEnd(11)} ${String(own.length).padStart(4)} partitions  ${mb(source)} of exports → ${mb(parquet)} of Parquet`,
+      `  ${kind.padEnd(11)} ${String(own.length).padStart(4)} partitions  ${source} of exports → ${parquet} of Parquet`,
     );
   }
-  const source = written.reduce((sum, p) => sum + p.sourceBytes, 0);
-  const parquet = written.reduce((sum, p) => sum + p.bytes, 0);
+  const { source, parquet } = weigh(written);
   const compacted = new Set(written.map((p) => `${p.kind}/${p.dt}`));
   const kept = [...already].filter((p) => !compacted.has(p)).length;
   out(
-    `compact ${options.from} → ${options.to}: ${written.length} partitions compacted (${mb(source)} → ${mb(parquet)}), ${kept} already compacted, into ${show(join(options.out, COMPACTED_FOLDER))}, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    `compact ${options.from} → ${options.to}: ${written.length} partitions compacted (${source} → ${parquet}), ${kept} already compacted, into ${show(join(options.out, COMPACTED_FOLDER))}, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
 }
 

@@ -5,7 +5,7 @@
  * reads the clock, the environment or the disk itself.
  */
 import type { Config } from '../engine/config.js';
-import { dayPeriod, type Period, periodId, trailingPeriods, utcDatesBetween } from '../engine/periods.js';
+import { dayPeriod, localDateOf, type Period, periodId, trailingPeriods, utcDatesBetween } from '../engine/periods.js';
 import { type Report, reportSchema } from '../engine/report.js';
 import { estimateScan, type ScanEstimate } from '../sql/athena-scan.js';
 import { type Delivered, deliverReport } from './deliver.js';
@@ -131,8 +131,6 @@ export async function fileDays(
   return { revised, filed };
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * What a stage is asked to compact (nothing unless the config enables it): partitions older than any
  * nightly run's look-back window re-reads for late data — the UTC date `lookback_days + 2` days before
@@ -143,7 +141,7 @@ export function compactionRequest(
   now: Date,
 ): Pick<StageRequest, 'compact'> {
   if (!config.compaction.enabled) return {};
-  const before = new Date(now.getTime() - (config.lookback_days + 2) * DAY_MS).toISOString().slice(0, 10);
+  const before = localDateOf(Math.floor(now.getTime() / 1000) - (config.lookback_days + 2) * 86_400, 'UTC');
   return { compact: { before, atMost: config.compaction.max_partitions_per_run } };
 }
 

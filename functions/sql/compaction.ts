@@ -134,7 +134,11 @@ export function listingByPartition<F extends { readonly dt: string }>(
   source: (file: F) => CompactionSource,
 ): Map<string, CompactionSource[]> {
   const byDt = new Map<string, CompactionSource[]>();
-  for (const f of files) byDt.set(f.dt, [...(byDt.get(f.dt) ?? []), source(f)]);
+  for (const f of files) {
+    const ofPartition = byDt.get(f.dt) ?? [];
+    ofPartition.push(source(f));
+    byDt.set(f.dt, ofPartition);
+  }
   return byDt;
 }
 
