@@ -8,7 +8,7 @@
  * gzip streams (zlib works on libuv's pool while the next records are built), one local day at a time.
  *
  * Layout: `<out>/<kind>/dt=YYYY-MM-DD/<name>` partitioned by the UTC date of each record's main timestamp,
- * as SPEC §1 says; voice/chat/bot contacts as NDJSON.gz parts of at most `partRecords` lines, the digital
+ * as docs/spec.md §1 says; voice/chat/bot contacts as NDJSON.gz parts of at most `partRecords` lines, the digital
  * channels (email, social, sms) as one CSV.gz per partition, tickets NDJSON.gz, surveys CSV.gz, agent days
  * CSV. About 0.2 % of contacts appear twice (a later `updated_at` wins) and 0.05 % of lines are unreadable.
  *

@@ -306,7 +306,7 @@ interface BackfillOptions {
 /** Builds the command tree; `out`/`err` are where it writes (tests capture them). */
 export function buildProgram(out: (line: string) => void, err: (line: string) => void): Command {
   const program = new Command('vigie')
-    .description('Nightly KPI reporting for customer-service and contact-centre teams (SPEC: ../shared/SPEC.md).')
+    .description('Nightly KPI reporting for customer-service and contact-centre teams (contract: docs/spec.md).')
     .showHelpAfterError('(run vigie --help for usage)')
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) })
     .exitOverride();

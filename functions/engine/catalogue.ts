@@ -1,5 +1,5 @@
 /**
- * The KPI catalogue (SPEC §3): every definition, in the order of the SPEC table, which is also the
+ * The KPI catalogue (docs/spec.md §3): every definition, in the order of the SPEC table, which is also the
  * order of the scorecard tables and of `report.json`.
  */
 import type { KpiDefinition } from './kpi.js';
@@ -43,7 +43,7 @@ import { ticketFrt } from './kpis/ticket-frt.js';
 import { ticketsCreated } from './kpis/tickets-created.js';
 import { topReasons } from './kpis/top-reasons.js';
 
-/** The ids of SPEC §3, in its order. */
+/** The ids of docs/spec.md §3, in its order. */
 export const KPI_IDS = [
   'contacts_offered',
   'contacts_handled',
@@ -89,7 +89,7 @@ export const KPI_IDS = [
 /** A KPI id of the catalogue. */
 export type KpiId = (typeof KPI_IDS)[number];
 
-/** Every KPI definition, in SPEC §3 order. */
+/** Every KPI definition, in docs/spec.md §3 order. */
 export const CATALOGUE: readonly KpiDefinition[] = [
   contactsOffered,
   contactsHandled,

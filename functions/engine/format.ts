@@ -165,7 +165,7 @@ export function createFormatter(options: FormatOptions): Formatter {
   const delta = (d: number | null, unit: Unit, previous: number | null): string => {
     if (d === null || !Number.isFinite(d)) return words.noData;
     if (unit === '%' || unit === 'pts') {
-      // report.json gives the change of a `%` or `pts` KPI in points already (SPEC §3).
+      // report.json gives the change of a `%` or `pts` KPI in points already (docs/spec.md §3).
       return `${typographicMinus(signedOneDecimalFmt.format(d))}${NBSP}${words.points}`;
     }
     const inUnit = signedInUnit(d, unit);

@@ -84,7 +84,7 @@ export interface KpiOptions {
   readonly topReasons: number;
 }
 
-/** A KPI of the catalogue (SPEC §3): what it is called, how it reads, how it is computed. */
+/** A KPI of the catalogue (docs/spec.md §3): what it is called, how it reads, how it is computed. */
 export interface KpiDefinition {
   readonly id: string;
   readonly name: { readonly fr: string; readonly en: string };

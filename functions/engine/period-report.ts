@@ -221,7 +221,7 @@ export function factsInPeriod(facts: PeriodFacts, period: Period): PeriodFacts {
   };
 }
 
-/** The report of one period (SPEC §4) from its facts. */
+/** The report of one period (docs/spec.md §4) from its facts. */
 export function reportPeriod(args: {
   readonly facts: PeriodFacts;
   readonly period: Period;

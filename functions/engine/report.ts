@@ -58,7 +58,7 @@ const verbatimSchema = z
   })
   .strict();
 
-/** The report.json contract (SPEC §4), with Vigie's additions after `rejects`. */
+/** The report.json contract (docs/spec.md §4), with Vigie's additions after `rejects`. */
 export const reportSchema = z
   .object({
     period: periodSchema,

@@ -1,6 +1,6 @@
 /**
  * Deterministic sample exports for `vigie sample` and `npm start`: a fictional contact centre in Europe/Paris
- * over N local days, as the seven export kinds of SPEC §1, with at-least-once duplicates and a sprinkle of
+ * over N local days, as the seven export kinds of docs/spec.md §1, with at-least-once duplicates and a sprinkle of
  * unreadable records. Pure: `sampleFiles` yields file contents; `writeSample` (write.ts) puts them on disk.
  *
  * Generation walks the local days in order and yields each UTC partition as soon as no later day can add to

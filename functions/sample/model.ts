@@ -1,5 +1,5 @@
 /**
- * The shape of generated records: the seven export kinds of SPEC §1, their columns (SPEC field names, plus a
+ * The shape of generated records: the seven export kinds of docs/spec.md §1, their columns (SPEC field names, plus a
  * few fields a real tool would add and a reader must ignore), and the planted defects.
  */
 
@@ -93,7 +93,7 @@ export const COLUMNS: Readonly<Record<Kind, readonly string[]>> = {
   costs: ['id', 'start', 'end', 'amount', 'currency', 'team', 'category', 'label'],
 };
 
-/** The field whose UTC date is the partition of a record (SPEC §1: "the record's main timestamp"). */
+/** The field whose UTC date is the partition of a record (docs/spec.md §1: "the record's main timestamp"). */
 export const MAIN_TIMESTAMP: Readonly<Record<Kind, string>> = {
   contacts: 'offered_at',
   tickets: 'created_at',
@@ -104,7 +104,7 @@ export const MAIN_TIMESTAMP: Readonly<Record<Kind, string>> = {
   costs: 'start',
 };
 
-/** The kinds of unreadable record the sample plants, one per reject cause SPEC §1 names. */
+/** The kinds of unreadable record the sample plants, one per reject cause docs/spec.md §1 names. */
 export const MALFORMED_REASONS = [
   'bad_json',
   'missing_required',

@@ -1,5 +1,5 @@
 /**
- * The one schema of the event exports (SPEC §1): every reader (DuckDB staging here, Glue DDL later)
+ * The one schema of the event exports (docs/spec.md §1): every reader (DuckDB staging here, Glue DDL later)
  * is generated from it, so a field cannot mean one thing to one reader and another to the next.
  */
 
@@ -40,7 +40,7 @@ export interface KindSpec {
 export const CHANNELS = ['voice', 'email', 'chat', 'social', 'sms', 'bot'] as const;
 export const SURVEY_KINDS = ['csat', 'nps', 'ces', 'esat'] as const;
 
-/** Default survey scales when a record gives none (SPEC §1). */
+/** Default survey scales when a record gives none (docs/spec.md §1). */
 export const SURVEY_SCALES: Readonly<Record<(typeof SURVEY_KINDS)[number], { min: number; max: number }>> = {
   csat: { min: 1, max: 5 },
   nps: { min: 0, max: 10 },

@@ -12,7 +12,7 @@ export interface SqlText {
   readonly params: readonly SqlParam[];
 }
 
-/** Thresholds of the catalogue, in seconds (SPEC §3: T, S, D). */
+/** Thresholds of the catalogue, in seconds (docs/spec.md §3: T, S, D). */
 export interface Thresholds {
   /** T: a contact answered within T meets the service level. */
   readonly serviceLevelSeconds: number;

@@ -440,7 +440,7 @@ export function checksFingerprint(kind: ExportKind, dialect: Dialect): string {
 
 const scaleColumns = `COALESCE(v_scale_min, ${surveyScaleDefault('min')}) AS scale_lo, COALESCE(v_scale_max, ${surveyScaleDefault('max')}) AS scale_hi`;
 
-/** Derivations SPEC §1 asks for, applied to good contacts: outcome first, then the wait it implies. */
+/** Derivations docs/spec.md §1 asks for, applied to good contacts: outcome first, then the wait it implies. */
 const CONTACT_OUTCOME = `COALESCE(v_outcome, CASE WHEN v_answered_at IS NOT NULL THEN 'handled' WHEN v_direction = 'inbound' AND v_channel IN ('voice', 'chat') THEN 'abandoned' END)`;
 
 const DERIVED: Readonly<Partial<Record<ExportKind, Readonly<Record<string, string>>>>> = {
@@ -481,7 +481,7 @@ export function duplicatesSelect(kind: ExportKind, checked: string): string {
   return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM ${checked} WHERE reason IS NULL) ranked WHERE version_rank > 1 GROUP BY dt`;
 }
 
-/** Where a contact field sits in an Amazon Connect contact trace record (SPEC §1), as member names. */
+/** Where a contact field sits in an Amazon Connect contact trace record (docs/spec.md §1), as member names. */
 const CTR_FIELDS: Readonly<Record<string, readonly string[]>> = {
   id: ['ContactId'],
   updated_at: ['LastUpdateTimestamp'],

@@ -40,7 +40,7 @@ describe('vigie run on a generated sample', () => {
     expect(stdout).toMatch(/on Athena {4}\d+ queries would scan \d+\.\d MB, \$\d\.\d{4} \(predicted/);
   });
 
-  it('writes a report.json that matches the SPEC §4 schema, with all 39 KPIs for the centre and each team', async () => {
+  it('writes a report.json that matches the docs/spec.md §4 schema, with all 39 KPIs for the centre and each team', async () => {
     expect(reportSchema.safeParse(report).error?.issues ?? []).toEqual([]);
     expect(report.period).toEqual({ kind: 'day', start: DATE, end: DATE, timezone: 'Europe/Paris' });
     const teams = report.scopes.filter((s) => s.scope.dimension === 'team');
@@ -52,7 +52,7 @@ describe('vigie run on a generated sample', () => {
   });
 
   it('agrees with an independent recount of the raw exports (offered, handled, answer rate, FCR)', async () => {
-    // Prepare: the good records of the day's partitions, deduplicated as SPEC §1 says.
+    // Prepare: the good records of the day's partitions, deduplicated as docs/spec.md §1 says.
     const period = dayPeriod(DATE, 'Europe/Paris');
     const rejected = new Set<string>();
     for (const kind of ['contacts']) {

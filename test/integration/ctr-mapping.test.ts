@@ -32,7 +32,7 @@ async function mapFixture(): Promise<{ contacts: Record<string, unknown>[]; reje
   return { contacts, rejects };
 }
 
-describe('Amazon Connect CTRs as contacts (SPEC §1)', () => {
+describe('Amazon Connect CTRs as contacts (docs/spec.md §1)', () => {
   it('maps queue, agent and durations, keeps the latest update of a contact, and rejects what is not a contact', async () => {
     const { contacts, rejects } = await mapFixture();
     expect(contacts.map((c) => c.id)).toEqual(['c-1', 'c-2', 'c-3', 'c-4', 'c-5']);

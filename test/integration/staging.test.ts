@@ -116,7 +116,7 @@ describe('reading and validating exports in DuckDB', () => {
     ]);
   });
 
-  it('derives outcome and wait as SPEC §1 says when they are absent', async () => {
+  it('derives outcome and wait as docs/spec.md §1 says when they are absent', async () => {
     const { engine } = await stage({
       'contacts/dt=2026-03-29/a.ndjson': ndjson(
         contact('answered', { wait_s: undefined }),
@@ -231,7 +231,7 @@ describe('reading and validating exports in DuckDB', () => {
     ]);
   });
 
-  it('reads each JSON value as SPEC §1 says: non-objects, JSON types, exact member names, first of duplicates', async () => {
+  it('reads each JSON value as docs/spec.md §1 says: non-objects, JSON types, exact member names, first of duplicates', async () => {
     const at = '"channel":"voice","direction":"inbound","offered_at":"2026-03-29T08:00:00Z"';
     const lines = [
       `{"id":"dup1","id":"dup2",${at}}`,

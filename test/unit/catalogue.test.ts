@@ -5,7 +5,7 @@ import { CATALOGUE, KPI_IDS, kpiById } from '../../functions/engine/catalogue.js
 import type { KpiDefinition } from '../../functions/engine/kpi.js';
 import { kpiInput } from './kpis/input.js';
 
-// SPEC §3, in its order: a KPI added, renamed or moved must be a deliberate change here too.
+// docs/spec.md §3, in its order: a KPI added, renamed or moved must be a deliberate change here too.
 const SPEC_IDS = [
   'contacts_offered',
   'contacts_handled',
@@ -67,7 +67,7 @@ const fileOf = (id: string): string => `${id.replaceAll('_', '-')}.ts`;
 const exportOf = (id: string): string => id.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
 
 describe('catalogue', () => {
-  it('lists the 39 KPIs of SPEC §3, in its order, once each', () => {
+  it('lists the 39 KPIs of docs/spec.md §3, in its order, once each', () => {
     expect(KPI_IDS).toEqual(SPEC_IDS);
     expect(CATALOGUE.map((k) => k.id)).toEqual(SPEC_IDS);
     expect(new Set(CATALOGUE.map((k) => k.id)).size).toBe(39);

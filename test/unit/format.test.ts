@@ -89,7 +89,7 @@ describe('createFormatter — values', () => {
 
 describe('createFormatter — deltas', () => {
   it.each([
-    // report.json gives `%` changes in points (SPEC §3): 89.3 % → 87.3 % is −2 points.
+    // report.json gives `%` changes in points (docs/spec.md §3): 89.3 % → 87.3 % is −2 points.
     [-2, '%', 0.893, '−2,0 pts', '−2.0 pts'],
     [2.2, '%', 0.79, '+2,2 pts', '+2.2 pts'],
     [0, '%', 0.5, '0,0 pts', '0.0 pts'],

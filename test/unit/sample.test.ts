@@ -20,7 +20,7 @@ import { splitCsvLine } from '../support/raw-records.js';
 
 const ZONE = 'Europe/Paris';
 
-// An independent reading of SPEC §1, deliberately not sharing code with the generator.
+// An independent reading of docs/spec.md §1, deliberately not sharing code with the generator.
 type Value = string | number | boolean | null;
 type Row = Record<string, Value>;
 

@@ -12,6 +12,6 @@ export const aht: KpiDefinition = {
   better: 'lower',
   family: 'handling',
   compute: ({ totals }) =>
-    // Divided by every handled contact: the SQL counts a missing hold or ACW as 0 (SPEC §3).
+    // Divided by every handled contact: the SQL counts a missing hold or ACW as 0 (docs/spec.md §3).
     ratio(totals.talk_sum + totals.hold_sum + totals.acw_sum, totals.handled),
 };

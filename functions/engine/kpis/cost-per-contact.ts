@@ -12,6 +12,6 @@ export const costPerContact: KpiDefinition = {
   better: 'lower',
   family: 'finance',
   compute: ({ costs, totals }) =>
-    // Costs ÷ contacts, not the seed's inverted "appels ÷ dépenses" (SPEC §3).
+    // Costs ÷ contacts, not the seed's inverted "appels ÷ dépenses" (docs/spec.md §3).
     costs === null ? NO_DATA : ratio(costs, totals.handled),
 };

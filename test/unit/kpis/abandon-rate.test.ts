@@ -3,7 +3,7 @@ import { abandonRate } from '../../../functions/engine/kpis/abandon-rate.js';
 import { kpiInput } from './input.js';
 
 describe('abandon_rate', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(abandonRate).toMatchObject({ id: 'abandon_rate', unit: '%', better: 'lower', family: 'service' });
   });
 

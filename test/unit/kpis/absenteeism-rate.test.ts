@@ -3,7 +3,7 @@ import { absenteeismRate } from '../../../functions/engine/kpis/absenteeism-rate
 import { kpiInput, NO_DATA } from './input.js';
 
 describe('absenteeism_rate', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(absenteeismRate).toMatchObject({ id: 'absenteeism_rate', unit: '%', better: 'lower', family: 'workforce' });
   });
 

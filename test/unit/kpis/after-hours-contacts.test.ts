@@ -3,7 +3,7 @@ import { afterHoursContacts } from '../../../functions/engine/kpis/after-hours-c
 import { kpiInput } from './input.js';
 
 describe('after_hours_contacts', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(afterHoursContacts).toMatchObject({
       id: 'after_hours_contacts',
       unit: 'count',

@@ -3,7 +3,7 @@ import { agentDaysWorked } from '../../../functions/engine/kpis/agent-days-worke
 import { kpiInput, NO_DATA } from './input.js';
 
 describe('agent_days_worked', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(agentDaysWorked).toMatchObject({
       id: 'agent_days_worked',
       unit: 'count',

@@ -3,7 +3,7 @@ import { aht } from '../../../functions/engine/kpis/aht.js';
 import { kpiInput } from './input.js';
 
 describe('aht', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(aht).toMatchObject({ id: 'aht', unit: 's', better: 'lower', family: 'handling' });
   });
 

@@ -3,7 +3,7 @@ import { answerRate } from '../../../functions/engine/kpis/answer-rate.js';
 import { kpiInput } from './input.js';
 
 describe('answer_rate', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(answerRate).toMatchObject({ id: 'answer_rate', unit: '%', better: 'higher', family: 'service' });
   });
 

@@ -3,7 +3,7 @@ import { asa } from '../../../functions/engine/kpis/asa.js';
 import { kpiInput } from './input.js';
 
 describe('asa', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(asa).toMatchObject({ id: 'asa', unit: 's', better: 'lower', family: 'service' });
   });
 

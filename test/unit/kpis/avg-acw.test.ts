@@ -3,7 +3,7 @@ import { avgAcw } from '../../../functions/engine/kpis/avg-acw.js';
 import { kpiInput } from './input.js';
 
 describe('avg_acw', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(avgAcw).toMatchObject({ id: 'avg_acw', unit: 's', better: 'lower', family: 'handling' });
   });
 

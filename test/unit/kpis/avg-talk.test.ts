@@ -3,7 +3,7 @@ import { avgTalk } from '../../../functions/engine/kpis/avg-talk.js';
 import { kpiInput } from './input.js';
 
 describe('avg_talk', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(avgTalk).toMatchObject({ id: 'avg_talk', unit: 's', better: 'lower', family: 'handling' });
   });
 

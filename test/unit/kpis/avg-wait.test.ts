@@ -3,7 +3,7 @@ import { avgWait } from '../../../functions/engine/kpis/avg-wait.js';
 import { kpiInput } from './input.js';
 
 describe('avg_wait', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(avgWait).toMatchObject({ id: 'avg_wait', unit: 's', better: 'lower', family: 'service' });
   });
 

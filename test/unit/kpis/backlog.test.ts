@@ -3,7 +3,7 @@ import { backlog } from '../../../functions/engine/kpis/backlog.js';
 import { kpiInput } from './input.js';
 
 describe('backlog', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(backlog).toMatchObject({ id: 'backlog', unit: 'count', better: 'lower', family: 'resolution' });
   });
 

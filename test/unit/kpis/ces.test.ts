@@ -3,7 +3,7 @@ import { ces } from '../../../functions/engine/kpis/ces.js';
 import { kpiInput } from './input.js';
 
 describe('ces', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(ces).toMatchObject({ id: 'ces', unit: 'score', better: 'higher', family: 'satisfaction' });
   });
 

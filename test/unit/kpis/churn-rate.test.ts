@@ -3,7 +3,7 @@ import { churnRate } from '../../../functions/engine/kpis/churn-rate.js';
 import { kpiInput, NO_DATA } from './input.js';
 
 describe('churn_rate', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(churnRate).toMatchObject({ id: 'churn_rate', unit: '%', better: 'lower', family: 'customers' });
   });
 

@@ -3,7 +3,7 @@ import { contactRate } from '../../../functions/engine/kpis/contact-rate.js';
 import { kpiInput, NO_DATA } from './input.js';
 
 describe('contact_rate', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(contactRate).toMatchObject({ id: 'contact_rate', unit: '%', better: 'lower', family: 'customers' });
   });
 

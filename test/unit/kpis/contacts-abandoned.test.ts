@@ -3,7 +3,7 @@ import { contactsAbandoned } from '../../../functions/engine/kpis/contacts-aband
 import { kpiInput } from './input.js';
 
 describe('contacts_abandoned', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(contactsAbandoned).toMatchObject({
       id: 'contacts_abandoned',
       unit: 'count',

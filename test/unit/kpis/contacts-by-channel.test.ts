@@ -3,7 +3,7 @@ import { contactsByChannel } from '../../../functions/engine/kpis/contacts-by-ch
 import { kpiInput } from './input.js';
 
 describe('contacts_by_channel', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(contactsByChannel).toMatchObject({
       id: 'contacts_by_channel',
       unit: 'count',

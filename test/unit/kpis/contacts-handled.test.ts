@@ -3,7 +3,7 @@ import { contactsHandled } from '../../../functions/engine/kpis/contacts-handled
 import { kpiInput } from './input.js';
 
 describe('contacts_handled', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(contactsHandled).toMatchObject({
       id: 'contacts_handled',
       unit: 'count',

@@ -3,7 +3,7 @@ import { contactsOffered } from '../../../functions/engine/kpis/contacts-offered
 import { kpiInput } from './input.js';
 
 describe('contacts_offered', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(contactsOffered).toMatchObject({ id: 'contacts_offered', unit: 'count', better: null, family: 'volume' });
   });
 

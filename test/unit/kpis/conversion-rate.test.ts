@@ -3,7 +3,7 @@ import { conversionRate } from '../../../functions/engine/kpis/conversion-rate.j
 import { kpiInput } from './input.js';
 
 describe('conversion_rate', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(conversionRate).toMatchObject({ id: 'conversion_rate', unit: '%', better: 'higher', family: 'sales' });
   });
 

@@ -3,7 +3,7 @@ import { conversions } from '../../../functions/engine/kpis/conversions.js';
 import { kpiInput } from './input.js';
 
 describe('conversions', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(conversions).toMatchObject({ id: 'conversions', unit: 'count', better: 'higher', family: 'sales' });
   });
 

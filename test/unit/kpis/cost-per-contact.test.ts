@@ -3,7 +3,7 @@ import { costPerContact } from '../../../functions/engine/kpis/cost-per-contact.
 import { kpiInput, NO_DATA } from './input.js';
 
 describe('cost_per_contact', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(costPerContact).toMatchObject({
       id: 'cost_per_contact',
       unit: 'currency',

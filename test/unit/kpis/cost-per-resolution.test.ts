@@ -3,7 +3,7 @@ import { costPerResolution } from '../../../functions/engine/kpis/cost-per-resol
 import { kpiInput, NO_DATA } from './input.js';
 
 describe('cost_per_resolution', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(costPerResolution).toMatchObject({
       id: 'cost_per_resolution',
       unit: 'currency',

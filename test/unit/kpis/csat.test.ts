@@ -3,7 +3,7 @@ import { csat } from '../../../functions/engine/kpis/csat.js';
 import { kpiInput } from './input.js';
 
 describe('csat', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(csat).toMatchObject({ id: 'csat', unit: '%', better: 'higher', family: 'satisfaction' });
   });
 

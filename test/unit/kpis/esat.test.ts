@@ -3,7 +3,7 @@ import { esat } from '../../../functions/engine/kpis/esat.js';
 import { kpiInput } from './input.js';
 
 describe('esat', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(esat).toMatchObject({ id: 'esat', unit: '%', better: 'higher', family: 'satisfaction' });
   });
 

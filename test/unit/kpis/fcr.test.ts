@@ -3,7 +3,7 @@ import { fcr } from '../../../functions/engine/kpis/fcr.js';
 import { kpiInput } from './input.js';
 
 describe('fcr', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(fcr).toMatchObject({ id: 'fcr', unit: '%', better: 'higher', family: 'resolution' });
   });
 

@@ -3,7 +3,7 @@ import { frt } from '../../../functions/engine/kpis/frt.js';
 import { kpiInput } from './input.js';
 
 describe('frt', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(frt).toMatchObject({ id: 'frt', unit: 's', better: 'lower', family: 'service' });
   });
 

@@ -3,7 +3,7 @@ import { keywordMentions } from '../../../functions/engine/kpis/keyword-mentions
 import { kpiInput } from './input.js';
 
 describe('keyword_mentions', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(keywordMentions).toMatchObject({
       id: 'keyword_mentions',
       unit: 'count',

@@ -3,7 +3,7 @@ import { nps } from '../../../functions/engine/kpis/nps.js';
 import { kpiInput } from './input.js';
 
 describe('nps', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(nps).toMatchObject({ id: 'nps', unit: 'pts', better: 'higher', family: 'satisfaction' });
   });
 

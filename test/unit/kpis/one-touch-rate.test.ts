@@ -3,7 +3,7 @@ import { oneTouchRate } from '../../../functions/engine/kpis/one-touch-rate.js';
 import { kpiInput } from './input.js';
 
 describe('one_touch_rate', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(oneTouchRate).toMatchObject({ id: 'one_touch_rate', unit: '%', better: 'higher', family: 'resolution' });
   });
 

@@ -3,7 +3,7 @@ import { outboundContacts } from '../../../functions/engine/kpis/outbound-contac
 import { kpiInput } from './input.js';
 
 describe('outbound_contacts', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(outboundContacts).toMatchObject({ id: 'outbound_contacts', unit: 'count', better: null, family: 'volume' });
   });
 

@@ -3,7 +3,7 @@ import { repeatCustomerRate } from '../../../functions/engine/kpis/repeat-custom
 import { kpiInput, NO_DATA } from './input.js';
 
 describe('repeat_customer_rate', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(repeatCustomerRate).toMatchObject({
       id: 'repeat_customer_rate',
       unit: '%',

@@ -3,7 +3,7 @@ import { resolutionTime } from '../../../functions/engine/kpis/resolution-time.j
 import { kpiInput } from './input.js';
 
 describe('resolution_time', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(resolutionTime).toMatchObject({ id: 'resolution_time', unit: 's', better: 'lower', family: 'resolution' });
   });
 

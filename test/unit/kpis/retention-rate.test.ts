@@ -3,7 +3,7 @@ import { retentionRate } from '../../../functions/engine/kpis/retention-rate.js'
 import { kpiInput, NO_DATA } from './input.js';
 
 describe('retention_rate', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(retentionRate).toMatchObject({ id: 'retention_rate', unit: '%', better: 'higher', family: 'customers' });
   });
 

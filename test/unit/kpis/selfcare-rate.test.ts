@@ -3,7 +3,7 @@ import { selfcareRate } from '../../../functions/engine/kpis/selfcare-rate.js';
 import { kpiInput } from './input.js';
 
 describe('selfcare_rate', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(selfcareRate).toMatchObject({ id: 'selfcare_rate', unit: '%', better: 'higher', family: 'digital' });
   });
 

@@ -3,7 +3,7 @@ import { serviceLevel } from '../../../functions/engine/kpis/service-level.js';
 import { kpiInput } from './input.js';
 
 describe('service_level', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(serviceLevel).toMatchObject({ id: 'service_level', unit: '%', better: 'higher', family: 'service' });
   });
 

@@ -3,7 +3,7 @@ import { socialResponsiveness } from '../../../functions/engine/kpis/social-resp
 import { kpiInput } from './input.js';
 
 describe('social_responsiveness', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(socialResponsiveness).toMatchObject({
       id: 'social_responsiveness',
       unit: '%',

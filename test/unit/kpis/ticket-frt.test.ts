@@ -3,7 +3,7 @@ import { ticketFrt } from '../../../functions/engine/kpis/ticket-frt.js';
 import { kpiInput } from './input.js';
 
 describe('ticket_frt', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(ticketFrt).toMatchObject({ id: 'ticket_frt', unit: 's', better: 'lower', family: 'resolution' });
   });
 

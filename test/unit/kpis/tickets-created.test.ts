@@ -3,7 +3,7 @@ import { ticketsCreated } from '../../../functions/engine/kpis/tickets-created.j
 import { kpiInput } from './input.js';
 
 describe('tickets_created', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(ticketsCreated).toMatchObject({ id: 'tickets_created', unit: 'count', better: null, family: 'volume' });
   });
 

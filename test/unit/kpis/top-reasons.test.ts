@@ -3,7 +3,7 @@ import { topReasons } from '../../../functions/engine/kpis/top-reasons.js';
 import { kpiInput } from './input.js';
 
 describe('top_reasons', () => {
-  it('declares its SPEC §3 unit, direction and family', () => {
+  it('declares its docs/spec.md §3 unit, direction and family', () => {
     expect(topReasons).toMatchObject({
       id: 'top_reasons',
       unit: 'count',
