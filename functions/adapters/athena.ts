@@ -36,7 +36,7 @@ import {
   SUPERSEDED_GRACE_SECONDS,
   usablePartitions,
 } from '../sql/compaction.js';
-import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
+import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
 import {
   checkedColumns,
@@ -46,9 +46,9 @@ import {
   duplicatesSelect,
   jsonRecordColumns,
   parseJson,
-  sqlString,
   stagedSelect,
 } from '../sql/staging.js';
+import { sqlString } from '../sql/values.js';
 import { firstLineOf } from './errors.js';
 import { sortRejects } from './rejects.js';
 import { isMissingKey } from './s3.js';
@@ -97,13 +97,6 @@ interface ExportObject {
 }
 
 const PARTITION_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function formatOf(key: string): ExportObject['format'] {
-  const base = key.toLowerCase().replace(/\.gz$/, '');
-  if (base.endsWith('.ndjson') || base.endsWith('.jsonl') || base.endsWith('.json')) return 'ndjson';
-  if (base.endsWith('.csv')) return 'csv';
-  return null;
-}
 
 /** Splits one CSV line (RFC 4180 quoting) into cells. */
 export function splitCsvRow(line: string): string[] {
@@ -288,7 +281,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
         const name = match?.[2];
         if (dt === undefined || name === undefined || dt > last) continue;
         if (name.startsWith('_') || name.startsWith('.')) continue;
-        objects.push({ kind, dt, bucket: this.options.exportsBucket, key, size, etag, format: formatOf(name) });
+        objects.push({ kind, dt, bucket: this.options.exportsBucket, key, size, etag, format: exportFormatOf(name) });
       }
     }
     return objects;
@@ -595,7 +588,7 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
     for (const [file, rows] of byFile) {
       const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.*)$/.exec(file) ?? [];
       const lines = await this.readLines(bucket, key).catch(() => [] as string[]);
-      const csv = formatOf(key) === 'csv';
+      const csv = exportFormatOf(key) === 'csv';
       const claimed = new Set<number>();
       for (const r of rows) {
         const raw = String(r.raw ?? '');

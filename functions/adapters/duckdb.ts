@@ -36,7 +36,7 @@ import {
   partitionsToCompact,
   usablePartitions,
 } from '../sql/compaction.js';
-import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
+import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import {
   checkedColumns,
   checkedSelect,
@@ -47,6 +47,7 @@ import {
   duplicatesSelect,
   stagedSelect,
 } from '../sql/staging.js';
+import { sqlString } from '../sql/values.js';
 import { firstLineOf, UsageError } from './errors.js';
 import { sortRejects } from './rejects.js';
 
@@ -80,15 +81,6 @@ interface ExportFile {
 }
 
 const PARTITION = /^dt=(\d{4}-\d{2}-\d{2})$/;
-
-function formatOf(name: string): ExportFile['format'] {
-  const base = name.toLowerCase().replace(/\.gz$/, '');
-  if (base.endsWith('.ndjson') || base.endsWith('.jsonl')) return 'ndjson';
-  if (base.endsWith('.csv')) return 'csv';
-  return null;
-}
-
-const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** DuckDB error types of its CSV reader, mapped to Vigie's reject reasons. */
 function structuralReason(errorType: string, format: 'ndjson' | 'csv'): string {
@@ -423,7 +415,7 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
             kind,
             dt,
             path,
-            format: formatOf(name),
+            format: exportFormatOf(name),
             size: info.size,
             version: String(Math.floor(info.mtimeMs)),
           });
