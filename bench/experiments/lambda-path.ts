@@ -20,7 +20,7 @@ import {
   type LocalEndpoints,
   localDeps,
   startLocalAws,
-} from '../../test/support/aws-local.js';
+} from '../../local-aws/aws-local.js';
 
 /** The bench's configuration (every default: lookback 3 days, one recipient) as the stack stores it. */
 const CONFIG = 'timezone: Europe/Paris\n';

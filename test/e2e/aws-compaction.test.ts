@@ -17,7 +17,7 @@ import { nightlyHandler } from '../../functions/handlers/nightly.js';
 import type { JobSummary } from '../../functions/handlers/run-job.js';
 import { runNightly } from '../../functions/pipeline/nightly.js';
 import type { Clock } from '../../functions/pipeline/ports.js';
-import { ARCHIVE_BUCKET, EXPORTS_BUCKET, type LocalAws, startLocalAwsWith } from '../support/aws-local.js';
+import { ARCHIVE_BUCKET, EXPORTS_BUCKET, type LocalAws, startLocalAwsWith } from '../../local-aws/aws-local.js';
 import { sampleExportsDir } from '../support/exports.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';

@@ -12,8 +12,8 @@ import { nightlyHandler } from '../../functions/handlers/nightly.js';
 import { EventError } from '../../functions/handlers/run-job.js';
 import { NoExportsError } from '../../functions/pipeline/nightly.js';
 import type { Clock } from '../../functions/pipeline/ports.js';
-import type { AthenaFault } from '../support/athena-standin.js';
-import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../support/aws-local.js';
+import type { AthenaFault } from '../../local-aws/athena-standin.js';
+import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../../local-aws/aws-local.js';
 import { sampleExportsDir } from '../support/exports.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';

@@ -21,7 +21,7 @@ import { runDigest } from '../../functions/pipeline/digest.js';
 import { factsKey } from '../../functions/pipeline/facts-store.js';
 import { runNightly } from '../../functions/pipeline/nightly.js';
 import type { Clock } from '../../functions/pipeline/ports.js';
-import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../support/aws-local.js';
+import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../../local-aws/aws-local.js';
 import { sampleExportsDir } from '../support/exports.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
