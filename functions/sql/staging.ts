@@ -87,26 +87,6 @@ export function jsonRecordColumns(kind: ExportKind, dialect: Dialect, json: stri
   ].join(',\n  ');
 }
 
-/**
- * A SELECT over `relation` (with `file, dt, line, raw, fmt, j`) giving the source columns of
- * `checkedSelect`. On DuckDB, whose JSON functions parse their argument on every call, all fields are
- * extracted in two calls with lists of paths (one parse each) instead of two per field.
- */
-export function jsonRecordSource(kind: ExportKind, dialect: Dialect, relation: string): string {
-  if (dialect === 'trino') {
-    return `SELECT file, dt, line, raw, fmt, ${jsonRecordColumns(kind, dialect, 'j')} FROM ${relation}`;
-  }
-  const fields = EXPORT_SCHEMA[kind].fields;
-  const paths = `[${fields.map((f) => memberPath(dialect, f.name)).join(', ')}]`;
-  const columns = fields.map((f, i) => `texts[${i + 1}] AS ${text(f)}, types[${i + 1}] AS ${jsonTypeOf(f)}`);
-  return `SELECT file, dt, line, raw, fmt, rec_type, ${columns.join(', ')}
-FROM (
-  SELECT file, dt, line, raw, fmt, json_type(j) AS rec_type,
-    json_extract_string(j, ${paths}) AS texts, json_type(j, ${paths}) AS types
-  FROM ${relation}
-) extracted`;
-}
-
 /** A text no JSON value but a string has when DuckDB writes it (numbers, `true`, `NaN`, objects do not look so). */
 const WORD = /^[A-Za-z][A-Za-z0-9_ -]*$/;
 const NOT_WORDS = new Set(['true', 'false', 'null', 'NaN', 'Infinity']);
