@@ -20,10 +20,10 @@ import { DuckDbQueryEngine } from '../functions/adapters/duckdb.js';
 import { LocalFolderStore } from '../functions/adapters/local-fs.js';
 import { OutboxMailer } from '../functions/adapters/outbox.js';
 import { dayPeriod } from '../functions/engine/periods.js';
+import { manifestKey, parseManifest } from '../functions/pipeline/compacted-partitions.js';
 import { type RunResult, runNightly } from '../functions/pipeline/nightly.js';
 import { factsQueries } from '../functions/pipeline/read-facts.js';
 import { kindsReadBy } from '../functions/sql/athena-scan.js';
-import { manifestKey, parseManifest } from '../functions/sql/compaction.js';
 import { columnOf, EXPORT_KINDS, EXPORT_SCHEMA } from '../functions/sql/exports-schema.js';
 
 const flag = (name: string): string | undefined => {

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { configFromText } from '../functions/adapters/config-file.js';
 import { LocalFolderStore } from '../functions/adapters/local-fs.js';
-import { businessHoursOf } from '../functions/engine/period-report.js';
+import { businessHoursOf } from '../functions/engine/period-kpis.js';
 import { dayPeriod, daysOf } from '../functions/engine/periods.js';
 import { foldDay } from '../functions/engine/rollup.js';
 import { factsFingerprint, hoursFingerprint, loadDayFacts, saveDayFacts } from '../functions/pipeline/facts-store.js';

@@ -13,17 +13,6 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type {
-  CompactedPartitionInfo,
-  ExportFileInfo,
-  QueryEngine,
-  Reject,
-  Row,
-  SqlParam,
-  StageRequest,
-  StageResult,
-} from '../pipeline/ports.js';
-import { kindsReadBy } from '../sql/athena-scan.js';
 import {
   type CompactedPartition,
   type CompactionManifest,
@@ -35,7 +24,18 @@ import {
   partitionsToCompact,
   SUPERSEDED_GRACE_SECONDS,
   usablePartitions,
-} from '../sql/compaction.js';
+} from '../pipeline/compacted-partitions.js';
+import type {
+  CompactedPartitionInfo,
+  ExportFileInfo,
+  QueryEngine,
+  Reject,
+  Row,
+  SqlParam,
+  StageRequest,
+  StageResult,
+} from '../pipeline/ports.js';
+import { kindsReadBy } from '../sql/athena-scan.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
 import {

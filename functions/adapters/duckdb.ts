@@ -15,15 +15,6 @@ import {
   type DuckDBValue,
   JSDuckDBValueConverter,
 } from '@duckdb/node-api';
-import type {
-  CompactedPartitionInfo,
-  QueryEngine,
-  Reject,
-  Row,
-  SqlParam,
-  StageRequest,
-  StageResult,
-} from '../pipeline/ports.js';
 import {
   type CompactedPartition,
   type CompactionManifest,
@@ -35,7 +26,16 @@ import {
   partitionPrefix,
   partitionsToCompact,
   usablePartitions,
-} from '../sql/compaction.js';
+} from '../pipeline/compacted-partitions.js';
+import type {
+  CompactedPartitionInfo,
+  QueryEngine,
+  Reject,
+  Row,
+  SqlParam,
+  StageRequest,
+  StageResult,
+} from '../pipeline/ports.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import {
   checkedColumns,
@@ -64,7 +64,7 @@ export interface DuckDbOptions {
   /** Reject rows keep at most this many characters of the raw record. */
   readonly rawCharsKept?: number;
   /**
-   * Folder of compacted partitions (see functions/sql/compaction.ts): partitions compacted there are read
+   * Folder of compacted partitions (see functions/pipeline/compacted-partitions.ts): partitions compacted there are read
    * from it, and settled partitions read from their exports are compacted into it. Unset: neither.
    */
   readonly compactedRoot?: string;

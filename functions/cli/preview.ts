@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../adapters/errors.js';
 import type { RecipientScope } from '../engine/config.js';
-import { reportSchema } from '../engine/report.js';
+import { reportSchema } from '../engine/report-schema.js';
 import { composeMail } from '../render/mail.js';
 import { renderAlert, renderScorecard } from '../render/scorecard.js';
 import { cidOf, imagesUsed, reportSparklines, sparklineSource } from '../render/sparklines.js';

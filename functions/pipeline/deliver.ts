@@ -7,7 +7,7 @@
  */
 import { fingerprint } from '../common/fingerprint.js';
 import type { Config, Recipient } from '../engine/config.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { scopeKey } from '../engine/scope.js';
 import type { ReportAlert } from '../render/alert-view.js';
 import { ARCHIVE_INDEX_KEY } from '../render/archive-index.js';

@@ -11,7 +11,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { fingerprint } from '../common/fingerprint.js';
 import type { Config } from '../engine/config.js';
 import { type BreakdownFact, type BucketFact, DIMENSIONS, MEASURES, type PeriodFacts } from '../engine/facts.js';
-import { businessHoursOf, type InputSummary } from '../engine/period-report.js';
+import { businessHoursOf, type InputSummary } from '../engine/period-kpis.js';
 import { dayPeriod } from '../engine/periods.js';
 import { foldDay } from '../engine/rollup.js';
 import type { ObjectStore } from './ports.js';

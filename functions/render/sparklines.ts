@@ -8,7 +8,7 @@
  */
 import { fingerprint } from '../common/fingerprint.js';
 import { CATALOGUE } from '../engine/catalogue.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { PngRendererUnavailableError, sparklinePng } from './charts.js';
 import { HEADLINE_KPIS, type ImageRef, type SparklineSize, type SparklineSource } from './view.js';
 

@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dayPeriod } from '../../functions/engine/periods.js';
-import { type Report, reportSchema } from '../../functions/engine/report.js';
+import { type Report, reportSchema } from '../../functions/engine/report-schema.js';
 import { rawRecords } from '../support/raw-records.js';
 
 const exec = promisify(execFile);
