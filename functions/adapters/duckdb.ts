@@ -47,11 +47,11 @@ import {
   duplicatesSelect,
   stagedSelect,
 } from '../sql/staging.js';
-import { firstLineOf } from './errors.js';
+import { firstLineOf, UsageError } from './errors.js';
 import { sortRejects } from './rejects.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
-export class ExportsRootError extends Error {
+export class ExportsRootError extends UsageError {
   override readonly name = 'ExportsRootError';
 }
 
