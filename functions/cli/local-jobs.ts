@@ -9,12 +9,15 @@ import { DuckDbQueryEngine } from '../adapters/duckdb.js';
 import { UsageError } from '../adapters/errors.js';
 import { LocalFolderStore } from '../adapters/local-fs.js';
 import { OutboxMailer } from '../adapters/outbox.js';
+import { localRunIdentity } from '../adapters/run-identity.js';
 import type { Config } from '../engine/config.js';
 import { parsePeriod, periodContaining, previousPeriod } from '../engine/periods.js';
 import { type BackfillProgress, runBackfill } from '../pipeline/backfill.js';
+import type { DamagedFile } from '../pipeline/damage.js';
+import type { Delivered, UnsentMail } from '../pipeline/deliver.js';
 import { type DigestResult, digestsDue, runDigest } from '../pipeline/digest.js';
-import { type RunPorts, type RunResult, runNightly } from '../pipeline/nightly.js';
-import type { Clock } from '../pipeline/ports.js';
+import { type RunResult, runNightly } from '../pipeline/nightly.js';
+import type { Clock, RunPorts } from '../pipeline/ports.js';
 import { mb, show } from './output.js';
 import { SAMPLE_MANIFEST, writeSampleExports } from './sample.js';
 
@@ -25,7 +28,28 @@ export async function loadConfig(file: string | undefined): Promise<Config> {
   return file === undefined ? configFrom(undefined) : readConfigFile(file);
 }
 
-function printRun(result: Pick<RunResult, 'report' | 'delivered' | 'rejectFiles'>, out: (line: string) => void): void {
+/** A run left mails unsent: the command fails, naming each recipient and period. */
+export class UnsentMailsError extends Error {
+  override readonly name = 'UnsentMailsError';
+  constructor(readonly unsent: readonly UnsentMail[]) {
+    super(
+      `${unsent.length} mail${unsent.length > 1 ? 's' : ''} not sent (run the command again to send ${unsent.length > 1 ? 'them' : 'it'}): ${unsent
+        .map((m) => `${m.period} to ${m.to} (${m.reason})`)
+        .join('; ')}`,
+    );
+  }
+}
+
+/** Throws when any of the deliveries left a mail unsent, after everything else was printed. */
+function failOnUnsent(deliveries: readonly Delivered[]): void {
+  const unsent = deliveries.flatMap((d) => d.unsent);
+  if (unsent.length > 0) throw new UnsentMailsError(unsent);
+}
+
+function printRun(
+  result: Pick<RunResult, 'report' | 'delivered' | 'rejectFiles' | 'damaged'>,
+  out: (line: string) => void,
+): void {
   const { report, delivered } = result;
   const p = report.period;
   out(`Vigie — ${p.kind} ${p.start}${p.end !== p.start ? ` → ${p.end}` : ''} (${p.timezone}), ${report.centre}`);
@@ -37,6 +61,12 @@ function printRun(result: Pick<RunResult, 'report' | 'delivered' | 'rejectFiles'
     `  inputs       ${i.files} files, ${i.records} records, ${i.duplicates} duplicates merged, ${report.rejects.count} rejected`,
   );
   if (result.rejectFiles.length > 0) out(`  rejects      ${show(join(result.rejectFiles[0] ?? '', '..', '..', '..'))}`);
+  printDamaged(result.damaged, out);
+  for (const m of delivered.unsent) out(`  NOT SENT     ${m.period} to ${m.to}: ${m.reason}`);
+}
+
+function printDamaged(damaged: readonly DamagedFile[], out: (line: string) => void): void {
+  for (const d of damaged) out(`  damaged      ${show(d.file)}: ${d.problem}`);
 }
 
 /** A nightly run's lines, with what the same run would scan and cost on Athena. */
@@ -63,7 +93,7 @@ export async function withLocalPorts<T>(
   try {
     const archive = new LocalFolderStore(options.out);
     const mailer = new OutboxMailer(join(options.out, 'outbox'));
-    return await job({ engine, archive, mailer, clock: systemClock });
+    return await job({ engine, archive, mailer, clock: systemClock, identity: localRunIdentity() });
   } finally {
     await engine.close();
   }
@@ -76,8 +106,15 @@ export async function runDay(
 ): Promise<void> {
   const config = await loadConfig(options.config);
   await withLocalPorts(options, async (ports) => {
-    printNightly(await runNightly(ports, { date: options.date, config }), out);
-    for (const period of digestsDue(options.date, config)) printDigest(await runDigest(ports, { period, config }), out);
+    const nightly = await runNightly(ports, { date: options.date, config });
+    printNightly(nightly, out);
+    const deliveries = [nightly.delivered];
+    for (const period of digestsDue(options.date, config)) {
+      const result = await runDigest(ports, { period, config });
+      printDigest(result, out);
+      deliveries.push(result.delivered);
+    }
+    failOnUnsent(deliveries);
   });
 }
 
@@ -115,7 +152,11 @@ export async function digest(
   const period = options.week
     ? parsePeriod('week', options.week, config.timezone)
     : parsePeriod('month', options.month ?? '', config.timezone);
-  await withLocalPorts(options, async (ports) => printDigest(await runDigest(ports, { period, config }), out));
+  await withLocalPorts(options, async (ports) => {
+    const result = await runDigest(ports, { period, config });
+    printDigest(result, out);
+    failOnUnsent([result.delivered]);
+  });
 }
 
 export interface BackfillOptions {
@@ -167,8 +208,11 @@ export async function start(
   const ended = periodContaining('week', endDate, config.timezone);
   const week = ended.endDate === endDate ? ended : previousPeriod(ended);
   await withLocalPorts(options, async (ports) => {
-    printNightly(await runNightly(ports, { date: endDate, config }), out);
-    printDigest(await runDigest(ports, { period: week, config }), out);
+    const nightly = await runNightly(ports, { date: endDate, config });
+    printNightly(nightly, out);
+    const digest = await runDigest(ports, { period: week, config });
+    printDigest(digest, out);
+    failOnUnsent([nightly.delivered, digest.delivered]);
   });
   out(`  took         ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -4,9 +4,9 @@
  */
 import type { Config } from '../engine/config.js';
 import { dayPeriod, daysOf, type Period } from '../engine/periods.js';
-import { fileMissingDays } from './digest.js';
 import { loadFiledDay } from './facts-store.js';
-import type { RunPorts } from './nightly.js';
+import { fileFromExports } from './filing.js';
+import type { RunPorts } from './ports.js';
 
 /** Progress after each chunk: days done out of the total, and the last day filed. */
 export interface BackfillProgress {
@@ -47,7 +47,7 @@ export async function runBackfill(
   const filed: string[] = [];
   for (let i = 0; i < todo.length; i += chunk) {
     const days = todo.slice(i, i + chunk);
-    bytes += await fileMissingDays(ports, days, config);
+    bytes += await fileFromExports(ports, days, config);
     filed.push(...days.map((d) => d.startDate));
     request.onProgress?.({ done: filed.length, total: todo.length, lastDay: days.at(-1)?.startDate ?? '' });
   }

@@ -14,6 +14,7 @@ import { type BreakdownFact, type BucketFact, DIMENSIONS, MEASURES, type PeriodF
 import { businessHoursOf, type InputSummary } from '../engine/period-kpis.js';
 import { dayPeriod } from '../engine/periods.js';
 import { foldDay } from '../engine/rollup.js';
+import { type NoteDamage, readOrNote } from './damage.js';
 import type { ObjectStore } from './ports.js';
 
 /** Bumped when the stored shape changes; older files are rebuilt, never misread. */
@@ -221,14 +222,30 @@ function parseDayFile(bytes: Uint8Array, fingerprint: string, hours?: string): S
   return { ...day, facts: { ...file.facts, buckets, breakdowns } };
 }
 
-/** A day's stored facts, or `null` when absent or written by another format or configuration. */
+/** What a reader does instead of a damaged day file: the day reads as not filed, and is filed again. */
+const REFILED = 'the day is read from its other file or filed again from the exports';
+
+/** A day file's content, or `null` when absent, damaged (named to `note`), or of another format or configuration. */
+async function loadDayFile(
+  archive: ObjectStore,
+  key: string,
+  fingerprint: string,
+  hours: string | undefined,
+  note: NoteDamage | undefined,
+): Promise<StoredDayFacts | null> {
+  const bytes = await archive.get(key);
+  if (bytes === null) return null;
+  return readOrNote(archive.locate(key), () => parseDayFile(bytes, fingerprint, hours), note, REFILED);
+}
+
+/** A day's stored facts, or `null` when absent, damaged, or written by another format or configuration. */
 export async function loadDayFacts(
   archive: ObjectStore,
   date: string,
   fingerprint: string,
+  note?: NoteDamage,
 ): Promise<StoredDayFacts | null> {
-  const bytes = await archive.get(factsKey(date));
-  return bytes === null ? null : parseDayFile(bytes, fingerprint);
+  return loadDayFile(archive, factsKey(date), fingerprint, undefined, note);
 }
 
 /** A filed day as reports read it: its rows folded (`foldDay`) under the configuration's business hours. */
@@ -237,14 +254,14 @@ export function foldedDay(stored: StoredDayFacts, config: Config): StoredDayFact
   return { ...stored, facts: foldDay(stored.facts, day, businessHoursOf(day, config)) };
 }
 
-/** A day's folded file, or `null` when absent or summed under another configuration or business hours. */
+/** A day's folded file, or `null` when absent, damaged, or summed under another configuration or business hours. */
 export async function loadFoldedDay(
   archive: ObjectStore,
   date: string,
   config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours'>,
+  note?: NoteDamage,
 ): Promise<StoredDayFacts | null> {
-  const bytes = await archive.get(foldedFactsKey(date));
-  return bytes === null ? null : parseDayFile(bytes, factsFingerprint(config), hoursFingerprint(config));
+  return loadDayFile(archive, foldedFactsKey(date), factsFingerprint(config), hoursFingerprint(config), note);
 }
 
 /**
@@ -255,6 +272,9 @@ export async function loadFiledDay(
   archive: ObjectStore,
   date: string,
   config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours'>,
+  note?: NoteDamage,
 ): Promise<StoredDayFacts | null> {
-  return (await loadFoldedDay(archive, date, config)) ?? loadDayFacts(archive, date, factsFingerprint(config));
+  return (
+    (await loadFoldedDay(archive, date, config, note)) ?? loadDayFacts(archive, date, factsFingerprint(config), note)
+  );
 }

@@ -117,3 +117,24 @@ export interface Mailer {
 export interface Clock {
   now(): Date;
 }
+
+/**
+ * Who runs a job, as the claims on its mails record it, and whether the runner an earlier claim names
+ * has ended: a claim whose owner has ended is taken over at once, any other only after the claim timeout
+ * (docs/decisions/0003-exactly-once-sends.md).
+ */
+export interface RunIdentity {
+  /** Recorded in each claim: `local <host> <pid> <nonce>`, or `lambda <function> <request id>`. */
+  readonly owner: string;
+  /** True only when the runner `owner` names is known to have ended; false when it may still be running. */
+  hasEnded(owner: string): boolean;
+}
+
+/** The ports a job needs. Without an identity, claims are taken over only after their timeout. */
+export interface RunPorts {
+  readonly engine: QueryEngine;
+  readonly archive: ObjectStore;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly identity?: RunIdentity;
+}

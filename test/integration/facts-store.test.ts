@@ -18,7 +18,7 @@ import {
   type StoredDayFacts,
   saveDayFacts,
 } from '../../functions/pipeline/facts-store.js';
-import { FactsReader } from '../../functions/pipeline/period-reports.js';
+import { FactsReader } from '../../functions/pipeline/stored-reports.js';
 
 const bucket = (n: number, team: string | null, agent: string | null): BucketFact =>
   ({

@@ -8,7 +8,7 @@ import {
   sameSources,
   usablePartitions,
 } from '../../functions/pipeline/compacted-partitions.js';
-import { compactionRequest } from '../../functions/pipeline/nightly.js';
+import { compactionRequest } from '../../functions/pipeline/filing.js';
 import { checksFingerprint } from '../../functions/sql/staging.js';
 
 const source = (file: string, size = 10, version = 'v1'): CompactionSource => ({ file, size, version });

@@ -1,9 +1,7 @@
 /**
  * Reports of any period from the facts store: stored days are rolled up, compared with the previous
- * period and the same period last year, given a trailing series for sparklines, and checked against
- * the alert rules (whose state lives in the archive between runs).
+ * period and the same period last year, and given a trailing series for sparklines.
  */
-import { alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts } from '../engine/alerts.js';
 import { centreSeries, withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
@@ -19,12 +17,10 @@ import {
 } from '../engine/periods.js';
 import type { Report } from '../engine/report-schema.js';
 import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
+import type { NoteDamage } from './damage.js';
 import { factsFingerprint, foldedDay, loadDayFacts, loadFoldedDay, type StoredDayFacts } from './facts-store.js';
 import { mergeInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
-
-/** Archive key of the alert rules' state. */
-export const ALERT_STATE_KEY = 'state/alerts.json';
 
 /**
  * Whether any event of the day arrived: a contact, a survey answer or an agent day. A day without one
@@ -45,17 +41,24 @@ export function hasEvents(facts: PeriodFacts): boolean {
  */
 export class FactsReader {
   private readonly cache = new Map<string, StoredDayFacts | null>();
+  private readonly damaged = new Set<string>();
 
   constructor(
     private readonly archive: ObjectStore,
     private readonly config: Config,
+    /** Told of a damaged facts file: the day reads as missing, and a job that needs it files it again. */
+    private readonly note?: NoteDamage,
   ) {}
 
-  /** A stored day, folded, or `null` when absent, stale, or filed from no export file at all. */
+  /** A stored day, folded, or `null` when absent, stale, damaged, or filed from no export file at all. */
   async day(date: string): Promise<StoredDayFacts | null> {
     if (!this.cache.has(date)) {
-      const folded = await loadFoldedDay(this.archive, date, this.config);
-      const full = folded === null ? await loadDayFacts(this.archive, date, factsFingerprint(this.config)) : null;
+      const note: NoteDamage = (d) => {
+        this.damaged.add(date);
+        this.note?.(d);
+      };
+      const folded = await loadFoldedDay(this.archive, date, this.config, note);
+      const full = folded === null ? await loadDayFacts(this.archive, date, factsFingerprint(this.config), note) : null;
       this.hold(date, folded ?? (full === null ? null : foldedDay(full, this.config)));
     }
     return this.cache.get(date) ?? null;
@@ -73,6 +76,17 @@ export class FactsReader {
   /** Forgets a day, after it was filed again. */
   forget(date: string): void {
     this.cache.delete(date);
+    this.damaged.delete(date);
+  }
+
+  /** Days of a period whose stored files were found damaged (read from another of their files, or missing). */
+  async damagedDays(period: Period): Promise<string[]> {
+    const found: string[] = [];
+    for (const date of daysOf(period)) {
+      await this.day(date);
+      if (this.damaged.has(date)) found.push(date);
+    }
+    return found;
   }
 
   /** The local days of a period that have no usable facts. */
@@ -158,38 +172,5 @@ export async function composeReport(
     ...withComparisons(current, previous, lastYear, weekAgo),
     revised: [...(args.revised ?? [])],
     series: centreSeries(trailing),
-  };
-}
-
-/** Evaluates the alert rules on a report, persisting their state; the report gains its alerts. */
-export async function applyAlerts(archive: ObjectStore, report: Report, config: Config): Promise<Report> {
-  const bytes = await archive.get(ALERT_STATE_KEY);
-  const parsed = bytes === null ? null : alertStateSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-  // A state file that no longer parses is reset rather than trusted: the worst case is one repeated alert.
-  const state = parsed?.success ? parsed.data : EMPTY_ALERT_STATE;
-  const period = { kind: report.period.kind, start: report.period.start };
-  const observations = report.scopes.flatMap((s) =>
-    Object.entries(s.kpis).map(([kpi, e]) => ({
-      kpi,
-      scope: s.scope,
-      period,
-      value: e.value,
-      previous: e.previous,
-      target: e.target,
-      status: e.status,
-      denominator: e.denominator,
-    })),
-  );
-  const result = evaluateAlerts({
-    rules: config.alerts,
-    observations,
-    state,
-    locale: config.mail.recipients[0]?.locale ?? 'fr',
-    currency: config.currency,
-  });
-  await archive.put(ALERT_STATE_KEY, `${JSON.stringify(result.state, null, 2)}\n`, 'application/json');
-  return {
-    ...report,
-    alerts: result.alerts.map((a) => ({ kpi: a.kpi, scope: a.scope, rule: a.rule, message: a.message })),
   };
 }
