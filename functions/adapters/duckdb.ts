@@ -4,7 +4,8 @@
  * checked table, or taken from its partition's compacted copy, then deduplicated into one table per
  * export kind, which the portable aggregation SQL then queries.
  */
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import {
@@ -27,6 +28,7 @@ import {
   partitionsToCompact,
   usablePartitions,
 } from '../pipeline/compacted-partitions.js';
+import type { DamagedFile } from '../pipeline/damage.js';
 import type {
   CompactedPartitionInfo,
   QueryEngine,
@@ -49,6 +51,7 @@ import {
 } from '../sql/staging.js';
 import { sqlString } from '../sql/values.js';
 import { firstLineOf, UsageError } from './errors.js';
+import { writeWhole } from './local-fs.js';
 import { sortRejects } from './rejects.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
@@ -152,6 +155,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       recordsByPartition[dt] = (recordsByPartition[dt] ?? 0) + n;
     };
     const duplicatesByPartition: Record<string, number> = {};
+    const damaged: DamagedFile[] = [];
     const compaction = {
       read: [] as CompactedPartitionInfo[],
       written: [] as CompactedPartitionInfo[],
@@ -166,7 +170,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         size: f.size,
         version: f.version,
       }));
-      const manifest = await this.readManifest(kind);
+      const manifest = await this.readManifest(kind, damaged);
       const checks = checksFingerprint(kind, 'duckdb');
       const compacted = usablePartitions(manifest, listing, checks);
       const fromExports = kindFiles.filter((f) => !compacted.has(f.dt));
@@ -243,6 +247,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       // One order whichever way a partition was read: kind, then file, then line.
       rejects: sortRejects(rejects),
       ...(this.options.compactedRoot === undefined ? {} : { compaction }),
+      ...(damaged.length > 0 ? { damaged } : {}),
     };
   }
 
@@ -296,19 +301,23 @@ export class DuckDbQueryEngine implements QueryEngine {
     return out;
   }
 
-  /** The manifest of a kind's compacted partitions (empty when there is no compacted root or none yet). */
-  private async readManifest(kind: ExportKind): Promise<CompactionManifest> {
+  /**
+   * The manifest of a kind's compacted partitions (empty when there is no compacted root or none yet); a
+   * damaged one is named in `damaged`, and its partitions are read from their exports and compacted again.
+   */
+  private async readManifest(kind: ExportKind, damaged: DamagedFile[]): Promise<CompactionManifest> {
     const root = this.options.compactedRoot;
-    const text = root === undefined ? null : await readFile(join(root, manifestKey(kind)), 'utf8').catch(() => null);
-    return parseManifest(text, kind);
+    if (root === undefined) return parseManifest(null, kind);
+    const path = join(root, manifestKey(kind));
+    const text = await readFile(path, 'utf8').catch(() => null);
+    return parseManifest(text, kind, (problem) =>
+      damaged.push({ file: path, problem: `${problem}; its partitions are read from their exports` }),
+    );
   }
 
   private async writeManifest(root: string, manifest: CompactionManifest): Promise<void> {
-    const path = join(root, manifestKey(manifest.kind));
-    await mkdir(dirname(path), { recursive: true });
     // Written aside, then renamed: a reader sees the old manifest or the new one, never half of one.
-    await writeFile(`${path}.tmp`, `${JSON.stringify(manifest)}\n`);
-    await rename(`${path}.tmp`, path);
+    await writeWhole(join(root, manifestKey(manifest.kind)), `${JSON.stringify(manifest)}\n`, rename);
   }
 
   /** Where export files' paths start: stored relative to it in compacted partitions, so a moved root still reads. */
@@ -366,10 +375,12 @@ FROM read_parquet([${paths.join(', ')}], filename = true)`;
       }
       const records = `SELECT substr(file, ${this.exportsPrefix.length + 1}) AS file, ${names} FROM checked_${kind} WHERE dt = ${sqlString(dt)}
 UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
+      // Written aside, then renamed; the name is this run's own, so two runs never write one file.
+      const aside = join(dirname(path), `.vigie-tmp-checked.${process.pid}.${randomBytes(4).toString('hex')}.parquet`);
       await this.connection.run(
-        `COPY (SELECT CAST(file AS VARCHAR) AS file, ${typed} FROM (${records})) TO ${sqlString(`${path}.tmp`)} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (SELECT CAST(file AS VARCHAR) AS file, ${typed} FROM (${records})) TO ${sqlString(aside)} (FORMAT parquet, COMPRESSION zstd)`,
       );
-      await rename(`${path}.tmp`, path);
+      await rename(aside, path);
       const [counts] = await this.rows(
         `SELECT count(*) FILTER (WHERE line > 0) AS records, count(*) FILTER (WHERE reason IS NOT NULL) AS rejects FROM read_parquet(${sqlString(path)})`,
       );

@@ -21,10 +21,14 @@ const TEMPORARY = '.vigie-tmp-';
  * the temporary file is removed whatever happens. A failure names `path` and the system's reason
  * (ENOSPC: "no space left on device").
  */
+/** How a file's bytes are written (`fs.promises.writeFile`; tests pass a disk that fills up). */
+export type WriteFile = (path: string, body: string | Uint8Array, options: { flag: string }) => Promise<void>;
+
 export async function writeWhole(
   path: string,
   body: string | Uint8Array,
   commit: (temporary: string, path: string) => Promise<void>,
+  write: WriteFile = writeFile,
 ): Promise<void> {
   const temporary = join(
     dirname(path),
@@ -32,7 +36,7 @@ export async function writeWhole(
   );
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(temporary, body, { flag: 'wx' });
+    await write(temporary, body, { flag: 'wx' });
     await commit(temporary, path);
   } catch (error) {
     throw new LocalWriteError(`cannot write ${path}: ${reasonOf(error)}`, { cause: error });
@@ -48,17 +52,22 @@ function reasonOf(error: unknown): string {
 }
 
 /** Creates `path` with `body` only if absent, whole; `false` when it already existed. */
-export async function createWhole(path: string, body: string | Uint8Array): Promise<boolean> {
+export async function createWhole(path: string, body: string | Uint8Array, write?: WriteFile): Promise<boolean> {
   let created = true;
-  await writeWhole(path, body, async (temporary, target) => {
-    try {
-      // A hard link fails if the name exists: the file system's own conditional create, of a finished file.
-      await link(temporary, target);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      created = false;
-    }
-  });
+  await writeWhole(
+    path,
+    body,
+    async (temporary, target) => {
+      try {
+        // A hard link fails if the name exists: the file system's own conditional create, of a finished file.
+        await link(temporary, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        created = false;
+      }
+    },
+    write,
+  );
   return created;
 }
 
@@ -66,16 +75,19 @@ export async function createWhole(path: string, body: string | Uint8Array): Prom
 export class LocalFolderStore implements ObjectStore {
   private readonly root: string;
 
-  constructor(root: string) {
+  constructor(
+    root: string,
+    private readonly options: { readonly write?: WriteFile } = {},
+  ) {
     this.root = resolve(root);
   }
 
   async put(key: string, body: string | Uint8Array): Promise<void> {
-    await writeWhole(this.pathOf(key), body, rename);
+    await writeWhole(this.pathOf(key), body, rename, this.options.write);
   }
 
   async putIfAbsent(key: string, body: string | Uint8Array): Promise<boolean> {
-    return createWhole(this.pathOf(key), body);
+    return createWhole(this.pathOf(key), body, this.options.write);
   }
 
   async get(key: string): Promise<Uint8Array | null> {

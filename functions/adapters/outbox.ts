@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { fingerprint } from '../common/fingerprint.js';
 import type { Mailer, OutgoingMail } from '../pipeline/ports.js';
-import { createWhole } from './local-fs.js';
+import { createWhole, type WriteFile } from './local-fs.js';
 
 /** Longest file name stem kept from a key (file systems cap names near 255 bytes). */
 const MAX_STEM = 120;
@@ -31,14 +31,17 @@ export function outboxFileStem(key: string): string {
 export class OutboxMailer implements Mailer {
   private readonly dir: string;
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly options: { readonly write?: WriteFile } = {},
+  ) {
     this.dir = resolve(dir);
   }
 
   async send(mail: OutgoingMail): Promise<{ readonly location: string }> {
     const location = join(this.dir, `${outboxFileStem(mail.key)}.eml`);
     try {
-      await createWhole(location, mail.raw);
+      await createWhole(location, mail.raw, this.options.write);
     } catch (error) {
       throw new OutboxError(error instanceof Error ? error.message : `cannot write ${location}`, { cause: error });
     }

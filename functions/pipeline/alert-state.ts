@@ -102,8 +102,9 @@ async function archivedReport(archive: ObjectStore, key: string, note?: NoteDama
  * Commits the state after delivery, merged entry by entry with what another run committed meanwhile
  * (the entry that saw the later period wins), so that two runs of different days keep both days.
  */
-export async function commitAlertState(archive: ObjectStore, state: AlertState, note?: NoteDamage): Promise<void> {
-  const current = await loadAlertState(archive, note);
+export async function commitAlertState(archive: ObjectStore, state: AlertState): Promise<void> {
+  // A damaged state was named when the alerts were decided; it is replaced here.
+  const current = await loadAlertState(archive);
   const entries = { ...current.entries };
   for (const [key, entry] of Object.entries(state.entries)) {
     const other = entries[key];

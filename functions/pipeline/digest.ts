@@ -56,6 +56,7 @@ export async function runDigest(
     ports,
     todo.map((date) => dayPeriod(date, config.timezone)),
     config,
+    note,
   );
   const filed: string[] = [];
   for (const date of todo) {

@@ -58,13 +58,16 @@ export async function stageDays(
   ports: Pick<RunPorts, 'engine' | 'clock'>,
   days: readonly Period[],
   config: Config,
+  note?: NoteDamage,
 ): Promise<StageResult> {
   const now = ports.clock.now();
-  return ports.engine.stageExports({
+  const stage = await ports.engine.stageExports({
     partitions: partitionsOf(days),
     now: Math.floor(now.getTime() / 1000),
     ...compactionRequest(config, now),
   });
+  for (const d of stage.damaged ?? []) note?.(d);
+  return stage;
 }
 
 /** Writes rejects as NDJSON per kind and partition: `rejects/<kind>/dt=<date>/rejects.ndjson`. */
@@ -147,10 +150,11 @@ export async function fileFromExports(
   ports: Pick<RunPorts, 'engine' | 'archive' | 'clock'>,
   days: readonly Period[],
   config: Config,
+  note?: NoteDamage,
 ): Promise<number> {
   // Every day is rebuilt: what was stored of them (missing, stale or damaged) is not read.
   if (days.length === 0) return 0;
-  const stage = await stageDays(ports, days, config);
+  const stage = await stageDays(ports, days, config, note);
   await fileDays(ports, { days, stage, config, rebuild: () => true });
   await archiveRejects(ports.archive, stage.rejects);
   return stage.files.reduce((sum, f) => sum + f.size, 0);

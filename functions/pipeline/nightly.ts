@@ -52,7 +52,7 @@ export async function runNightly(
   // The day itself and the lookback window before it, oldest first.
   const days = trailingPeriods(period, config.lookback_days + 1);
   const now = ports.clock.now();
-  const stage = await stageDays(ports, days, config);
+  const stage = await stageDays(ports, days, config, note);
   const filed = await fileDays(ports, {
     days,
     stage,

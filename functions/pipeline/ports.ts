@@ -5,6 +5,7 @@
  */
 
 import type { SqlParam } from '../sql/values.js';
+import type { DamagedFile } from './damage.js';
 
 export type { SqlParam };
 
@@ -50,6 +51,8 @@ export interface StageResult {
     readonly written: readonly CompactedPartitionInfo[];
     readonly failed: readonly { readonly kind: string; readonly reason: string }[];
   };
+  /** Files the engine wrote earlier (compaction manifests) that it found damaged, and what it did instead. */
+  readonly damaged?: readonly DamagedFile[];
 }
 
 /** A partition of one kind held as compacted checked records. */

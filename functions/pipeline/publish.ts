@@ -47,6 +47,6 @@ export async function publishReport(
     now: args.now,
     ...(args.inFlightWaitMs === undefined ? {} : { inFlightWaitMs: args.inFlightWaitMs }),
   });
-  await commitAlertState(ports.archive, decided.state, args.note);
+  await commitAlertState(ports.archive, decided.state);
   return { report, delivered };
 }

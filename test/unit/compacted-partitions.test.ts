@@ -67,6 +67,17 @@ describe('compacted partitions', () => {
     expect(parseManifest(JSON.stringify(tickets), 'tickets')).toEqual(tickets);
   });
 
+  it('says why a manifest was not trusted, so that the run names the damaged file', () => {
+    const problems: string[] = [];
+    const heard = (problem: string) => problems.push(problem);
+    parseManifest('{"format":1,"kind":"ord', 'orders', heard);
+    parseManifest(JSON.stringify({ format: 2, kind: 'orders', partitions: {} }), 'orders', heard);
+    parseManifest(JSON.stringify(emptyManifest('tickets')), 'orders', heard);
+    parseManifest(null, 'orders', heard);
+    parseManifest(JSON.stringify(emptyManifest('orders')), 'orders', heard);
+    expect(problems).toEqual([expect.stringMatching(/JSON/), 'not a manifest', 'the manifest of tickets, not orders']);
+  });
+
   it('has a checks fingerprint per kind and dialect', () => {
     expect(checksFingerprint('contacts', 'duckdb')).toMatch(/^[0-9a-f]{16}$/);
     expect(checksFingerprint('contacts', 'duckdb')).toBe(checksFingerprint('contacts', 'duckdb'));
