@@ -14,8 +14,11 @@ import { sqlString } from './values.js';
 /** The SQL engines Vigie runs on. */
 export type Dialect = 'duckdb' | 'trino';
 
-/** ISO-8601 date-time that carries its offset (`Z` or ±hh[:mm]); a local time without offset is ambiguous. */
-const ISO_TIMESTAMP = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)$`;
+/**
+ * ISO-8601 date-time that carries its offset (`Z` or ±hh[:mm]); a local time without offset is ambiguous.
+ * Offsets are real ones (docs/spec.md §1): −12:00 to +14:00, minutes below 60.
+ */
+const ISO_TIMESTAMP = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|\+(0\d|1[0-3])(:?[0-5]\d)?|\+14(:?00)?|-(0\d|1[01])(:?[0-5]\d)?|-12(:?00)?)$`;
 const ISO_DATE = String.raw`^\d{4}-\d{2}-\d{2}$`;
 /** JSON types, named as DuckDB's `json_type` names them; the Trino spelling maps onto the same names. */
 const NUMERIC_JSON = `('BIGINT', 'UBIGINT', 'DOUBLE')`;
@@ -51,8 +54,13 @@ const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
     isFinite: (number) => `isfinite(${number})`,
   },
   trino: {
-    // A byte-order mark before the first record is not part of it.
-    parseJson: (raw) => `try(json_parse(replace(${raw}, chr(65279), '')))`,
+    // A byte-order mark before the first record is not part of it. Trino's parser refuses a bare NaN or
+    // Infinity, which docs/spec.md §1 makes a wrong type, not bad JSON: a line that fails is parsed again
+    // with them quoted, so a number field holding one is rejected as `wrong_type`, as on DuckDB.
+    parseJson: (raw) => {
+      const text = `replace(${raw}, chr(65279), '')`;
+      return `COALESCE(try(json_parse(${text})), try(json_parse(regexp_replace(${text}, '([:\\[,]\\s*)(-?(NaN|Infinity))(\\s*[,}\\]])', '$1"$2"$4'))))`;
+    },
     jsonType: (json, path) => trinoJsonType(path === undefined ? json : `json_extract(${json}, ${path})`),
     jsonText: (json, path) =>
       `CASE WHEN json_format(json_extract(${json}, ${path})) = 'null' THEN NULL WHEN starts_with(json_format(json_extract(${json}, ${path})), '"') THEN json_extract_scalar(${json}, ${path}) ELSE json_format(json_extract(${json}, ${path})) END`,
@@ -210,7 +218,8 @@ export function parseJson(dialect: Dialect, raw: string): string {
 function typeOk(f: FieldSpec, d: DialectFunctions): string {
   const t = text(f);
   const jt = jsonTypeOf(f);
-  const numeric = `CASE WHEN fmt = 'csv' THEN ${d.isFinite(parsed(f))} ELSE ${jt} IN ${NUMERIC_JSON} END`;
+  // Numbers are finite (docs/spec.md §1): NaN, Infinity and 1e309 (no double holds it) are a wrong type.
+  const numeric = `CASE WHEN fmt = 'csv' THEN ${d.isFinite(parsed(f))} ELSE ${jt} IN ${NUMERIC_JSON} AND ${d.isFinite(parsed(f))} END`;
   switch (f.field.type) {
     case 'string':
       return `(fmt = 'csv' OR ${jt} IN ('VARCHAR', ${NUMERIC_JSON.slice(1, -1)}))`;
@@ -230,18 +239,21 @@ function typeOk(f: FieldSpec, d: DialectFunctions): string {
   }
 }
 
+/** Timestamps that may lie in the future: a cost's end (a monthly cost booked on the 1st, docs/spec.md §1). */
+const FUTURE_ALLOWED: ReadonlySet<string> = new Set(['costs.end']);
+
 /** The reason a present field of the right type is still unacceptable, as CASE branches. */
-function rangeChecks(f: FieldSpec, now: number): string[] {
+function rangeChecks(kind: ExportKind, f: FieldSpec, now: number): string[] {
   const t = text(f);
   switch (f.field.type) {
     case 'enum':
       return [
         `WHEN ${present(f)} AND ${t} NOT IN (${f.field.values.map(sqlString).join(', ')}) THEN 'unknown_value:${f.name}'`,
       ];
-    case 'timestamp':
-      return [
-        `WHEN ${present(f)} AND (${parsed(f)} < 946684800 OR ${parsed(f)} > ${now + 86400}) THEN 'timestamp_out_of_range:${f.name}'`,
-      ];
+    case 'timestamp': {
+      const future = FUTURE_ALLOWED.has(`${kind}.${f.name}`) ? '' : ` OR ${parsed(f)} > ${now + 86400}`;
+      return [`WHEN ${present(f)} AND (${parsed(f)} < 946684800${future}) THEN 'timestamp_out_of_range:${f.name}'`];
+    }
     case 'duration':
     case 'count':
       return [`WHEN ${present(f)} AND ${parsed(f)} < 0 THEN 'negative_duration:${f.name}'`];
@@ -323,7 +335,7 @@ export function checkedSelect(kind: ExportKind, now: number, dialect: Dialect, s
       // COALESCE: a NULL check (a failed cast) must read as "wrong", never skip the branch.
       return `WHEN ${present(f)} AND NOT COALESCE(${typeOk(f, d)}, false) THEN '${reason}:${f.name}'`;
     }),
-    ...fields.flatMap((f) => rangeChecks(f, now)),
+    ...fields.flatMap((f) => rangeChecks(kind, f, now)),
   ];
   // A timestamp or number is checked for its type, its range and then kept: parsing it once per record
   // instead of at each step saves most of the staging time of a large day.
