@@ -31,6 +31,7 @@ import {
 import type { DamagedFile } from '../pipeline/damage.js';
 import type {
   CompactedPartitionInfo,
+  ExportFileInfo,
   QueryEngine,
   Reject,
   Row,
@@ -290,6 +291,16 @@ export class DuckDbQueryEngine implements QueryEngine {
     return this.rows(sql, params);
   }
 
+  async listExports(partitions: readonly string[]): Promise<ExportFileInfo[]> {
+    const files = await this.listFiles(partitions, EXPORT_KINDS, { exact: true });
+    return files.map((f) => ({
+      kind: f.kind,
+      dt: f.dt,
+      file: relative(this.options.exportsRoot, f.path),
+      size: f.size,
+    }));
+  }
+
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
@@ -440,7 +451,11 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
    * kinds. A link is followed only to a file inside the exports root; a broken or looping link, one that
    * leads out of the root, or a partition folder that cannot be listed is kept with its problem.
    */
-  private async listFiles(partitions: readonly string[], kinds: readonly ExportKind[]): Promise<ExportFile[]> {
+  private async listFiles(
+    partitions: readonly string[],
+    kinds: readonly ExportKind[],
+    options: { readonly exact?: boolean } = {},
+  ): Promise<ExportFile[]> {
     const root = this.options.exportsRoot;
     const rootStat = await stat(root).catch(() => null);
     if (!rootStat?.isDirectory()) throw new ExportsRootError(`exports root not found: ${root}`);
@@ -454,7 +469,7 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
       for (const dir of dirs.sort()) {
         const dt = PARTITION.exec(dir)?.[1];
         if (dt === undefined) continue;
-        if (reach === 'window' ? !window.has(dt) : dt > last) continue;
+        if (reach === 'window' || options.exact ? !window.has(dt) : dt > last) continue;
         const folder = join(root, kind, dir);
         const broken = (path: string, problem: string): ExportFile => ({
           kind,

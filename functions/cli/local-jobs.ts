@@ -57,9 +57,14 @@ function printRun(
   for (const html of delivered.html) out(`  scorecard    ${show(html)}`);
   for (const eml of delivered.mails) out(`  mail (.eml)  ${show(eml)}`);
   const i = report.inputs;
+  const excluded = Object.values(i.excluded ?? {}).reduce((a, b) => a + b, 0);
+  const outside = Object.values(i.outside_window ?? {}).reduce((a, b) => a + b, 0);
   out(
-    `  inputs       ${i.files} files, ${i.records} records, ${i.duplicates} duplicates merged, ${report.rejects.count} rejected`,
+    `  inputs       ${i.files} files, ${i.records} records: ${i.accepted ?? '?'} accepted, ${report.rejects.count} rejected, ${i.duplicates} duplicates merged${excluded > 0 ? `, ${excluded} excluded` : ''}${outside > 0 ? `, ${outside} outside the days filed` : ''}`,
   );
+  if ((i.incomplete_days ?? []).length > 0)
+    out(`  incomplete   ${i.incomplete_days?.join(', ')} (a file could not be read: see rejects, unreadable_file)`);
+  for (const late of i.late_days ?? []) out(`  late files   ${late.date} changed since it was filed: ${late.command}`);
   if (result.rejectFiles.length > 0) out(`  rejects      ${show(join(result.rejectFiles[0] ?? '', '..', '..', '..'))}`);
   printDamaged(result.damaged, out);
   for (const m of delivered.unsent) out(`  NOT SENT     ${m.period} to ${m.to}: ${m.reason}`);
@@ -99,6 +104,19 @@ export async function withLocalPorts<T>(
   }
 }
 
+/** A word of a command line, quoted for a POSIX shell when it needs to be. */
+const shellWord = (word: string): string =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+
+/** The `vigie backfill` command that restates one day with the same exports, output and config. */
+export function restateCommand(options: { exports: string; out: string; config?: string }): (date: string) => string {
+  const config = options.config === undefined ? [] : ['--config', options.config];
+  return (date) =>
+    ['vigie', 'backfill', '--exports', options.exports, '--from', date, '--to', date, '--out', options.out, ...config]
+      .map(shellWord)
+      .join(' ');
+}
+
 /** Runs the nightly job for one day, then the digests the schedule config makes due that day. */
 export async function runDay(
   options: { exports: string; date: string; config?: string; out: string },
@@ -106,7 +124,7 @@ export async function runDay(
 ): Promise<void> {
   const config = await loadConfig(options.config);
   await withLocalPorts(options, async (ports) => {
-    const nightly = await runNightly(ports, { date: options.date, config });
+    const nightly = await runNightly(ports, { date: options.date, config, restate: restateCommand(options) });
     printNightly(nightly, out);
     const deliveries = [nightly.delivered];
     for (const period of digestsDue(options.date, config)) {
@@ -182,7 +200,7 @@ export async function backfill(options: BackfillOptions, out: (line: string) => 
     }),
   );
   out(
-    `backfill ${options.from} → ${options.to}: ${result.filed.length} days filed, ${result.skipped.length} already done, ${result.bytes} export bytes read, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    `backfill ${options.from} → ${options.to}: ${result.filed.length} days filed (${result.restated.length} restated from changed exports), ${result.skipped.length} already done, ${result.bytes} export bytes read, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
 }
 
@@ -208,7 +226,7 @@ export async function start(
   const ended = periodContaining('week', endDate, config.timezone);
   const week = ended.endDate === endDate ? ended : previousPeriod(ended);
   await withLocalPorts(options, async (ports) => {
-    const nightly = await runNightly(ports, { date: endDate, config });
+    const nightly = await runNightly(ports, { date: endDate, config, restate: restateCommand(options) });
     printNightly(nightly, out);
     const digest = await runDigest(ports, { period: week, config });
     printDigest(digest, out);

@@ -99,6 +99,11 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Days before the run's day whose partitions are re-read each night, so late data restates them. */
   lookback_days: z.number().int().min(0).max(31).default(3),
+  /**
+   * Days before the look-back whose export listings each night compares with what was filed: a day whose
+   * files changed since is named in `inputs.late_days` with the backfill command that restates it. 0: no check.
+   */
+  late_check_days: z.number().int().min(0).max(366).default(35),
   verbatims: z.number().int().min(0).max(20).default(5),
   /**
    * Compaction of settled export partitions (older than the look-back window) into Parquet checked
@@ -127,8 +132,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Alert rules (see functions/engine/alerts.ts); the example rule set applies when the key is absent. */
   alerts: alertRulesSchema.default(() => alertRulesSchema.parse(EXAMPLE_ALERT_RULES)),
-  /** Base URL under which the archive is browsable, for links in mails. */
-  archive_url: z.url().optional(),
+  /** Base URL under which the archive is browsable, for links in mails: http or https only. */
+  archive_url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -6,6 +6,7 @@
 import type { Config } from '../engine/config.js';
 import {
   dayPeriod,
+  daysOf,
   localDate,
   type Period,
   periodContaining,
@@ -18,6 +19,7 @@ import { repeatBuyersSql } from '../sql/facts.js';
 import type { DamagedFile } from './damage.js';
 import type { Delivered } from './deliver.js';
 import { fileFromExports } from './filing.js';
+import { changedDays } from './late-days.js';
 import type { RunPorts } from './ports.js';
 import { publishReport } from './publish.js';
 import { composeReport, FactsReader } from './stored-reports.js';
@@ -26,7 +28,7 @@ import { composeReport, FactsReader } from './stored-reports.js';
 export interface DigestResult {
   readonly report: Report;
   readonly delivered: Delivered;
-  /** Days that were missing from the store (or damaged there) and were filed from exports first. */
+  /** Days that were missing from the store (damaged there, or filed from other exports) and were filed first. */
   readonly filed: readonly string[];
   /** Raw export bytes read to file missing days (0 when the nightly runs filed them all). */
   readonly filingBytes: number;
@@ -46,12 +48,17 @@ export async function runDigest(
   const note = (d: DamagedFile): void => void damaged.push(d);
   const now = ports.clock.now();
   const reader = new FactsReader(ports.archive, config, note);
-  // The period and the one before it (for deltas) must be filed; older trailing periods are optional.
+  // The period and the one before it (for deltas) must be filed, from the exports as they are now; older
+  // trailing periods are optional. A day whose exports changed since it was filed is filed again (révisé).
   const needed: string[] = [];
-  for (const p of [previousPeriod(period), period]) {
-    needed.push(...(await reader.missingDays(p)), ...(await reader.damagedDays(p)));
-  }
-  const todo = [...new Set(needed)].sort();
+  const both = [previousPeriod(period), period];
+  for (const p of both) needed.push(...(await reader.missingDays(p)), ...(await reader.damagedDays(p)));
+  const changed = await changedDays(
+    ports,
+    both.flatMap((p) => daysOf(p).map((date) => dayPeriod(date, config.timezone))),
+    note,
+  );
+  const todo = [...new Set([...needed, ...changed])].sort();
   const filingBytes = await fileFromExports(
     ports,
     todo.map((date) => dayPeriod(date, config.timezone)),
@@ -77,7 +84,7 @@ export async function runDigest(
     const [row] = await ports.engine.query(text.sql, text.params);
     return { buyers: Number(row?.buyers ?? 0), repeatBuyers: Number(row?.repeat_buyers ?? 0) };
   };
-  const composed = await composeReport(reader, { period, config, now, distinct });
+  const composed = await composeReport(reader, { period, config, now, distinct, revised: changed });
   const { report, delivered } = await publishReport(ports, {
     composed,
     period,

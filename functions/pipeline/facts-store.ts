@@ -8,17 +8,19 @@
  */
 
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { z } from 'zod';
 import { fingerprint } from '../common/fingerprint.js';
 import type { Config } from '../engine/config.js';
 import { type BreakdownFact, type BucketFact, DIMENSIONS, MEASURES, type PeriodFacts } from '../engine/facts.js';
-import { businessHoursOf, type InputSummary } from '../engine/period-kpis.js';
+import { businessHoursOf } from '../engine/period-kpis.js';
 import { dayPeriod } from '../engine/periods.js';
 import { foldDay } from '../engine/rollup.js';
 import { type NoteDamage, readOrNote } from './damage.js';
+import type { PartitionInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
 
 /** Bumped when the stored shape changes; older files are rebuilt, never misread. */
-export const FACTS_FORMAT = 5;
+export const FACTS_FORMAT = 6;
 
 /** A stored day: its facts and what they were computed from. */
 export interface StoredDayFacts {
@@ -29,14 +31,47 @@ export interface StoredDayFacts {
   readonly fingerprint: string;
   /** Hash of the export files read (names and sizes): a change means late data, so a restatement. */
   readonly sources: string;
-  /** Files, records, duplicates and rejects of each of the day's UTC partitions, kept apart so a longer
-   * period counts a partition shared by two days once. */
-  readonly inputs: Readonly<Record<string, InputSummary>>;
+  /** The ledger of each of the day's UTC partitions, kept apart so a longer period counts a partition
+   * shared by two days once. */
+  readonly inputs: Readonly<Record<string, PartitionInputs>>;
   readonly facts: PeriodFacts;
 }
 
 /** Archive key of a day's facts. */
 export const factsKey = (date: string): string => `facts/dt=${date}/facts.json.gz`;
+
+/**
+ * Archive key of what a day was filed from: the export files of its own UTC partitions, every kind. A run
+ * compares it with the listing now to find days whose exports changed after they were filed (late files).
+ */
+export const listingKey = (date: string): string => `facts/dt=${date}/listing.json`;
+
+const listingSchema = z.object({
+  date: z.iso.date(),
+  partitions: z.array(z.iso.date()),
+  /** `sourcesHash` of the partitions' files (names and sizes). */
+  sources: z.string(),
+});
+
+/** What a day was filed from: its own partitions and the hash of their files. */
+export type FiledListing = z.infer<typeof listingSchema>;
+
+/** Records what a day was filed from (after its facts: a day never looks filed from files it was not). */
+export async function saveListing(archive: ObjectStore, listing: FiledListing): Promise<void> {
+  await archive.put(listingKey(listing.date), `${JSON.stringify(listing)}\n`, 'application/json');
+}
+
+/** What a day was filed from, or `null` when not recorded (filed by an older version) or damaged (named). */
+export async function loadListing(archive: ObjectStore, date: string, note?: NoteDamage): Promise<FiledListing | null> {
+  const bytes = await archive.get(listingKey(date));
+  if (bytes === null) return null;
+  return readOrNote(
+    archive.locate(listingKey(date)),
+    () => listingSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8'))),
+    note,
+    'the day is not checked for late files until it is filed again',
+  );
+}
 
 /**
  * Archive key of the same facts summed over the day, kept apart only by business hours: what reports
@@ -115,6 +150,7 @@ export function bucketCells(row: BucketFact): Cell[] {
     row.acw_sum,
     row.outbound,
     row.converted,
+    row.converted_known,
     row.conversion_hits,
     row.fcr_resolved,
     row.fcr_set,
@@ -123,6 +159,7 @@ export function bucketCells(row: BucketFact): Cell[] {
     row.social_inbound,
     row.social_within_d,
     row.selfcare,
+    row.selfcare_known,
     row.tickets_created,
     row.ticket_reply_delay_sum,
     row.ticket_reply_delay_n,

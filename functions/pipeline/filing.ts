@@ -5,6 +5,7 @@
  * sequences of these stages and of the report stages; no job imports another.
  */
 import type { Config } from '../engine/config.js';
+import type { PeriodFacts } from '../engine/facts.js';
 import { localDateOf, type Period, utcDatesBetween } from '../engine/periods.js';
 import type { NoteDamage } from './damage.js';
 import {
@@ -15,9 +16,10 @@ import {
   loadFiledDay,
   type StoredDayFacts,
   saveDayFacts,
+  saveListing,
   sourcesHash,
 } from './facts-store.js';
-import { filesOfDay, inputsByPartition } from './inputs.js';
+import { filesOfDay, inputsByPartition, type Placement, placeRecords } from './inputs.js';
 import type { ObjectStore, Reject, RunPorts, StageRequest, StageResult } from './ports.js';
 import { type FactsOptions, readPeriodFacts } from './read-facts.js';
 
@@ -53,13 +55,18 @@ export function compactionRequest(
   return { compact: { before, atMost: config.compaction.max_partitions_per_run } };
 }
 
-/** Stages the exports of the partitions the given local days span, as of the clock's now. */
+/** A stage and where its accepted records fall (the ledger's accepted and outside-the-window counts). */
+export interface Staged extends StageResult {
+  readonly placement: Placement;
+}
+
+/** Stages the exports of the partitions the given local days span, as of the clock's now, and places them. */
 export async function stageDays(
   ports: Pick<RunPorts, 'engine' | 'clock'>,
   days: readonly Period[],
   config: Config,
   note?: NoteDamage,
-): Promise<StageResult> {
+): Promise<Staged> {
   const now = ports.clock.now();
   const stage = await ports.engine.stageExports({
     partitions: partitionsOf(days),
@@ -67,7 +74,7 @@ export async function stageDays(
     ...compactionRequest(config, now),
   });
   for (const d of stage.damaged ?? []) note?.(d);
-  return stage;
+  return { ...stage, placement: await placeRecords(ports.engine, config.timezone) };
 }
 
 /** Writes rejects as NDJSON per kind and partition: `rejects/<kind>/dt=<date>/rejects.ndjson`. */
@@ -104,7 +111,7 @@ export async function fileDays(
   ports: Pick<RunPorts, 'engine' | 'archive'>,
   args: {
     readonly days: readonly Period[];
-    readonly stage: StageResult;
+    readonly stage: Staged;
     readonly config: Config;
     readonly rebuild: (p: Period) => boolean;
     /** Told of a damaged stored day, which is filed again. */
@@ -132,17 +139,28 @@ export async function fileDays(
       timezone: day.timezone,
       fingerprint,
       sources,
-      inputs: inputsByPartition(args.stage, utcDatesBetween(day.start, day.end)),
-      facts: await readPeriodFacts(ports.engine, day, factsOptions(args.config)),
+      inputs: inputsByPartition(args.stage, args.stage.placement, utcDatesBetween(day.start, day.end)),
+      facts: withKinds(await readPeriodFacts(ports.engine, day, factsOptions(args.config)), args.stage.placement),
     };
     const folded = foldedDay(fresh, args.config);
     await saveDayFacts(ports.archive, fresh, { hours: hoursFingerprint(args.config), facts: folded.facts });
+    const own = utcDatesBetween(day.start, day.end);
+    await saveListing(ports.archive, {
+      date: day.startDate,
+      partitions: own,
+      sources: sourcesHash(args.stage.files.filter((f) => own.includes(f.dt))),
+    });
     // What reports read of this day.
     filed.push(folded);
     // Only a past day that changed is news to the reader.
     if (stored !== null && stored.sources !== sources) revised.push(day.startDate);
   }
   return { revised, filed };
+}
+
+/** Facts that say which kinds delivered records (a KPI of a kind that never did is `null`, not 0). */
+function withKinds(facts: PeriodFacts, placement: Placement): PeriodFacts {
+  return { ...facts, state: { ...facts.state, kindsWithRecords: placement.kinds } };
 }
 
 /** Files the given days from exports (one stage over their partitions, every day rebuilt); returns the bytes read. */

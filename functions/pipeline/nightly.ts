@@ -4,12 +4,14 @@
  * It takes its ports as arguments and never reads the clock, the environment or the disk itself.
  */
 import type { Config } from '../engine/config.js';
-import { dayPeriod, trailingPeriods } from '../engine/periods.js';
+import { dayPeriod, previousPeriod, trailingPeriods } from '../engine/periods.js';
 import type { Report } from '../engine/report-schema.js';
 import { estimateScan, type ScanEstimate } from '../sql/athena-scan.js';
+import { placementSql } from '../sql/ledger.js';
 import type { DamagedFile } from './damage.js';
 import type { Delivered } from './deliver.js';
 import { archiveRejects, compactionScans, factsOptions, fileDays, filesAsScanned, stageDays } from './filing.js';
+import { defaultRestateCommand, lateDays, type RestateCommand } from './late-days.js';
 import type { RunPorts, StageResult } from './ports.js';
 import { publishReport } from './publish.js';
 import { factsQueries } from './read-facts.js';
@@ -43,7 +45,13 @@ export class NoExportsError extends Error {
 /** Runs the nightly job for one local day. */
 export async function runNightly(
   ports: RunPorts,
-  request: { readonly date: string; readonly config: Config; readonly inFlightWaitMs?: number },
+  request: {
+    readonly date: string;
+    readonly config: Config;
+    readonly inFlightWaitMs?: number;
+    /** How a late day's restatement is spelled for the reader (default: `vigie backfill --from D --to D`). */
+    readonly restate?: RestateCommand;
+  },
 ): Promise<RunResult> {
   const { config } = request;
   const damaged: DamagedFile[] = [];
@@ -66,12 +74,18 @@ export async function runNightly(
   for (const stored of filed.filed) reader.remember(stored);
   // An empty scorecard would read as a perfect day: a day without exports is a failure to look at.
   if ((await reader.day(period.startDate)) === null) throw new NoExportsError(period.startDate);
+  // Days no night re-reads any more: a file that changed there since they were filed is named, not read.
+  const settled =
+    config.late_check_days === 0 ? [] : trailingPeriods(previousPeriod(days[0] ?? period), config.late_check_days);
+  const late = await lateDays(ports, settled, request.restate ?? defaultRestateCommand, note);
   const composed = await composeReport(reader, {
     period,
     config,
     now,
     distinct: async () => null,
     revised: filed.revised,
+    covered: days.map((d) => d.startDate),
+    lateDays: late,
   });
   const { report, delivered } = await publishReport(ports, {
     composed,
@@ -83,9 +97,12 @@ export async function runNightly(
   });
   const athenaEstimate = estimateScan(
     filesAsScanned(stage),
-    filed.filed.flatMap((day) =>
-      factsQueries(dayPeriod(day.date, config.timezone), factsOptions(config)).map((q) => q.sql),
-    ),
+    [
+      placementSql(),
+      ...filed.filed.flatMap((day) =>
+        factsQueries(dayPeriod(day.date, config.timezone), factsOptions(config)).map((q) => q.sql),
+      ),
+    ],
     compactionScans(stage),
   );
   return {

@@ -34,13 +34,22 @@ export interface ExportFileInfo {
   readonly size: number;
 }
 
-/** What staging the exports produced: what was read, duplicates dropped, and the rejects. */
+/**
+ * What staging the exports produced: what was read, duplicates dropped, records excluded, and the rejects.
+ * Per partition, records = rejects + duplicates + excluded + the records kept in the staged tables (the
+ * ledger of docs/spec.md §1 counts the kept ones by the day they fall on).
+ */
 export interface StageResult {
   readonly files: readonly ExportFileInfo[];
-  /** Records read (good or not) per partition date. */
+  /** Records read per partition date: every record, good, rejected or excluded, and one per unreadable file. */
   readonly recordsByPartition: Readonly<Record<string, number>>;
   /** Records merged into a later version with the same identity, per partition of the merged record. */
   readonly duplicatesByPartition: Readonly<Record<string, number>>;
+  /**
+   * Records read but left out of the staged tables because they are not what a kind counts (Amazon Connect
+   * records that are not customer contacts, merged legs of one), per partition, then reason.
+   */
+  readonly excludedByPartition?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly rejects: readonly Reject[];
   /**
    * Partitions read from their compacted copy, those compacted by this stage, and compactions that failed
@@ -87,6 +96,12 @@ export interface QueryEngine {
   stageExports(request: StageRequest): Promise<StageResult>;
   /** Runs one SQL text with positional `?` parameters. */
   query(sql: string, params: readonly SqlParam[]): Promise<Row[]>;
+  /**
+   * Lists the export files of exactly these partitions, every kind (a file that cannot be read listed with
+   * size 0), reading none: what late-data checks compare with what was filed. Absent: the engine cannot
+   * list, and late files go unnoticed.
+   */
+  listExports?(partitions: readonly string[]): Promise<ExportFileInfo[]>;
   close(): Promise<void>;
 }
 

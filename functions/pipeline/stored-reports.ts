@@ -5,7 +5,7 @@
 import { centreSeries, withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
-import { reportPeriod } from '../engine/period-kpis.js';
+import { type LateDay, reportPeriod } from '../engine/period-kpis.js';
 import {
   daysOf,
   type Period,
@@ -19,7 +19,7 @@ import type { Report } from '../engine/report-schema.js';
 import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
 import type { NoteDamage } from './damage.js';
 import { factsFingerprint, foldedDay, loadDayFacts, loadFoldedDay, type StoredDayFacts } from './facts-store.js';
-import { mergeInputs } from './inputs.js';
+import { hasUnreadable, mergeInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
 
 /**
@@ -110,6 +110,10 @@ export async function reportFromStore(
     readonly distinct: PeriodDistinct | null;
     /** Only the centre's figures (a point of the trailing series). */
     readonly centreOnly?: boolean;
+    /** The local days the run files: records of other days are outside its window. Default: the period's. */
+    readonly covered?: readonly string[];
+    /** Days before the look-back whose exports changed after they were filed. */
+    readonly lateDays?: readonly LateDay[];
   },
 ): Promise<Report | null> {
   const { period } = args;
@@ -130,7 +134,14 @@ export async function reportFromStore(
     ),
     period,
     config: args.config,
-    inputs: mergeInputs(days.map((d) => d.inputs)),
+    inputs: {
+      ...mergeInputs(
+        days.map((d) => d.inputs),
+        new Set(args.covered ?? daysOf(period)),
+      ),
+      incompleteDays: days.filter((d) => hasUnreadable(d.inputs)).map((d) => d.date),
+      lateDays: args.lateDays ?? [],
+    },
     generatedAt: args.now,
     missingDays: missing,
     centreOnly: args.centreOnly ?? false,
@@ -149,12 +160,22 @@ export async function composeReport(
     readonly now: Date;
     readonly distinct: (period: Period) => Promise<PeriodDistinct | null>;
     readonly revised?: readonly string[];
+    /** The local days the run files (its ledger's window); default: the period's days. */
+    readonly covered?: readonly string[];
+    readonly lateDays?: readonly LateDay[];
   },
 ): Promise<Report> {
   const { period, config, now } = args;
   const of = async (p: Period, distinct: PeriodDistinct | null, centreOnly = false) =>
     reportFromStore(reader, { period: p, config, now, distinct, centreOnly });
-  const current = await of(period, await args.distinct(period));
+  const current = await reportFromStore(reader, {
+    period,
+    config,
+    now,
+    distinct: await args.distinct(period),
+    ...(args.covered === undefined ? {} : { covered: args.covered }),
+    ...(args.lateDays === undefined ? {} : { lateDays: args.lateDays }),
+  });
   if (current === null) throw new Error(`no facts are stored for ${periodId(period)}`);
   const before = previousPeriod(period);
   const previous = await of(before, await args.distinct(before));

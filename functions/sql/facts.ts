@@ -58,7 +58,9 @@ function sources(t: Thresholds, b: Binder): Source[] {
   const abandoned = `${offered} AND outcome = 'abandoned'`;
   const replied = `${inbound} AND channel IN ('email', 'social', 'sms') AND first_response_at IS NOT NULL`;
   const social = `${inbound} AND channel = 'social'`;
-  const top2 = `score >= scale_max - 1`;
+  // The top two points of the scale; on a scale of fewer than four points (yes/no, 1–3) only the top one,
+  // or every "non" of a yes/no question would count as satisfied (docs/spec.md §3).
+  const top2 = `score >= scale_max - CASE WHEN scale_max - scale_min < 3 THEN 0 ELSE 1 END`;
   // Each threshold appears once per use: `?` parameters are positional.
   return [
     {
@@ -82,6 +84,7 @@ function sources(t: Thresholds, b: Binder): Source[] {
         acw_sum: when(handled, 'COALESCE(acw_s, 0)'),
         outbound: when(`direction = 'outbound'`),
         converted: when('converted'),
+        converted_known: when('converted IS NOT NULL'),
         conversion_hits: when(`converted AND ((${handled}) OR direction = 'outbound')`),
         fcr_resolved: when('resolved_first_contact'),
         fcr_set: when('resolved_first_contact IS NOT NULL'),
@@ -94,6 +97,7 @@ function sources(t: Thresholds, b: Binder): Source[] {
         selfcare: when(
           `${inbound} AND (selfcare_redirect OR (channel = 'bot' AND COALESCE(outcome, 'handled') NOT IN ('abandoned', 'missed')))`,
         ),
+        selfcare_known: when(`${inbound} AND (selfcare_redirect IS NOT NULL OR channel = 'bot')`),
       },
     },
     {

@@ -456,10 +456,12 @@ export function stagedSelect(kind: ExportKind, checked: string): string {
   const columns = EXPORT_SCHEMA[kind].fields.map((f) => `${derived[f.name] ?? `v_${f.name}`} AS ${columnOf(f)}`);
   const scales = kind === 'surveys' ? ', scale_lo, scale_hi' : '';
   const values = EXPORT_SCHEMA[kind].fields.map((f) => `v_${f.name}`).join(', ');
+  // `dt`, the partition the kept record came from, is what the ledger of docs/spec.md §1 counts by.
   return `SELECT
-  ${columns.join(',\n  ')}
+  ${columns.join(',\n  ')},
+  dt
 FROM (
-  SELECT file, line, ${values}${scales}, ${versionRank(kind)} AS version_rank
+  SELECT file, dt, line, ${values}${scales}, ${versionRank(kind)} AS version_rank
   FROM ${checked}
   WHERE reason IS NULL
 ) ranked
