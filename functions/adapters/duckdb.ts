@@ -55,6 +55,7 @@ import { firstLineOf, UsageError } from './errors.js';
 import {
   blankLines,
   copyWithLineFeeds,
+  type ExportLine,
   exportLines,
   firstLine,
   gzipProblem,
@@ -701,12 +702,7 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
     const appender = await this.connection.createAppender('file_lines');
     const found: Reject[] = [];
     try {
-      const lines = exportLines(file.path, {
-        gzipped: file.path.endsWith('.gz'),
-        maxLineBytes: this.options.maxLineBytes,
-        keptChars: this.options.rawCharsKept,
-      });
-      for await (const l of lines) {
+      for await (const l of this.linesOf(file)) {
         if (l.problem !== null) {
           found.push(this.rejectOf(file, l.line, l.problem, l.text));
           continue;
@@ -788,16 +784,20 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
     );
   }
 
+  /** A file's lines as docs/spec.md §1 splits them, under this engine's limits. */
+  private linesOf(file: ExportFile): AsyncGenerator<ExportLine> {
+    return exportLines(file.path, {
+      gzipped: file.path.endsWith('.gz'),
+      maxLineBytes: this.options.maxLineBytes,
+      keptChars: this.options.rawCharsKept,
+    });
+  }
+
   /** Every row of a CSV file separated by `;`: one `wrong_delimiter` each (the rows are records, none readable). */
   private async wrongDelimiter(file: ExportFile, headerLine: number): Promise<Reject[]> {
     const found: Reject[] = [];
     try {
-      const lines = exportLines(file.path, {
-        gzipped: file.path.endsWith('.gz'),
-        maxLineBytes: this.options.maxLineBytes,
-        keptChars: this.options.rawCharsKept,
-      });
-      for await (const l of lines)
+      for await (const l of this.linesOf(file))
         if (l.line > headerLine) found.push(this.rejectOf(file, l.line, 'wrong_delimiter', l.text));
     } catch (error) {
       return [this.rejectOf(file, 0, 'unreadable_file', firstLineOf(error))];

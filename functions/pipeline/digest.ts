@@ -91,7 +91,7 @@ export async function runDigest(
     config,
     now,
     note,
-    ...(request.inFlightWaitMs === undefined ? {} : { inFlightWaitMs: request.inFlightWaitMs }),
+    inFlightWaitMs: request.inFlightWaitMs,
   });
   return { report, delivered, filed, filingBytes, targetedBytes, damaged };
 }

@@ -93,7 +93,7 @@ export async function runNightly(
     config,
     now,
     note,
-    ...(request.inFlightWaitMs === undefined ? {} : { inFlightWaitMs: request.inFlightWaitMs }),
+    inFlightWaitMs: request.inFlightWaitMs,
   });
   const athenaEstimate = estimateScan(
     filesAsScanned(stage),

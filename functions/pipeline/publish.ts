@@ -28,7 +28,7 @@ export async function publishReport(
     readonly now: Date;
     readonly note?: NoteDamage;
     /** See `deliverReport`. */
-    readonly inFlightWaitMs?: number;
+    readonly inFlightWaitMs?: number | undefined;
   },
 ): Promise<{ readonly report: Report; readonly delivered: Delivered }> {
   const folder = reportFolder(args.period);
