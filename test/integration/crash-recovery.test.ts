@@ -5,8 +5,13 @@
  * One write point of each kind here; every write point, before and after it took effect, with a third
  * run, in test/e2e/full/crash-recovery.test.ts.
  */
+
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CrashScenario, type Reference } from '../support/crash-scenario.js';
+import { Crash, fullDiskAt } from '../support/faults.js';
 
 let scenario: CrashScenario;
 let reference: Reference;
@@ -49,4 +54,17 @@ describe('a crash at a write point, then a re-run', () => {
     failures.push(...(await scenario.crashAndRecover(reference, reference.points.length, 'after')));
     expect(failures).toEqual([]);
   }, 300_000);
+
+  it('on a full disk, fails naming the file it could not write; once there is room, finishes and sends once', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'vigie-full-disk-'));
+    // The disk fills up while the alert mails go out (past the facts, the report and the scorecards).
+    const full = await scenario.run(out, new Crash(), 1, { write: fullDiskAt(20).write }).catch((e: unknown) => e);
+
+    expect(full).toBeInstanceOf(Error);
+    expect((full as Error).message).toMatch(new RegExp(`^cannot write ${out}/\\S+: ENOSPC: no space left on device$`));
+    const again = await scenario.run(out, new Crash(), 2);
+    expect(again.result.delivered.unsent).toEqual([]);
+    expect(await readdir(join(out, 'outbox'))).toEqual(reference.outbox);
+    expect(await readFile(join(out, 'reports/day/2026-11-25/report.json'), 'utf8')).toBe(reference.report);
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { configFrom } from '../../functions/adapters/config-file.js';
 import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
-import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
+import { LocalFolderStore, type WriteFile } from '../../functions/adapters/local-fs.js';
 import { OutboxMailer } from '../../functions/adapters/outbox.js';
 import { weekPeriod } from '../../functions/engine/periods.js';
 import { runDigest } from '../../functions/pipeline/digest.js';
@@ -97,12 +97,19 @@ export class CrashScenario {
     out: string,
     crash: Crash,
     n: number,
-    options: { readonly date?: string; readonly who?: RunIdentity; readonly inFlightWaitMs?: number } = {},
+    options: {
+      readonly date?: string;
+      readonly who?: RunIdentity;
+      readonly inFlightWaitMs?: number;
+      /** How files are written (a disk that fills up: `fullDiskAt`). */
+      readonly write?: WriteFile;
+    } = {},
   ) {
-    const mailer = new CrashingMailer(new OutboxMailer(join(out, 'outbox')), crash);
+    const files = options.write === undefined ? {} : { write: options.write };
+    const mailer = new CrashingMailer(new OutboxMailer(join(out, 'outbox'), files), crash);
     const engine = await DuckDbQueryEngine.open({ exportsRoot: this.root });
     try {
-      const archive = new CrashingStore(new LocalFolderStore(out), crash);
+      const archive = new CrashingStore(new LocalFolderStore(out, files), crash);
       const ports = { engine, archive, mailer, clock, identity: options.who ?? identity(n) };
       const date = options.date ?? DAY;
       return { result: await runNightly(ports, { date, config, inFlightWaitMs: options.inFlightWaitMs ?? 0 }), mailer };
