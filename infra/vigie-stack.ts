@@ -62,6 +62,7 @@ export class VigieStack extends Stack {
       bucket: this.storage.archive,
       key: CONFIG_KEY,
       lookbackDays: context.lookbackDays,
+      allowExampleRecipients: context.allowExampleRecipients,
     });
     this.jobs = new Jobs(this, 'Jobs', {
       context,
