@@ -12,7 +12,7 @@ export class ContextError extends Error {
 /** The config deployed, without its recipients, when no `-c configFile` is given. */
 export const EXAMPLE_CONFIG_FILE = 'config/vigie.example.yaml';
 
-/** The sender used when none is given: enough to synthesize and test, never deliverable (see the README, "Deploy"). */
+/** The sender used when none is given: enough to synthesize and test, never deliverable (see docs/deploy.md). */
 export const PLACEHOLDER_SENDER = 'vigie@example.com';
 
 const isTimeZone = (zone: string): boolean => {

@@ -27,7 +27,7 @@ import {
 } from './compare.js';
 import type { Better } from './kpi.js';
 import { PERIOD_KINDS, type PeriodKind, periodOrdinal } from './periods.js';
-import type { Status } from './report.js';
+import type { Status } from './report-schema.js';
 import { type Scope, scopeKey } from './scope.js';
 
 /**

@@ -4,7 +4,7 @@
  */
 import { CATALOGUE, kpiById } from './catalogue.js';
 import { compareKpi } from './compare.js';
-import type { Report } from './report.js';
+import type { Report } from './report-schema.js';
 import { scopeKey } from './scope.js';
 
 type KpiTable = Report['scopes'][number]['kpis'];

@@ -7,7 +7,7 @@ import { type AlertState, alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts } 
 import { centreSeries, withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
-import { reportPeriod } from '../engine/period-report.js';
+import { reportPeriod } from '../engine/period-kpis.js';
 import {
   daysOf,
   type Period,
@@ -18,7 +18,7 @@ import {
   sameWeekdayLastWeek,
   trailingPeriods,
 } from '../engine/periods.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
 import { factsFingerprint, foldedDay, loadDayFacts, loadFoldedDay, type StoredDayFacts } from './facts-store.js';
 import { mergeInputs } from './inputs.js';

@@ -9,7 +9,7 @@ import { kpiById } from '../engine/catalogue.js';
 import { compareKpi, frenchFormOf } from '../engine/compare.js';
 import { type Formatter, type Locale, pluralOf } from '../engine/format.js';
 import type { KpiDefinition } from '../engine/kpi.js';
-import { type KpiEntry, NO_DATA_ENTRY, type Report } from '../engine/report.js';
+import { type KpiEntry, NO_DATA_ENTRY, type Report } from '../engine/report-schema.js';
 import { fill, type Strings } from './locale.js';
 import {
   clip,

@@ -3,7 +3,7 @@
  * Text cells that a spreadsheet would run as a formula (= + - @, tab, CR) are neutralised with a
  * leading apostrophe; numbers are written as plain numbers with a dot decimal.
  */
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 
 const COLUMNS = [
   'dimension',

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { FormatWords, Locale } from '../engine/format.js';
 import { FAMILIES } from '../engine/kpi.js';
-import { STATUSES } from '../engine/report.js';
+import { STATUSES } from '../engine/report-schema.js';
 
 /**
  * Where the templates and locale files live: beside `functions/` in the sources; in Lambda, where the

@@ -7,7 +7,7 @@ import mjml2html from 'mjml';
 import type { AlertRule } from '../engine/alerts.js';
 import type { RecipientScope } from '../engine/config.js';
 import { createFormatter, type Formatter, type Locale } from '../engine/format.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { type AlertKind, alertView, type ReportAlert } from './alert-view.js';
 import { archiveIndexView } from './archive-index.js';
 import { formatWords, loadStrings, type Strings } from './locale.js';

@@ -6,9 +6,9 @@
  * Pictures are named by a hash of their bytes, so identical series share one attachment, and a
  * `cid:` or a file name is stable across re-renders of the same report.
  */
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../common/fingerprint.js';
 import { CATALOGUE } from '../engine/catalogue.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { PngRendererUnavailableError, sparklinePng } from './charts.js';
 import { HEADLINE_KPIS, type ImageRef, type SparklineSize, type SparklineSource } from './view.js';
 
@@ -62,7 +62,7 @@ export async function reportSparklines(report: Report): Promise<ReportSparklines
       });
       // Without the renderer the scorecard is sent without pictures rather than not at all.
       if (png === null) return { images: [], image: () => null };
-      const name = createHash('sha256').update(png).digest('hex').slice(0, 16);
+      const name = fingerprint(png);
       const image = byName.get(name) ?? { name, png, width, height };
       byName.set(name, image);
       byKpi.set(`${size}:${kpi.id}`, image);

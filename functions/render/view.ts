@@ -15,7 +15,7 @@ import {
   type ReportScope,
   type ReportVerbatim,
   type Status,
-} from '../engine/report.js';
+} from '../engine/report-schema.js';
 import { sparklineAlt } from './charts.js';
 import { fill, type Strings } from './locale.js';
 

@@ -2,7 +2,7 @@
  * CRM and shop exports: customer rows (latest state, sometimes with the earlier state beside it), orders, and
  * the monthly cost lines finance attributes to each team.
  */
-import { AGENTS, DIGITAL_ALL_DAY, TEAMS } from './catalog.js';
+import { AGENTS, DIGITAL_ALL_DAY, TEAMS } from './centre.js';
 import type { Customer, Pool } from './customers.js';
 import type { Fields, Kind } from './model.js';
 import type { Random } from './random.js';

@@ -3,7 +3,7 @@
  * decided up front for the whole window, because a customer's export row (partitioned by `acquired_at`) carries
  * its latest state, `churned_at` included, and is written long before the churn day is generated.
  */
-import { DIGITAL_ALL_DAY, SEGMENTS, VOICE_WEEKDAY } from './catalog.js';
+import { DIGITAL_ALL_DAY, SEGMENTS, VOICE_WEEKDAY } from './centre.js';
 import type { Random } from './random.js';
 import { ArrivalSampler, type Zone } from './time.js';
 

@@ -9,7 +9,7 @@
  */
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { QUEUES, SOCIAL_HOURS, VOICE_HOURS, WRITTEN_HOURS } from './catalog.js';
+import { QUEUES, SOCIAL_HOURS, VOICE_HOURS, WRITTEN_HOURS } from './centre.js';
 import { Buyers, emitCustomer, generateOrders, legacyOrders, monthCosts } from './commerce.js';
 import { generateContacts } from './contacts.js';
 import { Pool, simulateCustomers } from './customers.js';

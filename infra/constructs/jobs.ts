@@ -17,7 +17,7 @@ import { METRIC_NAMESPACE } from '../../functions/handlers/metrics.js';
 import { alertStateKey } from '../../functions/pipeline/period-reports.js';
 import type { VigieContext } from '../context.js';
 import { acknowledgeWildcards } from '../nag.js';
-import type { Catalog } from './catalog.js';
+import type { GlueCatalog } from './glue-catalog.js';
 import type { Storage } from './storage.js';
 import { PROJECT_ROOT, VigieFunction } from './vigie-function.js';
 
@@ -59,7 +59,7 @@ export const DEFAULT_ENTRIES = {
 export interface JobsProps {
   readonly context: VigieContext;
   readonly storage: Storage;
-  readonly catalog: Catalog;
+  readonly catalog: GlueCatalog;
   /** The SES configuration set every mail is sent with (bounces and complaints go to the stack's topic). */
   readonly configurationSetName: string;
   /** @default DEFAULT_ENTRIES */
@@ -163,7 +163,7 @@ function readPrefix(bucket: IBucket, prefix: string): PolicyStatement[] {
 interface RunGrants {
   readonly context: VigieContext;
   readonly storage: Storage;
-  readonly catalog: Catalog;
+  readonly catalog: GlueCatalog;
   readonly configurationSetName: string;
   /** What the function writes in the archive. */
   readonly writes: { readonly prefixes: readonly string[]; readonly keys: readonly string[] };

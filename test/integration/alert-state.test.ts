@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configFrom } from '../../functions/adapters/config-file.js';
 import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
-import type { Report } from '../../functions/engine/report.js';
+import type { Report } from '../../functions/engine/report-schema.js';
 import { ALERT_STATE_KEY, alertStateKey, applyAlerts } from '../../functions/pipeline/period-reports.js';
 import { reportDay } from '../fixtures/report-day.js';
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alertRulesSchema, EXAMPLE_ALERT_RULES } from '../../functions/engine/alerts.js';
 import { kpiById } from '../../functions/engine/catalogue.js';
-import type { KpiEntry, Report } from '../../functions/engine/report.js';
+import type { KpiEntry, Report } from '../../functions/engine/report-schema.js';
 import { alertKind } from '../../functions/render/alert-view.js';
 import { renderAlert, renderScorecard } from '../../functions/render/scorecard.js';
 import { cidOf, type ReportSparklines, reportSparklines, sparklineSource } from '../../functions/render/sparklines.js';

@@ -5,7 +5,7 @@
  * and the report carries that alert.
  */
 import { CATALOGUE } from '../../functions/engine/catalogue.js';
-import { type KpiEntry, type Report, reportSchema } from '../../functions/engine/report.js';
+import { type KpiEntry, type Report, reportSchema } from '../../functions/engine/report-schema.js';
 import { reportDay } from '../fixtures/report-day.js';
 
 /** Twenty team names, some long, some accented, as a real centre has. */

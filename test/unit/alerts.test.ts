@@ -14,7 +14,7 @@ import {
   evaluateAlerts,
 } from '../../functions/engine/alerts.js';
 import type { Locale } from '../../functions/engine/compare.js';
-import type { Status } from '../../functions/engine/report.js';
+import type { Status } from '../../functions/engine/report-schema.js';
 import { CENTRE, type Scope } from '../../functions/engine/scope.js';
 
 const rule = (input: AlertRuleInput): AlertRule => alertRuleSchema.parse(input);

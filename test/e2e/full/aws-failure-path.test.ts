@@ -16,8 +16,8 @@ import type { LambdaContext } from '../../../functions/handlers/run-job.js';
 import { factsKey } from '../../../functions/pipeline/facts-store.js';
 import type { Clock } from '../../../functions/pipeline/ports.js';
 import { TimeBudgetError } from '../../../functions/pipeline/time-budget.js';
-import type { AthenaFault } from '../../support/athena-standin.js';
-import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../../support/aws-local.js';
+import type { AthenaFault } from '../../../local-aws/athena-standin.js';
+import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../../../local-aws/aws-local.js';
 import { sampleExportsDir } from '../../support/exports.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';

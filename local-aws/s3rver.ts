@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CreateBucketCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { s3ClientConfig } from '../../functions/adapters/s3.js';
+import { s3ClientConfig } from '../functions/adapters/s3.js';
 
 const SERVER = `
 const S3rver = require(process.argv[1]);

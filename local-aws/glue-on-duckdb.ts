@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { EXPORT_KINDS } from '../../functions/sql/exports-schema.js';
-import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../../functions/sql/glue-tables.js';
-import { checkedColumns } from '../../functions/sql/staging.js';
+import { EXPORT_KINDS } from '../functions/sql/exports-schema.js';
+import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../functions/sql/glue-tables.js';
+import { checkedColumns } from '../functions/sql/staging.js';
 import type { UnloadStatement } from './athena-standin.js';
 
 export interface GlueOnDuckDbOptions {

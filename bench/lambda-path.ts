@@ -5,7 +5,7 @@
  * aws-ses-v2-local) runs in this process; the handler runs in a child process with real SDK clients
  * pointed at it, so the child's peak RSS is the handler's own (plus Node and tsx, reported apart).
  *
- * `npx tsx bench/experiments/lambda-path.ts --exports bench/data/day-1M --date 2026-11-18`
+ * `npx tsx bench/lambda-path.ts --exports bench/data/day-1M --date 2026-11-18`
  * (exports from bench/generate.ts; `npm run bench` writes day-100k and day-1M).
  */
 import { execFile } from 'node:child_process';
@@ -13,14 +13,8 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { nightlyHandler } from '../../functions/handlers/nightly.js';
-import {
-  ARCHIVE_BUCKET,
-  filesUnder,
-  type LocalEndpoints,
-  localDeps,
-  startLocalAws,
-} from '../../test/support/aws-local.js';
+import { nightlyHandler } from '../functions/handlers/nightly.js';
+import { ARCHIVE_BUCKET, filesUnder, type LocalEndpoints, localDeps, startLocalAws } from '../local-aws/aws-local.js';
 
 /** The bench's configuration (every default: lookback 3 days, one recipient) as the stack stores it. */
 const CONFIG = 'timezone: Europe/Paris\n';

@@ -15,7 +15,7 @@ import {
 } from './facts.js';
 import type { AgentDayTotals, KpiInput } from './kpi.js';
 import { isBusinessHours, isoInZone, type Period } from './periods.js';
-import { type KpiEntry, NO_DATA_ENTRY, type Report, type ReportScope } from './report.js';
+import { type KpiEntry, NO_DATA_ENTRY, type Report, type ReportScope } from './report-schema.js';
 import { CENTRE, inScope, type Scope, scopeKey } from './scope.js';
 import { statusOf, targetFor } from './targets.js';
 

@@ -1,6 +1,6 @@
 /**
  * What compaction saves on Athena, measured on an export set (bench/generate.ts):
- * `npx tsx bench/experiments/compaction-bytes.ts --exports DIR --date YYYY-MM-DD [--out DIR]`.
+ * `npx tsx bench/compaction-bytes.ts --exports DIR --date YYYY-MM-DD [--out DIR]`.
  *
  * 1. The nightly run of `--date` without compaction, twice (the first files the whole look-back, the next
  *    only the day): their predicted Athena scans (`on Athena` of `vigie run`).
@@ -15,16 +15,16 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { configFrom } from '../../functions/adapters/config-file.js';
-import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
-import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
-import { OutboxMailer } from '../../functions/adapters/outbox.js';
-import { dayPeriod } from '../../functions/engine/periods.js';
-import { type RunResult, runNightly } from '../../functions/pipeline/nightly.js';
-import { factsQueries } from '../../functions/pipeline/read-facts.js';
-import { kindsReadBy } from '../../functions/sql/athena-scan.js';
-import { manifestKey, parseManifest } from '../../functions/sql/compaction.js';
-import { columnOf, EXPORT_KINDS, EXPORT_SCHEMA } from '../../functions/sql/exports-schema.js';
+import { configFrom } from '../functions/adapters/config-file.js';
+import { DuckDbQueryEngine } from '../functions/adapters/duckdb.js';
+import { LocalFolderStore } from '../functions/adapters/local-fs.js';
+import { OutboxMailer } from '../functions/adapters/outbox.js';
+import { dayPeriod } from '../functions/engine/periods.js';
+import { manifestKey, parseManifest } from '../functions/pipeline/compacted-partitions.js';
+import { type RunResult, runNightly } from '../functions/pipeline/nightly.js';
+import { factsQueries } from '../functions/pipeline/read-facts.js';
+import { kindsReadBy } from '../functions/sql/athena-scan.js';
+import { columnOf, EXPORT_KINDS, EXPORT_SCHEMA } from '../functions/sql/exports-schema.js';
 
 const flag = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,7 +33,7 @@ const flag = (name: string): string | undefined => {
 const exportsRoot = flag('exports');
 const date = flag('date');
 if (exportsRoot === undefined || date === undefined)
-  throw new Error('usage: tsx bench/experiments/compaction-bytes.ts --exports DIR --date YYYY-MM-DD [--out DIR]');
+  throw new Error('usage: tsx bench/compaction-bytes.ts --exports DIR --date YYYY-MM-DD [--out DIR]');
 const out = flag('out') ?? (await mkdtemp(join(tmpdir(), 'vigie-compaction-bytes-')));
 const clock = { now: () => new Date(Date.parse(`${date}T00:00:00Z`) + 29 * 3_600_000) };
 const MB = 2 ** 20;

@@ -9,16 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromText } from '../../functions/adapters/config-file.js';
-import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
-import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
-import { OutboxMailer } from '../../functions/adapters/outbox.js';
-import { nightlyHandler } from '../../functions/handlers/nightly.js';
-import type { JobSummary } from '../../functions/handlers/run-job.js';
-import { runNightly } from '../../functions/pipeline/nightly.js';
-import type { Clock } from '../../functions/pipeline/ports.js';
-import { ARCHIVE_BUCKET, EXPORTS_BUCKET, type LocalAws, startLocalAwsWith } from '../support/aws-local.js';
-import { sampleExportsDir } from '../support/exports.js';
+import { configFromText } from '../../../functions/adapters/config-file.js';
+import { DuckDbQueryEngine } from '../../../functions/adapters/duckdb.js';
+import { LocalFolderStore } from '../../../functions/adapters/local-fs.js';
+import { OutboxMailer } from '../../../functions/adapters/outbox.js';
+import { nightlyHandler } from '../../../functions/handlers/nightly.js';
+import type { JobSummary } from '../../../functions/handlers/run-job.js';
+import { runNightly } from '../../../functions/pipeline/nightly.js';
+import type { Clock } from '../../../functions/pipeline/ports.js';
+import { ARCHIVE_BUCKET, EXPORTS_BUCKET, type LocalAws, startLocalAwsWith } from '../../../local-aws/aws-local.js';
+import { sampleExportsDir } from '../../support/exports.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 

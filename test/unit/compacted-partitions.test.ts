@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { compactionRequest } from '../../functions/pipeline/nightly.js';
 import {
   type CompactedPartition,
   type CompactionSource,
@@ -8,7 +7,8 @@ import {
   partitionsToCompact,
   sameSources,
   usablePartitions,
-} from '../../functions/sql/compaction.js';
+} from '../../functions/pipeline/compacted-partitions.js';
+import { compactionRequest } from '../../functions/pipeline/nightly.js';
 import { checksFingerprint } from '../../functions/sql/staging.js';
 
 const source = (file: string, size = 10, version = 'v1'): CompactionSource => ({ file, size, version });

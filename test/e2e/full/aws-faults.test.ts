@@ -6,15 +6,15 @@ import { rm } from 'node:fs/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { MessageRejected, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AthenaQueryError } from '../../functions/adapters/athena-runner.js';
-import { MailDeliveryError, sesClientConfig } from '../../functions/adapters/ses.js';
-import { nightlyHandler } from '../../functions/handlers/nightly.js';
-import { EventError } from '../../functions/handlers/run-job.js';
-import { NoExportsError } from '../../functions/pipeline/nightly.js';
-import type { Clock } from '../../functions/pipeline/ports.js';
-import type { AthenaFault } from '../support/athena-standin.js';
-import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../support/aws-local.js';
-import { sampleExportsDir } from '../support/exports.js';
+import { AthenaQueryError } from '../../../functions/adapters/athena-runner.js';
+import { MailDeliveryError, sesClientConfig } from '../../../functions/adapters/ses.js';
+import { nightlyHandler } from '../../../functions/handlers/nightly.js';
+import { EventError } from '../../../functions/handlers/run-job.js';
+import { NoExportsError } from '../../../functions/pipeline/nightly.js';
+import type { Clock } from '../../../functions/pipeline/ports.js';
+import type { AthenaFault } from '../../../local-aws/athena-standin.js';
+import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../../../local-aws/aws-local.js';
+import { sampleExportsDir } from '../../support/exports.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 

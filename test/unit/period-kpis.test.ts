@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUE, KPI_IDS } from '../../functions/engine/catalogue.js';
 import { parseConfig } from '../../functions/engine/config.js';
 import { type BucketFact, type PeriodFacts, zeroMeasures } from '../../functions/engine/facts.js';
-import { reportPeriod } from '../../functions/engine/period-report.js';
+import { reportPeriod } from '../../functions/engine/period-kpis.js';
 import { dayPeriod } from '../../functions/engine/periods.js';
-import { reportSchema } from '../../functions/engine/report.js';
+import { reportSchema } from '../../functions/engine/report-schema.js';
 
 const parsed = parseConfig({}, new Map(CATALOGUE.map((k) => [k.id, { unit: k.unit }])));
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));

@@ -4,23 +4,18 @@
  * filing does now, then reads the day as reports do (`FactsReader.day`, from the folded file). Rewrites
  * the folded file of each day it reads.
  *
- * `npx tsx bench/experiments/folded-read.ts --out /tmp/week-out --from 2026-11-16 --to 2026-11-22`
+ * `npx tsx bench/folded-read.ts --out /tmp/week-out --from 2026-11-16 --to 2026-11-22`
  * (days filed by `vigie backfill` from bench/generate.ts exports).
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { configFromText } from '../../functions/adapters/config-file.js';
-import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
-import { businessHoursOf } from '../../functions/engine/period-report.js';
-import { dayPeriod, daysOf } from '../../functions/engine/periods.js';
-import { foldDay } from '../../functions/engine/rollup.js';
-import {
-  factsFingerprint,
-  hoursFingerprint,
-  loadDayFacts,
-  saveDayFacts,
-} from '../../functions/pipeline/facts-store.js';
-import { FactsReader } from '../../functions/pipeline/period-reports.js';
+import { configFromText } from '../functions/adapters/config-file.js';
+import { LocalFolderStore } from '../functions/adapters/local-fs.js';
+import { businessHoursOf } from '../functions/engine/period-kpis.js';
+import { dayPeriod, daysOf } from '../functions/engine/periods.js';
+import { foldDay } from '../functions/engine/rollup.js';
+import { factsFingerprint, hoursFingerprint, loadDayFacts, saveDayFacts } from '../functions/pipeline/facts-store.js';
+import { FactsReader } from '../functions/pipeline/period-reports.js';
 
 const { values } = parseArgs({
   options: {
