@@ -5,7 +5,7 @@
  * encrypted SNS topic (optionally to an email address) — and a small dashboard. ALARMS lists them with
  * what to do, for docs/aws.md.
  */
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   type AlarmProps,
@@ -91,6 +91,9 @@ export class Operations extends Construct {
     const key = new Key(this, 'TopicKey', {
       description: 'Vigie alarm and mail-event topics',
       enableKeyRotation: true,
+      // It encrypts only messages in transit through the topics, which go with the stack: so does the key.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
     });
     // Named, so the key policy can name the topic without a reference cycle (topic → key → topic).
     const topicArn = (name: string) =>
