@@ -95,9 +95,25 @@ export class Operations extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
-    // Named, so the key policy can name the topic without a reference cycle (topic → key → topic).
+    // Topics are named, so the key policy can name them without a reference cycle (topic → key → topic).
     const topicArn = (name: string) =>
       stack.formatArn({ service: 'sns', resource: name, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+    /** Lets one service use the key only for one topic, on behalf of its own resources in this account. */
+    const allowPublishing = (service: string, topicName: string, sourceArn: string) =>
+      key.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal(service)],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'aws:SourceAccount': stack.account,
+              'kms:EncryptionContext:aws:sns:topicArn': topicArn(topicName),
+            },
+            ArnLike: { 'aws:SourceArn': sourceArn },
+          },
+        }),
+      );
     const alarmsTopicName = `${stack.stackName}-alarms`;
     this.topic = new Topic(this, 'Alarms', {
       topicName: alarmsTopicName,
@@ -105,26 +121,15 @@ export class Operations extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
-    // Only this account's Vigie alarms, publishing to this topic, may use the key (no confused deputy).
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'kms:EncryptionContext:aws:sns:topicArn': topicArn(alarmsTopicName),
-          },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: `${alarmPrefix}*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
+    // Only this stack's alarms, publishing to this topic, may use the key (no confused deputy).
+    allowPublishing(
+      'cloudwatch.amazonaws.com',
+      alarmsTopicName,
+      stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: `${alarmPrefix}*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       }),
     );
     if (props.alarmEmail !== undefined) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
@@ -237,23 +242,13 @@ export class Operations extends Construct {
         masterKey: key,
         enforceSSL: true,
       });
-      const configurationSetArn = stack.formatArn({
-        service: 'ses',
-        resource: 'configuration-set',
-        resourceName: props.configurationSet.configurationSetName,
-      });
-      key.addToResourcePolicy(
-        new PolicyStatement({
-          principals: [new ServicePrincipal('ses.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-          conditions: {
-            StringEquals: {
-              'aws:SourceAccount': stack.account,
-              'kms:EncryptionContext:aws:sns:topicArn': topicArn(mailEventsTopicName),
-            },
-            ArnLike: { 'aws:SourceArn': configurationSetArn },
-          },
+      allowPublishing(
+        'ses.amazonaws.com',
+        mailEventsTopicName,
+        stack.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: props.configurationSet.configurationSetName,
         }),
       );
       // The destination grants SES sns:Publish on the topic for this configuration set only.

@@ -102,6 +102,18 @@ beforeEach(() => {
   athena.reset();
 });
 
+/** A runner on the invocation's fake clock, keeping 60 s to finish and expecting 20 s per query at first. */
+function budgeted(lambda: ReturnType<typeof fakeInvocation>, poll?: { initialMs: number; maxMs: number }) {
+  return new AthenaRunner({
+    client,
+    workgroup: 'vigie',
+    database: 'vigie',
+    ...(poll === undefined ? {} : { poll }),
+    sleep: lambda.sleep,
+    budget: new TimeBudget(lambda.deadline, { finishMs: 60_000, minQueryMs: 20_000 }),
+  });
+}
+
 describe('AthenaRunner with a time budget', () => {
   it('stops the running query when the finish time comes, not a poll later, and fails with TimeBudgetError', async () => {
     // A query that never ends; 200 s left, 60 s kept: the query may run 140 s.
@@ -109,15 +121,7 @@ describe('AthenaRunner with a time budget', () => {
     athena.on(GetQueryExecutionCommand).resolves(execution('RUNNING', 'q-long'));
     athena.on(StopQueryExecutionCommand).resolves({});
     const lambda = fakeInvocation(200_000);
-    const budget = new TimeBudget(lambda.deadline, { finishMs: 60_000, minQueryMs: 20_000 });
-    const runner = new AthenaRunner({
-      client,
-      workgroup: 'vigie',
-      database: 'vigie',
-      poll: { initialMs: 1_000, maxMs: 30_000 },
-      sleep: lambda.sleep,
-      budget,
-    });
+    const runner = budgeted(lambda, { initialMs: 1_000, maxMs: 30_000 });
 
     const run = runner.run('SELECT count(*) AS n FROM contacts', []);
 
@@ -133,14 +137,7 @@ describe('AthenaRunner with a time budget', () => {
   });
 
   it('starts no query when the time left cannot hold one, and sends nothing to Athena', async () => {
-    const lambda = fakeInvocation(75_000);
-    const runner = new AthenaRunner({
-      client,
-      workgroup: 'vigie',
-      database: 'vigie',
-      sleep: lambda.sleep,
-      budget: new TimeBudget(lambda.deadline, { finishMs: 60_000, minQueryMs: 20_000 }),
-    });
+    const runner = budgeted(fakeInvocation(75_000));
 
     await expect(runner.run('SELECT 1', [])).rejects.toThrow(/no new Athena query started/);
     expect(athena.commandCalls(StartQueryExecutionCommand)).toEqual([]);
@@ -155,14 +152,7 @@ describe('AthenaRunner with a time budget', () => {
     athena.on(GetQueryResultsCommand).resolves(emptyResult);
     // 130 s left, 60 s kept: 70 s of runway for the first query; 30 s after it, less than its 40 s.
     const lambda = fakeInvocation(130_000);
-    const runner = new AthenaRunner({
-      client,
-      workgroup: 'vigie',
-      database: 'vigie',
-      poll: { initialMs: 10_000, maxMs: 10_000 },
-      sleep: lambda.sleep,
-      budget: new TimeBudget(lambda.deadline, { finishMs: 60_000, minQueryMs: 20_000 }),
-    });
+    const runner = budgeted(lambda, { initialMs: 10_000, maxMs: 10_000 });
 
     await runner.run('SELECT 1 AS n', []);
     expect(lambda.clock.now).toBe(40_000);

@@ -5,7 +5,6 @@
  * stops in time and the next one resumes.
  */
 import { rm } from 'node:fs/promises';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MailDeliveryError, sesClientConfig } from '../../../functions/adapters/ses.js';
@@ -17,20 +16,13 @@ import { factsKey } from '../../../functions/pipeline/facts-store.js';
 import type { Clock } from '../../../functions/pipeline/ports.js';
 import { TimeBudgetError } from '../../../functions/pipeline/time-budget.js';
 import type { AthenaFault } from '../../../local-aws/athena-standin.js';
-import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../../../local-aws/aws-local.js';
+import { type LocalAws, startLocalAwsWith } from '../../../local-aws/aws-local.js';
 import { sampleExportsDir } from '../../support/exports.js';
+import { archived, archiveKeys, CONFIG } from '../../support/handlers.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
-const CONFIG = `timezone: Europe/Paris
-lookback_days: 1
-mail:
-  from: vigie@acme.example
-  recipients:
-    - { email: manager@acme.example }
-    - { email: analyst@acme.example, locale: en }
-`;
-/** Scheduled 02:30 Paris on the 23rd: it reports the 22nd, and re-reads the 21st (lookback 1). */
+/** Scheduled 02:30 Paris on the 23rd: it reports the 22nd, and re-reads the 21st (CONFIG: lookback 1). */
 const NIGHT = '2026-11-23T01:30:00Z';
 const clockAt = (iso: string): Clock => ({ now: () => new Date(iso) });
 const TZ = 'Europe/Paris';
@@ -51,12 +43,7 @@ afterAll(async () => {
   if (exportsRoot !== undefined) await rm(exportsRoot, { recursive: true, force: true });
 });
 
-async function exists(aws: LocalAws, key: string): Promise<boolean> {
-  return aws.admin
-    .send(new GetObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }))
-    .then(() => true)
-    .catch(() => false);
-}
+const exists = async (aws: LocalAws, key: string): Promise<boolean> => (await archived(aws, key)) !== null;
 
 /**
  * Lambda's context for an invocation whose time is plentiful until a query matching `held` is running,
@@ -214,8 +201,7 @@ describe('a backfill invocation', () => {
     expect(await exists(aws, factsKey('2026-11-22'))).toBe(true);
     // A backfill sends nothing and reports nothing.
     expect(await aws.mails()).toEqual([]);
-    const reports = await aws.admin.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: 'reports/' }));
-    expect(reports.Contents ?? []).toEqual([]);
+    expect(await archiveKeys(aws, 'reports/')).toEqual([]);
   }, 600_000);
 
   it('refuses a range whose start is after its end, in one line naming the field', async () => {
