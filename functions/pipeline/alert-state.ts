@@ -12,22 +12,50 @@ import { scopeKey } from '../engine/scope.js';
 import { type NoteDamage, readOrNote } from './damage.js';
 import type { ObjectStore } from './ports.js';
 
-/** Archive key of the alert rules' state. */
+/** Archive key of the alert rules' state for days (and, before weeks and months had their own, for every kind). */
 export const ALERT_STATE_KEY = 'state/alerts.json';
+
+/**
+ * Archive key of a period kind's alert state: days in ALERT_STATE_KEY, weeks and months each in a file
+ * of their own, so the digest function writes none of the nightly's state (on AWS its role cannot).
+ */
+export function alertStateKey(kind: PeriodKind): string {
+  return kind === 'day' ? ALERT_STATE_KEY : `state/alerts-${kind}.json`;
+}
 
 const decode = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
 
-/** The committed state; a damaged one is named and reset (the worst case is one repeated alert). */
-export async function loadAlertState(archive: ObjectStore, note?: NoteDamage): Promise<AlertState> {
-  const bytes = await archive.get(ALERT_STATE_KEY);
-  if (bytes === null) return EMPTY_ALERT_STATE;
+/** A stored state, or `null` when absent; a damaged one is named and reset (at worst one repeated alert). */
+async function readAlertState(archive: ObjectStore, key: string, note?: NoteDamage): Promise<AlertState | null> {
+  const bytes = await archive.get(key);
+  if (bytes === null) return null;
   const state = readOrNote(
-    archive.locate(ALERT_STATE_KEY),
+    archive.locate(key),
     () => alertStateSchema.parse(decode(bytes)),
     note,
     'the alert rules start afresh',
   );
   return state ?? EMPTY_ALERT_STATE;
+}
+
+/** The entries of one period kind (keyed `rule|kind|scope`) of a state. */
+function ofKind(state: AlertState | null, kind: PeriodKind): AlertState | null {
+  if (state === null) return null;
+  const entries = Object.entries(state.entries).filter(([entryKey]) => entryKey.split('|')[1] === kind);
+  return { ...state, entries: Object.fromEntries(entries) };
+}
+
+/**
+ * The committed state of a period kind. Weeks and months that find no file of their own yet read their
+ * entries from the shared file earlier versions wrote, so a week already alerted is not alerted again.
+ */
+export async function loadAlertState(archive: ObjectStore, kind: PeriodKind, note?: NoteDamage): Promise<AlertState> {
+  const key = alertStateKey(kind);
+  return (
+    (await readAlertState(archive, key, note)) ??
+    (key === ALERT_STATE_KEY ? null : ofKind(await readAlertState(archive, ALERT_STATE_KEY), kind)) ??
+    EMPTY_ALERT_STATE
+  );
 }
 
 /** The report with its alerts, and the state to commit once it is delivered. */
@@ -45,7 +73,7 @@ export async function decideAlerts(
   args: { readonly report: Report; readonly reportKey: string; readonly config: Config; readonly note?: NoteDamage },
 ): Promise<DecidedAlerts> {
   const { report, config } = args;
-  const state = await loadAlertState(archive, args.note);
+  const state = await loadAlertState(archive, report.period.kind, args.note);
   const period = { kind: report.period.kind, start: report.period.start };
   const observations = report.scopes.flatMap((s) =>
     Object.entries(s.kpis).map(([kpi, e]) => ({
@@ -99,12 +127,12 @@ async function archivedReport(archive: ObjectStore, key: string, note?: NoteDama
 }
 
 /**
- * Commits the state after delivery, merged entry by entry with what another run committed meanwhile
- * (the entry that saw the later period wins), so that two runs of different days keep both days.
+ * Commits a period kind's state after delivery, merged entry by entry with what another run committed
+ * meanwhile (the entry that saw the later period wins), so that two runs of different days keep both days.
  */
-export async function commitAlertState(archive: ObjectStore, state: AlertState): Promise<void> {
+export async function commitAlertState(archive: ObjectStore, kind: PeriodKind, state: AlertState): Promise<void> {
   // A damaged state was named when the alerts were decided; it is replaced here.
-  const current = await loadAlertState(archive);
+  const current = await loadAlertState(archive, kind);
   const entries = { ...current.entries };
   for (const [key, entry] of Object.entries(state.entries)) {
     const other = entries[key];
@@ -113,5 +141,5 @@ export async function commitAlertState(archive: ObjectStore, state: AlertState):
       periodOrdinal(entry.kind, entry.last_period) >= periodOrdinal(other.kind, other.last_period);
     if (later) entries[key] = entry;
   }
-  await archive.put(ALERT_STATE_KEY, `${JSON.stringify({ ...state, entries }, null, 2)}\n`, 'application/json');
+  await archive.put(alertStateKey(kind), `${JSON.stringify({ ...state, entries }, null, 2)}\n`, 'application/json');
 }

@@ -116,6 +116,11 @@ export async function fileDays(
     readonly rebuild: (p: Period) => boolean;
     /** Told of a damaged stored day, which is filed again. */
     readonly note?: NoteDamage;
+    /**
+     * The scheduled run filing: a day it must rebuild is kept when this same run filed it from the same
+     * exports (its retry after a later failure), so a retry queries no filed day again.
+     */
+    readonly run?: string | undefined;
   },
 ): Promise<Filed> {
   const fingerprint = factsFingerprint(args.config);
@@ -126,13 +131,17 @@ export async function fileDays(
     // A day rebuilt anyway needs no look at what was filed before: it is never reported as revised.
     const rebuild = args.rebuild(day);
     let damaged = false;
-    const stored = rebuild
-      ? null
-      : await loadFiledDay(ports.archive, day.startDate, args.config, (d) => {
-          damaged = true;
-          args.note?.(d);
-        });
-    if (!rebuild && !damaged && stored !== null && stored.sources === sources) continue;
+    // A day rebuilt anyway needs no look at what was filed before, unless its own run may have filed it.
+    const stored =
+      rebuild && args.run === undefined
+        ? null
+        : await loadFiledDay(ports.archive, day.startDate, args.config, (d) => {
+            damaged = true;
+            args.note?.(d);
+          });
+    const kept = !damaged && stored !== null && stored.sources === sources && (!rebuild || stored.run === args.run);
+    // (A day kept is read from the store by the reports, as any other.)
+    if (kept) continue;
     const fresh: StoredDayFacts = {
       format: FACTS_FORMAT,
       date: day.startDate,
@@ -141,6 +150,7 @@ export async function fileDays(
       sources,
       inputs: inputsByPartition(args.stage, args.stage.placement, utcDatesBetween(day.start, day.end)),
       facts: withKinds(await readPeriodFacts(ports.engine, day, factsOptions(args.config)), args.stage.placement),
+      ...(args.run === undefined ? {} : { run: args.run }),
     };
     const folded = foldedDay(fresh, args.config);
     await saveDayFacts(ports.archive, fresh, { hours: hoursFingerprint(args.config), facts: folded.facts });
@@ -152,8 +162,8 @@ export async function fileDays(
     });
     // What reports read of this day.
     filed.push(folded);
-    // Only a past day that changed is news to the reader.
-    if (stored !== null && stored.sources !== sources) revised.push(day.startDate);
+    // Only a past day that changed is news to the reader; a day rebuilt anyway is never reported as revised.
+    if (!rebuild && stored !== null && stored.sources !== sources) revised.push(day.startDate);
   }
   return { revised, filed };
 }

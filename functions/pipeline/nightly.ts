@@ -51,6 +51,8 @@ export async function runNightly(
     readonly inFlightWaitMs?: number;
     /** How a late day's restatement is spelled for the reader (default: `vigie backfill --from D --to D`). */
     readonly restate?: RestateCommand;
+    /** The scheduled run's identity (its scheduled time): its retries do not file the day again. */
+    readonly run?: string;
   },
 ): Promise<RunResult> {
   const { config } = request;
@@ -67,6 +69,7 @@ export async function runNightly(
     config,
     rebuild: (p) => p.startDate === period.startDate,
     note,
+    run: request.run,
   });
   const rejectFiles = await archiveRejects(ports.archive, stage.rejects);
   const reader = new FactsReader(ports.archive, config, note);

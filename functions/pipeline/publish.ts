@@ -47,6 +47,6 @@ export async function publishReport(
     now: args.now,
     ...(args.inFlightWaitMs === undefined ? {} : { inFlightWaitMs: args.inFlightWaitMs }),
   });
-  await commitAlertState(ports.archive, decided.state);
+  await commitAlertState(ports.archive, args.period.kind, decided.state);
   return { report, delivered };
 }
