@@ -11,6 +11,7 @@ import type { Report } from '../../functions/engine/report-schema.js';
 import { runDigest } from '../../functions/pipeline/digest.js';
 import { runNightly } from '../../functions/pipeline/nightly.js';
 import type { QueryEngine } from '../../functions/pipeline/ports.js';
+import { placementSql } from '../../functions/sql/ledger.js';
 import { exportsDir, ndjson } from '../support/exports.js';
 
 const call = (id: string, day: string, hour: number, answered: boolean, fcr: boolean) => ({
@@ -97,14 +98,14 @@ describe('late data and restatement', () => {
     const out = await mkdtemp(join(tmpdir(), 'vigie-retry-'));
     const config = configFrom({ lookback_days: 1, mail: { recipients: [{ email: 'sup@example.com' }] } });
     const clock = { now: () => new Date('2026-11-26T02:30:00Z') };
-    /** How many facts queries a nightly run for the 25th sends (8 per day filed). */
+    /** How many facts queries a nightly run for the 25th sends (8 per day filed; the ledger's one query aside). */
     const queriesOf = async (run?: string): Promise<number> => {
       const engine = await DuckDbQueryEngine.open({ exportsRoot: root });
       let queries = 0;
       const counting: QueryEngine = {
         stageExports: (request) => engine.stageExports(request),
         query: (sql, params) => {
-          queries += 1;
+          if (sql !== placementSql()) queries += 1;
           return engine.query(sql, params);
         },
         close: () => engine.close(),
