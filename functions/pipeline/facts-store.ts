@@ -17,7 +17,8 @@ import { foldDay } from '../engine/rollup.js';
 import type { ObjectStore } from './ports.js';
 
 /** Bumped when the stored shape changes; older files are rebuilt, never misread. */
-export const FACTS_FORMAT = 5;
+// 6: `offered` counts only handled and abandoned contacts (docs/spec.md §3, amended 2026-12-05).
+export const FACTS_FORMAT = 6;
 
 /** A stored day: its facts and what they were computed from. */
 export interface StoredDayFacts {
