@@ -10,10 +10,11 @@ import { AthenaRunner, type QueryStats } from '../adapters/athena-runner.js';
 import { configFromText } from '../adapters/config-file.js';
 import { S3ObjectStore, s3ClientConfig } from '../adapters/s3.js';
 import { SesMailer, sesClientConfig } from '../adapters/ses.js';
-import type { Config } from '../engine/config.js';
+import { type Config, type ConnectConfig, DEFAULT_DELIVERY_DAYS } from '../engine/config.js';
 import type { RunPorts } from '../pipeline/nightly.js';
 import type { Clock } from '../pipeline/ports.js';
-import { COMPACTED_PREFIX, type HandlerEnvironment } from './environment.js';
+import { DEFAULT_CTR_MAPPING } from '../sql/connect-ctr.js';
+import { COMPACTED_PREFIX, CTR_STAGING_PREFIX, type HandlerEnvironment } from './environment.js';
 
 /** The AWS SDK clients a handler uses. */
 export interface AwsClients {
@@ -46,6 +47,8 @@ export function awsPorts(
     readonly athenaTimeoutMs?: number;
     /** Called after each Athena query with its id, state, bytes scanned and cost. */
     readonly logQuery?: (entry: QueryStats & { readonly sql: string }) => void;
+    /** How CTR records map onto contacts (the config's `connect:`), when the environment names CTRs. */
+    readonly connect?: ConnectConfig;
   } = {},
 ): AwsPorts {
   const runner = new AthenaRunner({
@@ -60,7 +63,16 @@ export function awsPorts(
     s3: clients.s3,
     exportsBucket: env.exportsBucket,
     exportsPrefix: env.exportsPrefix,
-    ...(env.ctrPrefix === undefined ? {} : { ctr: { bucket: env.ctrBucket, prefix: env.ctrPrefix } }),
+    ...(env.ctr === undefined
+      ? {}
+      : {
+          ctr: {
+            source: env.ctr,
+            staging: { bucket: env.archiveBucket, prefix: CTR_STAGING_PREFIX },
+            mapping: options.connect ?? DEFAULT_CTR_MAPPING,
+            deliveryDays: options.connect?.delivery_days ?? DEFAULT_DELIVERY_DAYS,
+          },
+        }),
     compacted: { bucket: env.archiveBucket, prefix: COMPACTED_PREFIX },
   });
   return {

@@ -94,6 +94,7 @@ export async function runJob(
       ...(deps.athenaTimeoutMs === undefined ? {} : { athenaTimeoutMs: deps.athenaTimeoutMs }),
       // One line per query: its cost is visible per query, not only in the run's total.
       logQuery: ({ sql, ...stats }) => logger.info('athena query', { ...stats, sql: sql.slice(0, 200) }),
+      connect: config.connect,
     });
     const { report, reportJson, mails, predicted, compaction } = await job({ ports, config, env });
     // A failed compaction costs nothing today (its partitions are read from their exports) but is worth a look.

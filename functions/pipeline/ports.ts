@@ -40,6 +40,11 @@ export interface StageResult {
   readonly recordsByPartition: Readonly<Record<string, number>>;
   /** Records merged into a later version with the same identity, per partition of the merged record. */
   readonly duplicatesByPartition: Readonly<Record<string, number>>;
+  /**
+   * Good records set aside, per partition and reason (`inputs.excluded`): Amazon Connect records that are
+   * not customer contacts, and legs merged into another contact. Absent: the engine sets none aside.
+   */
+  readonly excludedByPartition?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly rejects: readonly Reject[];
   /**
    * Partitions read from their compacted copy, those compacted by this stage, and compactions that failed

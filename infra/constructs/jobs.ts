@@ -8,7 +8,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { COMPACTED_PREFIX, ENV } from '../../functions/handlers/environment.js';
+import { COMPACTED_PREFIX, CTR_STAGING_PREFIX, ENV } from '../../functions/handlers/environment.js';
 import type { VigieContext } from '../context.js';
 import { acknowledgeWildcards } from '../nag.js';
 import type { GlueCatalog } from './glue-catalog.js';
@@ -140,6 +140,23 @@ function grantRun(scope: Construct, role: IRole, context: VigieContext, storage:
     }),
     objectsReason(`the compacted partitions prefix ${COMPACTED_PREFIX}`),
   );
+  // Each CTR object is staged once as NDJSON for Athena, with a manifest per delivery date.
+  if (context.ctr !== undefined) {
+    add(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [objectsUnder(archive, CTR_STAGING_PREFIX)],
+      }),
+      objectsReason(`the CTR staging prefix ${CTR_STAGING_PREFIX}`),
+    );
+    add(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [archive.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${CTR_STAGING_PREFIX}*`] } },
+      }),
+    );
+  }
   // Athena asks where the bucket is before reading the compacted partitions or writing them.
   add(new PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [archive.bucketArn] }));
   add(new PolicyStatement({ actions: ['s3:GetObject'], resources: [archive.arnForObjects(CONFIG_KEY)] }));
