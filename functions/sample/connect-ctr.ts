@@ -170,7 +170,7 @@ export function sampleCtrLegs(date: string, rng: Random): { leg: CtrLeg; deliver
     const who = customer();
     const ivr = rng.int(20, 90);
     const enqueued = plus(at, ivr);
-    const wait = rng.int(2, 240);
+    const wait = rng.chance(0.75) ? rng.int(2, 25) : rng.int(26, 240);
     const talk = rng.int(60, 600);
     const hold = rng.chance(0.3) ? rng.int(10, 90) : 0;
     const acw = rng.int(10, 90);
