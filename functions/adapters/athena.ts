@@ -49,7 +49,7 @@ import {
   stagedSelect,
 } from '../sql/staging.js';
 import { sqlString } from '../sql/values.js';
-import { deliveryDates } from './connect-ctr-objects.js';
+import { ctrFileInfo, deliveryDates } from './connect-ctr-objects.js';
 import {
   type CtrPlace,
   locateStagedRejects,
@@ -458,7 +458,7 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
       'contacts',
       `checked_contacts AS (${checked}),\ncontacts AS (${ctrContactsSelect('checked_contacts')})`,
     );
-    const files = objects.map((o) => ({ kind: 'contacts', dt: o.dt, file: o.name, size: o.size }));
+    const files = objects.map((o) => ctrFileInfo(o, ctr.deliveryDays));
     if (readable.length === 0) return { files, rejects, records, duplicates, excluded };
     const counts = await this.run(
       `WITH checked_contacts AS (${checked})

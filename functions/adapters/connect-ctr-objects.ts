@@ -11,6 +11,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import type { ExportFileInfo } from '../pipeline/ports.js';
 import { type FirehoseItem, firehoseRecords, type SplitOptions } from './firehose-records.js';
 
 /** One CTR object to read. */
@@ -41,6 +42,18 @@ export function deliveryDates(partitions: readonly string[], deliveryDays: numbe
   end.setUTCDate(end.getUTCDate() + deliveryDays);
   for (; day <= end; day.setUTCDate(day.getUTCDate() + 1)) dates.push(day.toISOString().slice(0, 10));
   return dates;
+}
+
+/**
+ * A CTR object as a stage reports it: filed under its delivery date, holding contacts of that day and of
+ * the `deliveryDays` before it, so that a late delivery restates those days (their sources change).
+ */
+export function ctrFileInfo(object: CtrObject, deliveryDays: number): ExportFileInfo {
+  const days: string[] = [];
+  const day = new Date(`${object.dt}T00:00:00Z`);
+  for (let i = 0; i <= deliveryDays; i++, day.setUTCDate(day.getUTCDate() - 1))
+    days.push(day.toISOString().slice(0, 10));
+  return { kind: 'contacts', dt: object.dt, file: object.name, size: object.size, days: days.reverse() };
 }
 
 /** The two layouts' folders of one delivery date, relative to the CTR prefix or folder. */

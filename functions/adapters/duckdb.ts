@@ -49,7 +49,7 @@ import {
   stagedSelect,
 } from '../sql/staging.js';
 import { sqlString } from '../sql/values.js';
-import { deliveryDates, listLocalCtrObjects, readLocalCtrObject } from './connect-ctr-objects.js';
+import { ctrFileInfo, deliveryDates, listLocalCtrObjects, readLocalCtrObject } from './connect-ctr-objects.js';
 import { firstLineOf, UsageError } from './errors.js';
 import { sortRejects } from './rejects.js';
 
@@ -523,7 +523,7 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
     await this.connection.run(`CREATE OR REPLACE TABLE contacts AS ${ctrContactsSelect('checked_contacts')}`);
     await this.connection.run('DROP TABLE checked_contacts');
     return {
-      files: objects.map((o) => ({ kind: 'contacts', dt: o.dt, file: o.name, size: o.size })),
+      files: objects.map((o) => ctrFileInfo(o, ctr.deliveryDays)),
       rejects,
       records,
       duplicates,

@@ -46,8 +46,18 @@ export const factsKey = (date: string): string => `facts/dt=${date}/facts.json.g
 export const foldedFactsKey = (date: string): string => `facts/dt=${date}/folded.json.gz`;
 
 /** The fingerprint of the settings that change what facts are. */
-export function factsFingerprint(config: Pick<Config, 'timezone' | 'thresholds' | 'keywords'>): string {
-  return fingerprint(JSON.stringify([FACTS_FORMAT, config.timezone, config.thresholds, [...config.keywords].sort()]));
+export function factsFingerprint(config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'connect'>): string {
+  // Where Amazon Connect records' scopes come from changes the facts a day files (its teams, queues).
+  const { team, queue, reason, customer, task_channel } = config.connect;
+  return fingerprint(
+    JSON.stringify([
+      FACTS_FORMAT,
+      config.timezone,
+      config.thresholds,
+      [...config.keywords].sort(),
+      { team, queue, reason, customer, task_channel },
+    ]),
+  );
 }
 
 /** The fingerprint of the business hours a folded day was summed by: other hours mean folding again. */
@@ -242,7 +252,7 @@ export function foldedDay(stored: StoredDayFacts, config: Config): StoredDayFact
 export async function loadFoldedDay(
   archive: ObjectStore,
   date: string,
-  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours'>,
+  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours' | 'connect'>,
 ): Promise<StoredDayFacts | null> {
   const bytes = await archive.get(foldedFactsKey(date));
   return bytes === null ? null : parseDayFile(bytes, factsFingerprint(config), hoursFingerprint(config));
@@ -255,7 +265,7 @@ export async function loadFoldedDay(
 export async function loadFiledDay(
   archive: ObjectStore,
   date: string,
-  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours'>,
+  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours' | 'connect'>,
 ): Promise<StoredDayFacts | null> {
   return (await loadFoldedDay(archive, date, config)) ?? loadDayFacts(archive, date, factsFingerprint(config));
 }

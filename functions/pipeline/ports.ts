@@ -31,6 +31,11 @@ export interface ExportFileInfo {
   /** Path relative to the exports root: `contacts/dt=2026-11-22/part-0.ndjson.gz`. */
   readonly file: string;
   readonly size: number;
+  /**
+   * The partitions whose records the file may hold, when not only its own: an Amazon Connect CTR object
+   * filed under its delivery date holds contacts of that day and of the days before it (re-deliveries).
+   */
+  readonly days?: readonly string[];
 }
 
 /** What staging the exports produced: what was read, duplicates dropped, and the rejects. */

@@ -1,7 +1,14 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFrom } from '../../functions/adapters/config-file.js';
 import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
+import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
+import { OutboxMailer } from '../../functions/adapters/outbox.js';
 import type { ConnectConfig } from '../../functions/engine/config.js';
 import { dayPeriod } from '../../functions/engine/periods.js';
+import { runNightly } from '../../functions/pipeline/nightly.js';
 import type { StageResult } from '../../functions/pipeline/ports.js';
 import { DEFAULT_CTR_MAPPING } from '../../functions/sql/connect-ctr.js';
 import { bucketFactsSql } from '../../functions/sql/facts.js';
@@ -247,5 +254,36 @@ describe('where scopes come from (connect: in the config)', () => {
     } finally {
       await engine.close();
     }
+  });
+});
+
+describe('a late delivery (docs/spec.md §1: updates arrive later)', () => {
+  it('restates the days whose contacts it holds, as a late export file would', async () => {
+    const root = await ctrDayFolder();
+    const late = '2026/11/23/03/vigie-ctr-1-2026-11-23-03-02-00-5f6a7b8c-9d0e-4f1a-9b2c-4d5e6f7a8b9c';
+    const held = await readFile(join(root, late));
+    await rm(join(root, late));
+    const out = await mkdtemp(join(tmpdir(), 'vigie-ctr-late-'));
+    const config = configFrom({ timezone: CTR_TIMEZONE, lookback_days: 1 });
+    const night = async (date: string) => {
+      const engine = await DuckDbQueryEngine.open({
+        exportsRoot: await exportsDir({}),
+        ctr: { root, mapping: config.connect, deliveryDays: config.connect.delivery_days },
+      });
+      try {
+        const clock = { now: () => new Date(CTR_NOW * 1000) };
+        return await runNightly(
+          { engine, archive: new LocalFolderStore(out), mailer: new OutboxMailer(join(out, 'outbox')), clock },
+          { date, config },
+        );
+      } finally {
+        await engine.close();
+      }
+    };
+    expect((await night('2026-11-22')).revised).toEqual([]);
+    // The third delivery of `in-answered` arrives the next night, filed under 2026-11-23.
+    await writeFile(join(root, late), held);
+    const next = await night('2026-11-23');
+    expect(next.revised).toEqual(['2026-11-22']);
   });
 });
