@@ -30,7 +30,7 @@ import {
   objectBytes,
 } from '../../fixtures/connect-ctr-day.js';
 import { vigie } from '../../support/cli.js';
-import { archived } from '../../support/handlers.js';
+import { archived, figures } from '../../support/handlers.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -46,12 +46,6 @@ mail:
 const CTR_PREFIX = 'connect/ctr';
 
 const centre = (report: Report) => report.scopes.find((s) => s.scope.dimension === 'all')?.kpis ?? {};
-
-/** A report's figures: what must not depend on the engine. */
-function figures(report: unknown): unknown {
-  const { period, scopes, rejects, inputs } = report as Record<string, unknown>;
-  return { period, scopes, rejects, inputs };
-}
 
 describe('Amazon Connect CTRs, from the command line to the AWS path', () => {
   let work: string;
