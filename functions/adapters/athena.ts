@@ -35,6 +35,7 @@ import type {
   StageRequest,
   StageResult,
 } from '../pipeline/ports.js';
+import { TimeBudgetError } from '../pipeline/time-budget.js';
 import { kindsReadBy } from '../sql/athena-scan.js';
 import { CTR_CARRIED, type CtrMapping, ctrContactsSelect, ctrExcludedSelect, ctrSource } from '../sql/connect-ctr.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
@@ -249,7 +250,11 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
           rejects: located,
         }).then(
           (written) => compaction.written.push(...written),
-          (error: unknown) => compaction.failed.push({ kind, reason: firstLineOf(error) }),
+          (error: unknown) => {
+            // Running out of time is the run's failure, not the compaction's: the retry must see it.
+            if (error instanceof TimeBudgetError) throw error;
+            compaction.failed.push({ kind, reason: firstLineOf(error) });
+          },
         );
       }
     };

@@ -13,6 +13,7 @@ import { SesMailer, sesClientConfig } from '../adapters/ses.js';
 import { type Config, type ConnectConfig, DEFAULT_DELIVERY_DAYS } from '../engine/config.js';
 import type { RunPorts } from '../pipeline/nightly.js';
 import type { Clock } from '../pipeline/ports.js';
+import type { TimeBudget } from '../pipeline/time-budget.js';
 import { DEFAULT_CTR_MAPPING } from '../sql/connect-ctr.js';
 import { COMPACTED_PREFIX, CTR_STAGING_PREFIX, type HandlerEnvironment } from './environment.js';
 
@@ -49,9 +50,12 @@ export function awsPorts(
     readonly logQuery?: (entry: QueryStats & { readonly sql: string }) => void;
     /** How CTR records map onto contacts (the config's `connect:`), when the environment names CTRs. */
     readonly connect?: ConnectConfig;
+    /** The invocation's time budget (Lambda's remaining time). */
+    readonly budget?: TimeBudget;
   } = {},
 ): AwsPorts {
   const runner = new AthenaRunner({
+    ...(options.budget === undefined ? {} : { budget: options.budget }),
     client: clients.athena,
     workgroup: env.athenaWorkgroup,
     database: env.glueDatabase,
