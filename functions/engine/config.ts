@@ -96,9 +96,6 @@ function connectSource(allowed: readonly ConnectSource['kind'][]) {
   });
 }
 
-/** Days of deliveries read after a window's last day, unless `connect.delivery_days` says otherwise. */
-export const DEFAULT_DELIVERY_DAYS = 2;
-
 /**
  * Amazon Connect contact trace records as the contacts input (docs/connect.md). The defaults suit a plain
  * instance: the queue's name, the agent's first hierarchy level as team, the customer's endpoint, and a
@@ -118,11 +115,14 @@ const connectSchema = z
      * Days after a contact's day whose delivery partitions are read too: Firehose files a record by when it
      * is delivered, and Connect delivers a contact again when it changes (after-contact work, attributes).
      */
-    delivery_days: z.number().int().min(0).max(14).default(DEFAULT_DELIVERY_DAYS),
+    delivery_days: z.number().int().min(0).max(14).default(2),
   })
   .prefault({});
 
 export type ConnectConfig = z.output<typeof connectSchema>;
+
+/** The `connect:` section of a config that says nothing of it: what a plain Connect instance needs. */
+export const DEFAULT_CONNECT: ConnectConfig = connectSchema.parse(undefined);
 
 export const configSchema = z.strictObject({
   centre: z

@@ -10,11 +10,10 @@ import { AthenaRunner, type QueryStats } from '../adapters/athena-runner.js';
 import { configFromText } from '../adapters/config-file.js';
 import { S3ObjectStore, s3ClientConfig } from '../adapters/s3.js';
 import { SesMailer, sesClientConfig } from '../adapters/ses.js';
-import { type Config, type ConnectConfig, DEFAULT_DELIVERY_DAYS } from '../engine/config.js';
+import { type Config, type ConnectConfig, DEFAULT_CONNECT } from '../engine/config.js';
 import type { RunPorts } from '../pipeline/nightly.js';
 import type { Clock } from '../pipeline/ports.js';
 import type { TimeBudget } from '../pipeline/time-budget.js';
-import { DEFAULT_CTR_MAPPING } from '../sql/connect-ctr.js';
 import { COMPACTED_PREFIX, CTR_STAGING_PREFIX, type HandlerEnvironment } from './environment.js';
 
 /** The AWS SDK clients a handler uses. */
@@ -73,8 +72,8 @@ export function awsPorts(
           ctr: {
             source: env.ctr,
             staging: { bucket: env.archiveBucket, prefix: CTR_STAGING_PREFIX },
-            mapping: options.connect ?? DEFAULT_CTR_MAPPING,
-            deliveryDays: options.connect?.delivery_days ?? DEFAULT_DELIVERY_DAYS,
+            mapping: options.connect ?? DEFAULT_CONNECT,
+            deliveryDays: (options.connect ?? DEFAULT_CONNECT).delivery_days,
           },
         }),
     compacted: { bucket: env.archiveBucket, prefix: COMPACTED_PREFIX },

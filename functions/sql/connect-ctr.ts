@@ -22,14 +22,6 @@ import { sqlString } from './values.js';
 /** What the mapping reads from configuration: where scopes come from, and what tasks are. */
 export type CtrMapping = Pick<ConnectConfig, 'team' | 'queue' | 'reason' | 'customer' | 'task_channel'>;
 
-/** The mapping of a plain Connect instance (the config's defaults). */
-export const DEFAULT_CTR_MAPPING: CtrMapping = {
-  team: { kind: 'hierarchy', level: 1 },
-  queue: { kind: 'queue' },
-  reason: { kind: 'attribute', name: 'reason' },
-  customer: { kind: 'endpoint' },
-};
-
 /** Columns of a CTR record kept beside the checked contact fields, for the exclusions and the chains. */
 export const CTR_CARRIED = ['c_method', 'c_previous', 'c_excluded'] as const;
 

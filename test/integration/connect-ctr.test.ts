@@ -6,11 +6,10 @@ import { configFrom } from '../../functions/adapters/config-file.js';
 import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
 import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { OutboxMailer } from '../../functions/adapters/outbox.js';
-import type { ConnectConfig } from '../../functions/engine/config.js';
+import { type ConnectConfig, DEFAULT_CONNECT } from '../../functions/engine/config.js';
 import { dayPeriod } from '../../functions/engine/periods.js';
 import { runNightly } from '../../functions/pipeline/nightly.js';
 import type { StageResult } from '../../functions/pipeline/ports.js';
-import { DEFAULT_CTR_MAPPING } from '../../functions/sql/connect-ctr.js';
 import { bucketFactsSql } from '../../functions/sql/facts.js';
 import {
   CTR_DAY,
@@ -33,7 +32,7 @@ async function stage(
   const engine = await DuckDbQueryEngine.open({
     // Contacts come from the CTRs; an exports folder with a stray contacts file shows it is not read.
     exportsRoot: await exportsDir({ 'contacts/dt=2026-11-22/stray.ndjson': '{"id":"not-read"}\n' }),
-    ctr: { root: await ctrDayFolder(), mapping: { ...DEFAULT_CTR_MAPPING, ...mapping }, deliveryDays: 2 },
+    ctr: { root: await ctrDayFolder(), mapping: { ...DEFAULT_CONNECT, ...mapping }, deliveryDays: 2 },
   });
   const result = await engine.stageExports({ partitions: ['2026-11-21', '2026-11-22'], now: CTR_NOW });
   return { engine, result };
