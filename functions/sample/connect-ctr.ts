@@ -174,8 +174,15 @@ export function sampleCtrLegs(date: string, rng: Random): { leg: CtrLeg; deliver
     const talk = rng.int(60, 600);
     const hold = rng.chance(0.3) ? rng.int(10, 90) : 0;
     const acw = rng.int(10, 90);
-    const handledLeg = (contactId: string, method: string, channel: string, extra: Partial<CtrLeg> = {}): CtrLeg => {
-      const answered = plus(enqueued, wait);
+    /** A leg answered after `wait` in `queue`, which it entered at `queued` (the call's own queue by default). */
+    const handledLeg = (
+      contactId: string,
+      method: string,
+      channel: string,
+      extra: Partial<CtrLeg> = {},
+      queue: { name: string; at: string } = { name: queueName, at: enqueued },
+    ): CtrLeg => {
+      const answered = plus(queue.at, wait);
       const disconnected = plus(answered, talk + hold);
       return {
         contactId,
@@ -185,7 +192,7 @@ export function sampleCtrLegs(date: string, rng: Random): { leg: CtrLeg; deliver
         disconnected,
         lastUpdate: plus(disconnected, acw + 5),
         disconnectReason: rng.chance(0.5) ? 'CUSTOMER_DISCONNECT' : 'AGENT_DISCONNECT',
-        queue: { name: queueName, enqueued, dequeued: answered, duration: wait },
+        queue: { name: queue.name, enqueued: queue.at, dequeued: answered, duration: wait },
         agent: { username: agentName, connected: answered, interaction: talk, hold, acw, hierarchy: [team, 'Centre'] },
         attributes: { reason },
         customer: who,
@@ -290,12 +297,15 @@ export function sampleCtrLegs(date: string, rng: Random): { leg: CtrLeg; deliver
         attributes: { reason },
         customer: who,
       });
-      const answered = plus(moved, wait);
-      emit({
-        ...handledLeg(second, 'QUEUE_TRANSFER', 'VOICE', { previous: first, initial: first }),
-        initiated: moved,
-        queue: { name: 'Facturation', enqueued: moved, dequeued: answered, duration: wait },
-      });
+      emit(
+        handledLeg(
+          second,
+          'QUEUE_TRANSFER',
+          'VOICE',
+          { previous: first, initial: first, initiated: moved },
+          { name: 'Facturation', at: moved },
+        ),
+      );
     } else if (roll < 0.74) {
       // An agent transfers the call to another queue: two contacts, both handled.
       const first = id();
@@ -341,8 +351,8 @@ export function sampleCtrLegs(date: string, rng: Random): { leg: CtrLeg; deliver
     } else if (roll < 0.96) {
       // A chat started through StartChatContact, and the disconnect flow that follows it.
       const chat = id();
-      const leg = handledLeg(chat, 'API', 'CHAT', { customer: undefined });
-      emit({ ...leg, queue: { name: 'Chat', enqueued, dequeued: plus(enqueued, wait), duration: wait } });
+      const leg = handledLeg(chat, 'API', 'CHAT', { customer: undefined }, { name: 'Chat', at: enqueued });
+      emit(leg);
       if (rng.chance(0.5)) {
         const end = leg.disconnected ?? at;
         emit({

@@ -33,4 +33,16 @@ describe('vigie sample --ctr: Amazon Connect CTRs as Firehose writes them', () =
     );
     expect(new Set(objects.map((o) => `${o.gzip} ${o.newlines}`)).size).toBe(4);
   });
+
+  it('is consistent as Connect writes it: answered after queued, ended after offered (no reject)', () => {
+    const at = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : null);
+    for (const r of records) {
+      const queue = r.Queue as { EnqueueTimestamp: string | null } | null;
+      const agent = r.Agent as { ConnectedToAgentTimestamp: string | null } | null;
+      const offered = at(queue?.EnqueueTimestamp) ?? at(r.InitiationTimestamp) ?? 0;
+      const answered = at(agent?.ConnectedToAgentTimestamp);
+      if (answered !== null) expect(answered, String(r.ContactId)).toBeGreaterThanOrEqual(offered);
+      expect(at(r.DisconnectTimestamp) ?? offered, String(r.ContactId)).toBeGreaterThanOrEqual(offered);
+    }
+  });
 });
