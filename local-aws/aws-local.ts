@@ -15,7 +15,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as sesLocal from 'aws-ses-v2-local';
 import { sesClientConfig } from '../functions/adapters/ses.js';
 import type { AwsClients } from '../functions/handlers/aws-ports.js';
-import { COMPACTED_PREFIX, ENV } from '../functions/handlers/environment.js';
+import { COMPACTED_PREFIX, CTR_STAGING_PREFIX, ENV } from '../functions/handlers/environment.js';
 import type { HandlerDeps } from '../functions/handlers/run-job.js';
 import type { Clock } from '../functions/pipeline/ports.js';
 import type { TimeBudgetOptions } from '../functions/pipeline/time-budget.js';
@@ -123,7 +123,7 @@ export async function startLocalAws(
       s3: admin,
       bucket: EXPORTS_BUCKET,
       exportsPrefix: '',
-      ctrPrefix: CTR_PREFIX,
+      ctr: { bucket: ARCHIVE_BUCKET, prefix: CTR_STAGING_PREFIX },
       compacted: { bucket: ARCHIVE_BUCKET, prefix: COMPACTED_PREFIX },
     }),
     unload: glueUnload({ s3: admin }),

@@ -39,6 +39,7 @@ import type {
   StageRequest,
   StageResult,
 } from '../pipeline/ports.js';
+import { CTR_CARRIED, type CtrMapping, ctrContactsSelect, ctrExcludedSelect, ctrSource } from '../sql/connect-ctr.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import {
   checkedColumns,
@@ -51,6 +52,7 @@ import {
   stagedSelect,
 } from '../sql/staging.js';
 import { sqlString } from '../sql/values.js';
+import { ctrFileInfo, deliveryDates, listLocalCtrObjects, readLocalCtrObject } from './connect-ctr-objects.js';
 import { firstLineOf, UsageError } from './errors.js';
 import {
   blankLines,
@@ -82,6 +84,16 @@ export interface DuckDbOptions {
    * from it, and settled partitions read from their exports are compacted into it. Unset: neither.
    */
   readonly compactedRoot?: string;
+  /** When set, contacts are read from Amazon Connect CTR objects in this folder instead of the exports. */
+  readonly ctr?: LocalCtrOptions;
+}
+
+/** A local folder of Amazon Connect CTR objects in Firehose's layout, and how its records map onto contacts. */
+export interface LocalCtrOptions {
+  readonly root: string;
+  readonly mapping: CtrMapping;
+  /** Days after the window's last partition whose deliveries are read too (`connect.delivery_days`). */
+  readonly deliveryDays: number;
 }
 
 interface ExportFile {
@@ -156,7 +168,8 @@ export class DuckDbQueryEngine implements QueryEngine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly scratch: string,
-    private readonly options: Required<Omit<DuckDbOptions, 'compactedRoot'>> & Pick<DuckDbOptions, 'compactedRoot'>,
+    private readonly options: Required<Omit<DuckDbOptions, 'compactedRoot' | 'ctr'>> &
+      Pick<DuckDbOptions, 'compactedRoot' | 'ctr'>,
   ) {}
 
   /** Opens an in-memory database; extensions load only from a private temp folder (no network). */
@@ -178,7 +191,14 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   async stageExports(request: StageRequest): Promise<StageResult> {
     const kinds = EXPORT_KINDS.filter((k) => request.kinds === undefined || request.kinds.includes(k));
-    const files = await this.listFiles(request.partitions, kinds);
+    const ctr = this.options.ctr;
+    // With CTRs, contacts come from them: contacts exports, if any, are not read.
+    const files = await this.listFiles(
+      request.partitions,
+      kinds.filter((k) => ctr === undefined || k !== 'contacts'),
+    );
+    const ctrFiles: StageResult['files'][number][] = [];
+    const excludedByPartition: Record<string, Record<string, number>> = {};
     const rejects: Reject[] = [];
     const recordsByPartition: Record<string, number> = {};
     const count = (dt: string, n: number): void => {
@@ -194,6 +214,16 @@ export class DuckDbQueryEngine implements QueryEngine {
     // The previous stage's tables are not read again: freed first, they do not sit beside this stage's.
     for (const kind of kinds) await this.connection.run(`DROP TABLE IF EXISTS ${kind}`);
     for (const kind of kinds) {
+      if (kind === 'contacts' && ctr !== undefined) {
+        const staged = await this.stageCtrContacts(ctr, request);
+        ctrFiles.push(...staged.files);
+        rejects.push(...staged.rejects);
+        for (const [dt, n] of Object.entries(staged.records)) count(dt, n);
+        for (const [dt, n] of Object.entries(staged.duplicates))
+          duplicatesByPartition[dt] = (duplicatesByPartition[dt] ?? 0) + n;
+        Object.assign(excludedByPartition, staged.excluded);
+        continue;
+      }
       const kindFiles = files.filter((f) => f.kind === kind);
       const listing = listingByPartition(kindFiles, (f) => ({
         file: relative(this.options.exportsRoot, f.path),
@@ -273,14 +303,18 @@ export class DuckDbQueryEngine implements QueryEngine {
       await this.connection.run(`DROP TABLE checked_${kind}`);
     }
     return {
-      files: files.map((f) => ({
-        kind: f.kind,
-        dt: f.dt,
-        file: relative(this.options.exportsRoot, f.path),
-        size: f.size,
-      })),
+      files: [
+        ...files.map((f) => ({
+          kind: f.kind,
+          dt: f.dt,
+          file: relative(this.options.exportsRoot, f.path),
+          size: f.size,
+        })),
+        ...ctrFiles,
+      ],
       recordsByPartition,
       duplicatesByPartition,
+      ...(ctr === undefined ? {} : { excludedByPartition }),
       // One order whichever way a partition was read: kind, then file, then line.
       rejects: sortRejects(rejects),
       ...(this.options.compactedRoot === undefined ? {} : { compaction }),
@@ -445,6 +479,114 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
     await this.connection.run('DROP TABLE IF EXISTS unsplit_rows');
     await this.writeManifest(root, manifest);
     return written;
+  }
+
+  /**
+   * Contacts from the CTR objects of the window's delivery dates (functions/sql/connect-ctr.ts): each object
+   * split into records (functions/adapters/firehose-records.ts), the records checked as contacts, the
+   * contacts deduplicated and their legs resolved into the `contacts` table. Rejects name the object (its
+   * path under the CTR folder) and the record's number in it.
+   */
+  private async stageCtrContacts(
+    ctr: LocalCtrOptions,
+    request: StageRequest,
+  ): Promise<{
+    files: StageResult['files'][number][];
+    rejects: Reject[];
+    records: Record<string, number>;
+    duplicates: Record<string, number>;
+    excluded: Record<string, Record<string, number>>;
+  }> {
+    const rootStat = await stat(ctr.root).catch(() => null);
+    if (!rootStat?.isDirectory()) throw new ExportsRootError(`CTR folder not found: ${ctr.root}`);
+    const dates = deliveryDates(request.partitions, ctr.deliveryDays);
+    const objects = await listLocalCtrObjects(ctr.root, dates);
+    const rejects: Reject[] = [];
+    const records: Record<string, number> = {};
+    const add = (into: Record<string, number>, dt: string, n: number): void => {
+      into[dt] = (into[dt] ?? 0) + n;
+    };
+    await this.connection.run(
+      'CREATE OR REPLACE TABLE ctr_records (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR)',
+    );
+    const appender = await this.connection.createAppender('ctr_records');
+    try {
+      for (const object of objects) {
+        const reject = (line: number, reason: string, raw: string): Reject => ({
+          kind: 'contacts',
+          dt: object.dt,
+          file: object.name,
+          line,
+          reason,
+          raw: raw.slice(0, this.options.rawCharsKept),
+        });
+        let items: Awaited<ReturnType<typeof readLocalCtrObject>>;
+        try {
+          items = await readLocalCtrObject(ctr.root, object, {
+            maxRecordBytes: this.options.maxLineBytes,
+            rawCharsKept: this.options.rawCharsKept,
+          });
+        } catch (error) {
+          // A cut gzip or a file gone since the listing: none of its records is used.
+          rejects.push(reject(0, 'unreadable_file', firstLineOf(error)));
+          continue;
+        }
+        for (const item of items) {
+          if (item.kind === 'reject') {
+            rejects.push(reject(item.number, item.reason, item.raw));
+            add(records, object.dt, 1);
+            continue;
+          }
+          appender.appendVarchar(object.name);
+          appender.appendVarchar(object.dt);
+          appender.appendBigInt(BigInt(item.number));
+          appender.appendVarchar(item.text);
+          appender.endRow();
+        }
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    const source = ctrSource('duckdb', ctr.mapping, 'ctr_records');
+    await this.connection.run(
+      `CREATE OR REPLACE TEMP TABLE checked_contacts AS ${checkedSelect('contacts', request.now, 'duckdb', source, CTR_CARRIED)}`,
+    );
+    await this.connection.run('DROP TABLE ctr_records');
+    for (const r of await this.rows(
+      `SELECT dt, file, line, reason, left(raw, ${this.options.rawCharsKept}) AS raw FROM checked_contacts WHERE reason IS NOT NULL ORDER BY file, line`,
+    )) {
+      rejects.push({
+        kind: 'contacts',
+        dt: String(r.dt),
+        file: String(r.file),
+        line: Number(r.line),
+        reason: String(r.reason),
+        raw: (r.raw as string | null) ?? '',
+      });
+    }
+    for (const r of await this.rows('SELECT dt, count(*) AS n FROM checked_contacts GROUP BY dt')) {
+      add(records, String(r.dt), Number(r.n));
+    }
+    const duplicates: Record<string, number> = {};
+    for (const r of await this.rows(duplicatesSelect('contacts', 'checked_contacts'))) {
+      add(duplicates, String(r.dt), Number(r.n));
+    }
+    const excluded: Record<string, Record<string, number>> = {};
+    for (const r of await this.rows(ctrExcludedSelect('checked_contacts'))) {
+      const own = excluded[String(r.dt)] ?? {};
+      own[String(r.reason)] = (own[String(r.reason)] ?? 0) + Number(r.n);
+      excluded[String(r.dt)] = own;
+    }
+    await this.connection.run(`CREATE OR REPLACE TABLE contacts AS ${ctrContactsSelect('checked_contacts')}`);
+    await this.connection.run('DROP TABLE checked_contacts');
+    return {
+      files: objects.map((o) => ctrFileInfo(o, ctr.deliveryDays)),
+      rejects,
+      records,
+      duplicates,
+      excluded,
+    };
   }
 
   /**

@@ -86,14 +86,22 @@ function printNightly(result: RunResult, out: (line: string) => void): void {
 /** Where the embedded default keeps compacted partitions, under the output folder. */
 export const COMPACTED_FOLDER = 'compacted';
 
-/** Opens the embedded default's ports (DuckDB over the exports, folders under `out`), runs `job`, closes them. */
+/**
+ * Opens the embedded default's ports (DuckDB over the exports, folders under `out`), runs `job`, closes
+ * them. Contacts come from Amazon Connect CTRs when `--ctr` or the config's `connect.ctr` names a folder.
+ */
 export async function withLocalPorts<T>(
-  options: { exports: string; out: string },
+  options: { exports: string; out: string; ctr?: string },
   job: (ports: RunPorts) => Promise<T>,
+  config?: Config,
 ): Promise<T> {
+  const ctr = options.ctr ?? config?.connect.ctr;
   const engine = await DuckDbQueryEngine.open({
     exportsRoot: options.exports,
     compactedRoot: join(options.out, COMPACTED_FOLDER),
+    ...(ctr === undefined || config === undefined
+      ? {}
+      : { ctr: { root: ctr, mapping: config.connect, deliveryDays: config.connect.delivery_days } }),
   });
   try {
     const archive = new LocalFolderStore(options.out);
@@ -119,21 +127,25 @@ export function restateCommand(options: { exports: string; out: string; config?:
 
 /** Runs the nightly job for one day, then the digests the schedule config makes due that day. */
 export async function runDay(
-  options: { exports: string; date: string; config?: string; out: string },
+  options: { exports: string; date: string; config?: string; out: string; ctr?: string },
   out: (line: string) => void,
 ): Promise<void> {
   const config = await loadConfig(options.config);
-  await withLocalPorts(options, async (ports) => {
-    const nightly = await runNightly(ports, { date: options.date, config, restate: restateCommand(options) });
-    printNightly(nightly, out);
-    const deliveries = [nightly.delivered];
-    for (const period of digestsDue(options.date, config)) {
-      const result = await runDigest(ports, { period, config });
-      printDigest(result, out);
-      deliveries.push(result.delivered);
-    }
-    failOnUnsent(deliveries);
-  });
+  await withLocalPorts(
+    options,
+    async (ports) => {
+      const nightly = await runNightly(ports, { date: options.date, config, restate: restateCommand(options) });
+      printNightly(nightly, out);
+      const deliveries = [nightly.delivered];
+      for (const period of digestsDue(options.date, config)) {
+        const result = await runDigest(ports, { period, config });
+        printDigest(result, out);
+        deliveries.push(result.delivered);
+      }
+      failOnUnsent(deliveries);
+    },
+    config,
+  );
 }
 
 function printDigest(result: DigestResult, out: (line: string) => void): void {
@@ -163,18 +175,22 @@ function progressPrinter(out: (line: string) => void): (p: BackfillProgress) => 
 
 /** `vigie digest`: the weekly or monthly digest of one period. */
 export async function digest(
-  options: { exports: string; week?: string; month?: string; config?: string; out: string },
+  options: { exports: string; week?: string; month?: string; config?: string; out: string; ctr?: string },
   out: (line: string) => void,
 ): Promise<void> {
   const config = await loadConfig(options.config);
   const period = options.week
     ? parsePeriod('week', options.week, config.timezone)
     : parsePeriod('month', options.month ?? '', config.timezone);
-  await withLocalPorts(options, async (ports) => {
-    const result = await runDigest(ports, { period, config });
-    printDigest(result, out);
-    failOnUnsent([result.delivered]);
-  });
+  await withLocalPorts(
+    options,
+    async (ports) => {
+      const result = await runDigest(ports, { period, config });
+      printDigest(result, out);
+      failOnUnsent([result.delivered]);
+    },
+    config,
+  );
 }
 
 export interface BackfillOptions {
@@ -184,20 +200,24 @@ export interface BackfillOptions {
   config?: string;
   out: string;
   daysPerStage: number;
+  ctr?: string;
 }
 
 /** `vigie backfill`: files the facts of every day of [from, to] the store lacks. */
 export async function backfill(options: BackfillOptions, out: (line: string) => void): Promise<void> {
   const config = await loadConfig(options.config);
   const t0 = Date.now();
-  const result = await withLocalPorts(options, (ports) =>
-    runBackfill(ports, {
-      from: options.from,
-      to: options.to,
-      config,
-      chunkDays: options.daysPerStage,
-      onProgress: progressPrinter(out),
-    }),
+  const result = await withLocalPorts(
+    options,
+    (ports) =>
+      runBackfill(ports, {
+        from: options.from,
+        to: options.to,
+        config,
+        chunkDays: options.daysPerStage,
+        onProgress: progressPrinter(out),
+      }),
+    config,
   );
   out(
     `backfill ${options.from} → ${options.to}: ${result.filed.length} days filed (${result.restated.length} restated from changed exports), ${result.skipped.length} already done, ${result.bytes} export bytes read, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
@@ -225,12 +245,16 @@ export async function start(
   // The latest complete ISO week of the sample: the one ending on its last day if that is a Sunday.
   const ended = periodContaining('week', endDate, config.timezone);
   const week = ended.endDate === endDate ? ended : previousPeriod(ended);
-  await withLocalPorts(options, async (ports) => {
-    const nightly = await runNightly(ports, { date: endDate, config, restate: restateCommand(options) });
-    printNightly(nightly, out);
-    const digest = await runDigest(ports, { period: week, config });
-    printDigest(digest, out);
-    failOnUnsent([nightly.delivered, digest.delivered]);
-  });
+  await withLocalPorts(
+    options,
+    async (ports) => {
+      const nightly = await runNightly(ports, { date: endDate, config, restate: restateCommand(options) });
+      printNightly(nightly, out);
+      const digest = await runDigest(ports, { period: week, config });
+      printDigest(digest, out);
+      failOnUnsent([nightly.delivered, digest.delivered]);
+    },
+    config,
+  );
   out(`  took         ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -14,7 +14,7 @@ export type Dimension = (typeof DIMENSIONS)[number];
 export const MEASURES = [
   // contacts, bucketed by offered_at
   'inbound', // inbound contacts, any channel
-  'offered', // inbound voice/chat contacts offered to a queue
+  'offered', // inbound voice/chat contacts that reached a queue: outcome handled or abandoned
   'handled', // offered and handled by an agent
   'abandoned', // offered and abandoned in queue
   'short_abandoned', // abandoned with wait ≤ S

@@ -127,6 +127,7 @@ export async function inFrame<T>(
       ...(budget === undefined ? {} : { budget }),
       // One line per query: its cost is visible per query, not only in the run's total.
       logQuery: ({ sql, ...stats }) => logger.info('athena query', { ...stats, sql: sql.slice(0, 200) }),
+      connect: config.connect,
     });
     // Claims name this invocation: a retry takes over at once what its crashed predecessor claimed
     // (reserved concurrency 1: another request of this function has ended; docs/decisions/0003).

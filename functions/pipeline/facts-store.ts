@@ -20,7 +20,9 @@ import type { PartitionInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
 
 /** Bumped when the stored shape changes; older files are rebuilt, never misread. */
-export const FACTS_FORMAT = 6;
+// 6: `offered` counts only handled and abandoned contacts (docs/spec.md §3, amended 2026-12-05).
+// 7: the ledger per partition, converted_known and selfcare_known, kinds with records (issue 19).
+export const FACTS_FORMAT = 7;
 
 /** A stored day: its facts and what they were computed from. */
 export interface StoredDayFacts {
@@ -86,8 +88,18 @@ export async function loadListing(archive: ObjectStore, date: string, note?: Not
 export const foldedFactsKey = (date: string): string => `facts/dt=${date}/folded.json.gz`;
 
 /** The fingerprint of the settings that change what facts are. */
-export function factsFingerprint(config: Pick<Config, 'timezone' | 'thresholds' | 'keywords'>): string {
-  return fingerprint(JSON.stringify([FACTS_FORMAT, config.timezone, config.thresholds, [...config.keywords].sort()]));
+export function factsFingerprint(config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'connect'>): string {
+  // Where Amazon Connect records' scopes come from changes the facts a day files (its teams, queues).
+  const { team, queue, reason, customer, task_channel } = config.connect;
+  return fingerprint(
+    JSON.stringify([
+      FACTS_FORMAT,
+      config.timezone,
+      config.thresholds,
+      [...config.keywords].sort(),
+      { team, queue, reason, customer, task_channel },
+    ]),
+  );
 }
 
 /** The fingerprint of the business hours a folded day was summed by: other hours mean folding again. */
@@ -300,7 +312,7 @@ export function foldedDay(stored: StoredDayFacts, config: Config): StoredDayFact
 export async function loadFoldedDay(
   archive: ObjectStore,
   date: string,
-  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours'>,
+  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours' | 'connect'>,
   note?: NoteDamage,
 ): Promise<StoredDayFacts | null> {
   return loadDayFile(archive, foldedFactsKey(date), factsFingerprint(config), hoursFingerprint(config), note);
@@ -313,7 +325,7 @@ export async function loadFoldedDay(
 export async function loadFiledDay(
   archive: ObjectStore,
   date: string,
-  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours'>,
+  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours' | 'connect'>,
   note?: NoteDamage,
 ): Promise<StoredDayFacts | null> {
   return (

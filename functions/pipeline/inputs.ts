@@ -153,6 +153,6 @@ export function filesOfDay(files: readonly ExportFileInfo[], partitions: readonl
   const last = [...partitions].sort().at(-1) ?? '';
   return files.filter((f) => {
     const spec = EXPORT_SCHEMA[f.kind as ExportKind];
-    return spec?.reach === 'history' ? f.dt <= last : own.has(f.dt);
+    return spec?.reach === 'history' ? f.dt <= last : (f.days ?? [f.dt]).some((d) => own.has(d));
   });
 }

@@ -32,6 +32,11 @@ export interface ExportFileInfo {
   /** Path relative to the exports root: `contacts/dt=2026-11-22/part-0.ndjson.gz`. */
   readonly file: string;
   readonly size: number;
+  /**
+   * The partitions whose records the file may hold, when not only its own: an Amazon Connect CTR object
+   * filed under its delivery date holds contacts of that day and of the days before it (re-deliveries).
+   */
+  readonly days?: readonly string[];
 }
 
 /**
@@ -46,8 +51,8 @@ export interface StageResult {
   /** Records merged into a later version with the same identity, per partition of the merged record. */
   readonly duplicatesByPartition: Readonly<Record<string, number>>;
   /**
-   * Records read but left out of the staged tables because they are not what a kind counts (Amazon Connect
-   * records that are not customer contacts, merged legs of one), per partition, then reason.
+   * Good records set aside, per partition and reason (`inputs.excluded`): Amazon Connect records that are
+   * not customer contacts, and legs merged into another contact. Absent: the engine sets none aside.
    */
   readonly excludedByPartition?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly rejects: readonly Reject[];

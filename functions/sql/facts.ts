@@ -53,7 +53,10 @@ interface Source {
 
 function sources(t: Thresholds, b: Binder): Source[] {
   const inbound = `direction = 'inbound'`;
-  const offered = `${inbound} AND channel IN ('voice', 'chat')`;
+  // docs/spec.md §1/§3 (amended 2026-12-05): only handled and abandoned contacts reached a queue; a
+  // deflected (IVR, bot) or missed (closed, no queue) contact was never offered, as in Amazon Connect,
+  // where abandoned, answered and callback-queued contacts are what left a queue.
+  const offered = `${inbound} AND channel IN ('voice', 'chat') AND outcome IN ('handled', 'abandoned')`;
   const handled = `${offered} AND outcome = 'handled'`;
   const abandoned = `${offered} AND outcome = 'abandoned'`;
   const replied = `${inbound} AND channel IN ('email', 'social', 'sms') AND first_response_at IS NOT NULL`;
@@ -77,8 +80,8 @@ function sources(t: Thresholds, b: Binder): Source[] {
         abandoned_within_t: when(`${abandoned} AND wait_s <= ${b.bind(t.serviceLevelSeconds)}`),
         handled_wait_sum: when(`${handled} AND wait_s IS NOT NULL`, 'wait_s'),
         handled_wait_n: when(`${handled} AND wait_s IS NOT NULL`),
-        offered_wait_sum: when(`${offered} AND outcome IN ('handled', 'abandoned') AND wait_s IS NOT NULL`, 'wait_s'),
-        offered_wait_n: when(`${offered} AND outcome IN ('handled', 'abandoned') AND wait_s IS NOT NULL`),
+        offered_wait_sum: when(`${offered} AND wait_s IS NOT NULL`, 'wait_s'),
+        offered_wait_n: when(`${offered} AND wait_s IS NOT NULL`),
         talk_sum: when(handled, 'COALESCE(talk_s, 0)'),
         hold_sum: when(handled, 'COALESCE(hold_s, 0)'),
         acw_sum: when(handled, 'COALESCE(acw_s, 0)'),

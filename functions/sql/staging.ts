@@ -23,7 +23,8 @@ const ISO_DATE = String.raw`^\d{4}-\d{2}-\d{2}$`;
 /** JSON types, named as DuckDB's `json_type` names them; the Trino spelling maps onto the same names. */
 const NUMERIC_JSON = `('BIGINT', 'UBIGINT', 'DOUBLE')`;
 
-interface DialectFunctions {
+/** How a dialect spells what the checks need; see `DIALECTS`. */
+export interface DialectFunctions {
   /** JSON value of a record's raw text, or NULL when it is not JSON. */
   parseJson(raw: string): string;
   /** Type of a JSON value or of one of its members (`path` is a JSON path literal), with DuckDB's names. */
@@ -70,6 +71,11 @@ const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
     isFinite: (number) => `is_finite(${number})`,
   },
 };
+
+/** The spellings of a dialect, for readers of other record shapes (functions/sql/connect-ctr.ts). */
+export function dialectFunctions(dialect: Dialect): DialectFunctions {
+  return DIALECTS[dialect];
+}
 
 const text = (f: FieldSpec): string => `t_${f.name}`;
 const jsonTypeOf = (f: FieldSpec): string => `jt_${f.name}`;
@@ -317,10 +323,17 @@ const surveyScaleDefault = (bound: 'min' | 'max'): string =>
 
 /**
  * A SELECT over `source` giving every record with `file, dt, line, raw, reason` (NULL when the record
- * is good) and its typed `v_<field>` columns (plus `scale_lo`/`scale_hi` for surveys). `now` is epoch
- * seconds: a timestamp later than a day after it is out of range.
+ * is good) and its typed `v_<field>` columns (plus `scale_lo`/`scale_hi` for surveys, and the `carried`
+ * columns). `now` is epoch seconds: a timestamp later than a day after it is out of range.
  */
-export function checkedSelect(kind: ExportKind, now: number, dialect: Dialect, source: string): string {
+export function checkedSelect(
+  kind: ExportKind,
+  now: number,
+  dialect: Dialect,
+  source: string,
+  /** Columns of the source kept as they are beside the checked ones (a CTR's initiation method, previous contact). */
+  carried: readonly string[] = [],
+): string {
   if (!Number.isFinite(now)) throw new RangeError(`now must be finite, got ${now}`);
   const d = DIALECTS[dialect];
   const fields = EXPORT_SCHEMA[kind].fields;
@@ -351,18 +364,19 @@ export function checkedSelect(kind: ExportKind, now: number, dialect: Dialect, s
   const consistency = CONSISTENCY[kind] ?? [];
   const finalReason =
     consistency.length > 0 ? `CASE WHEN reason IS NOT NULL THEN reason ${consistency.join(' ')} END` : 'reason';
-  const kept = `${values}${kind === 'surveys' ? ', scale_lo, scale_hi' : ''}`;
+  const extra = carried.map((c) => `, ${c}`).join('');
+  const kept = `${values}${kind === 'surveys' ? ', scale_lo, scale_hi' : ''}${extra}`;
   // Only a rejected record's raw text is needed later: good ones drop it, which halves the table.
   return `SELECT file, dt, line, CASE WHEN reason IS NOT NULL THEN raw END AS raw, reason, ${kept}
 FROM (
 SELECT file, dt, line, raw, ${finalReason} AS reason, ${kept}
 FROM (
-  SELECT file, dt, line, raw, reason, ${values}${scales}
+  SELECT file, dt, line, raw, reason, ${values}${scales}${extra}
   FROM (
     SELECT file, dt, line, raw, reason,
-    ${typed.join(',\n    ')}
+    ${typed.join(',\n    ')}${extra}
     FROM (
-      SELECT file, dt, line, raw, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')}${parsedNames},
+      SELECT file, dt, line, raw, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')}${parsedNames}${extra},
         CASE ${reasons.join('\n        ')} END AS reason
       FROM (SELECT s0.*${parsedColumns} FROM (${source}) s0) source
     ) reasoned
@@ -442,7 +456,7 @@ const DERIVED: Readonly<Partial<Record<ExportKind, Readonly<Record<string, strin
 };
 
 /** Rank of a good record among those sharing its identity: 1 for the one kept. */
-function versionRank(kind: ExportKind): string {
+export function versionRank(kind: ExportKind): string {
   const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
   return `row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, line DESC)`;
 }
@@ -471,68 +485,4 @@ WHERE version_rank = 1`;
 /** A SELECT counting, per partition, the good records merged into a later version of themselves. */
 export function duplicatesSelect(kind: ExportKind, checked: string): string {
   return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM ${checked} WHERE reason IS NULL) ranked WHERE version_rank > 1 GROUP BY dt`;
-}
-
-/** Where a contact field sits in an Amazon Connect contact trace record (docs/spec.md §1), as member names. */
-const CTR_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  id: ['ContactId'],
-  updated_at: ['LastUpdateTimestamp'],
-  queue: ['Queue', 'Name'],
-  agent: ['Agent', 'Username'],
-  answered_at: ['Agent', 'ConnectedToAgentTimestamp'],
-  ended_at: ['DisconnectTimestamp'],
-  wait_s: ['Queue', 'Duration'],
-  talk_s: ['Agent', 'AgentInteractionDuration'],
-  hold_s: ['Agent', 'CustomerHoldDuration'],
-  acw_s: ['Agent', 'AfterContactWorkDuration'],
-  // Contact attributes set by the contact flow carry what Connect itself does not know.
-  team: ['Attributes', 'team'],
-  reason: ['Attributes', 'reason'],
-  customer: ['Attributes', 'customer'],
-};
-
-const ctrPath = (dialect: Dialect, names: readonly string[]): string =>
-  sqlString(dialect === 'duckdb' ? `$.${names.map((n) => `"${n}"`).join('.')}` : `$.${names.join('.')}`);
-
-/**
- * The `rec_type, t_<field>, jt_<field>` columns of `contacts` read from Amazon Connect CTRs (`json`),
- * deduplicated like any contact on `id` (ContactId) by `updated_at` (LastUpdateTimestamp).
- * A contact that never queued is offered when it was initiated; an inbound one that reached neither
- * queue nor agent ended in the IVR, so it counts as deflected, not abandoned.
- */
-export function ctrRecordColumns(dialect: Dialect, json: string): string {
-  const d = DIALECTS[dialect];
-  const at = (names: readonly string[]): { text: string; type: string } => ({
-    text: d.jsonText(json, ctrPath(dialect, names)),
-    type: d.jsonType(json, ctrPath(dialect, names)),
-  });
-  const channel = at(['Channel']).text;
-  const method = at(['InitiationMethod']).text;
-  const enqueued = at(['Queue', 'EnqueueTimestamp']);
-  const initiated = at(['InitiationTimestamp']);
-  const derived: Record<string, { text: string; type: string }> = {
-    channel: { text: `lower(${channel})`, type: at(['Channel']).type },
-    direction: {
-      text: `CASE WHEN ${method} IS NULL THEN NULL WHEN ${method} = 'OUTBOUND' THEN 'outbound' ELSE 'inbound' END`,
-      type: at(['InitiationMethod']).type,
-    },
-    offered_at: {
-      text: `COALESCE(${enqueued.text}, ${initiated.text})`,
-      type: `COALESCE(${enqueued.type}, ${initiated.type})`,
-    },
-    outcome: {
-      text: `CASE WHEN ${method} <> 'OUTBOUND' AND ${enqueued.text} IS NULL AND ${at(['Agent', 'ConnectedToAgentTimestamp']).text} IS NULL THEN 'deflected' END`,
-      type: `'VARCHAR'`,
-    },
-  };
-  return [
-    `${d.jsonType(json)} AS rec_type`,
-    ...EXPORT_SCHEMA.contacts.fields.map((f) => {
-      const names = CTR_FIELDS[f.name];
-      const column = derived[f.name] ?? (names === undefined ? { text: 'NULL', type: 'NULL' } : at(names));
-      const type = column.type === 'NULL' ? 'CAST(NULL AS VARCHAR)' : column.type;
-      const value = column.text === 'NULL' ? 'CAST(NULL AS VARCHAR)' : column.text;
-      return `${value} AS ${text(f)}, ${type} AS ${jsonTypeOf(f)}`;
-    }),
-  ].join(',\n  ');
 }

@@ -653,13 +653,24 @@ describe('a stack over an existing exports bucket and Amazon Connect CTRs', () =
     expect(ofType(template, 'AWS::S3::Bucket')).toHaveLength(3);
   });
 
-  it('adds the CTR table and lets the functions read only the two prefixes', () => {
-    template.hasResourceProperties('AWS::Glue::Table', { TableInput: Match.objectLike({ Name: 'connect_ctr_lines' }) });
+  it('adds the CTR table over the staged copies and lets the functions read only the two prefixes', () => {
+    // Athena reads each CTR object as staged once as NDJSON in the archive, not Firehose's `{…}{…}` objects.
+    template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'connect_ctr_lines',
+        StorageDescriptor: Match.objectLike({
+          Location: { 'Fn::Join': ['', ['s3://', Match.anyValue(), '/connect-ctr/']] },
+        }),
+      }),
+    });
     const doc = JSON.stringify(rolePolicy(template, 'JobsNightly'));
     expect(doc).toContain(':s3:::acme-exports/vigie/*"');
     expect(doc).toContain(':s3:::acme-connect/ctr/*"');
     expect(doc).toContain('"s3:prefix":["vigie/*"]');
     expect(doc).toContain('"s3:prefix":["ctr/*"]');
+    // Staging reads and writes under its own prefix of the archive only.
+    expect(doc).toContain('"s3:prefix":["connect-ctr/*"]');
+    expect(doc).toContain('"/connect-ctr/*"');
     expect(doc).toContain(':identity/acme.example"');
     expect(doc).toContain('"ses:FromAddress":"vigie@acme.example"');
   });

@@ -21,7 +21,7 @@ describe('the handlers’ environment', () => {
       exportsBucket: 'acme-exports',
       exportsPrefix: 'vigie/',
       config: { bucket: 'acme-archive', key: 'config/vigie.yaml' },
-      ctrPrefix: undefined,
+      ctr: undefined,
       sesConfigurationSet: undefined,
     });
   });

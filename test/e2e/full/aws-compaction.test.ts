@@ -19,6 +19,7 @@ import { runNightly } from '../../../functions/pipeline/nightly.js';
 import type { Clock } from '../../../functions/pipeline/ports.js';
 import { ARCHIVE_BUCKET, EXPORTS_BUCKET, type LocalAws, startLocalAwsWith } from '../../../local-aws/aws-local.js';
 import { sampleExportsDir } from '../../support/exports.js';
+import { figures } from '../../support/handlers.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -81,12 +82,6 @@ async function rejectsOfCompactedPartitions(aws: LocalAws): Promise<Record<strin
     if (body !== null) found[dt] = body;
   }
   return found;
-}
-
-/** A report's figures: what must not depend on compaction. Alerts and revised days depend on earlier runs. */
-function figures(report: unknown): unknown {
-  const { period, scopes, rejects, inputs } = report as Record<string, unknown>;
-  return { period, scopes, rejects, inputs };
 }
 
 describe('compaction on the AWS path', () => {
