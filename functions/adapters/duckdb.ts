@@ -66,6 +66,7 @@ import {
 } from './export-files.js';
 import { writeWhole } from './local-fs.js';
 import { sortRejects } from './rejects.js';
+import { readTypedNdjson, type TypedReadContext } from './typed-ndjson.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
 export class ExportsRootError extends UsageError {
@@ -86,7 +87,15 @@ export interface DuckDbOptions {
   readonly compactedRoot?: string;
   /** When set, contacts are read from Amazon Connect CTR objects in this folder instead of the exports. */
   readonly ctr?: LocalCtrOptions;
+  /**
+   * `typed` (the default): NDJSON files are read by DuckDB's typed reader, only rejected lines and
+   * irregular files by the exact path (docs/decisions/0007-typed-read.md); `exact`: every file by the exact path.
+   */
+  readonly staging?: StagingPath;
 }
+
+/** How export files are read: see `DuckDbOptions.staging`. */
+export type StagingPath = 'typed' | 'exact';
 
 /** A local folder of Amazon Connect CTR objects in Firehose's layout, and how its records map onto contacts. */
 export interface LocalCtrOptions {
@@ -162,8 +171,22 @@ const DIRECT_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
   DuckDBTypeId.VARCHAR,
 ]);
 
+/** How a kind's NDJSON files went through the typed read in a stage (the slow-path share, docs/decisions/0007). */
+export interface TypedReadFigures {
+  readonly kind: ExportKind;
+  /** NDJSON files offered to the typed read. */
+  readonly files: number;
+  /** Of those, the files it read; the others took the exact path. */
+  readonly read: number;
+  /** Lines of the files it read that it rejected, checked again from their text. */
+  readonly rechecked: number;
+}
+
 /** DuckDB-backed QueryEngine over a local exports folder. */
 export class DuckDbQueryEngine implements QueryEngine {
+  /** The typed read's figures of the last stage, per kind (empty on the exact path). */
+  lastTypedRead: readonly TypedReadFigures[] = [];
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -185,6 +208,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     return new DuckDbQueryEngine(instance, connection, scratch, {
       maxLineBytes: 2 * 1024 * 1024,
       rawCharsKept: 4096,
+      staging: 'typed',
       ...options,
     });
   }
@@ -206,6 +230,8 @@ export class DuckDbQueryEngine implements QueryEngine {
     };
     const duplicatesByPartition: Record<string, number> = {};
     const damaged: DamagedFile[] = [];
+    const typedFigures: TypedReadFigures[] = [];
+    this.lastTypedRead = typedFigures;
     const compaction = {
       read: [] as CompactedPartitionInfo[],
       written: [] as CompactedPartitionInfo[],
@@ -234,16 +260,25 @@ export class DuckDbQueryEngine implements QueryEngine {
       const checks = checksFingerprint(kind, 'duckdb');
       const compacted = usablePartitions(manifest, listing, checks);
       const fromExports = kindFiles.filter((f) => !compacted.has(f.dt));
-      // A file that cannot be read whole is not read at all: none of its records is used.
-      const unreadable = await this.unreadableFiles(fromExports);
       // Each file's records are checked as they are read: a kind's checked table is the only one that grows.
       await this.connection.run(
         `CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${checkedSelect(kind, request.now, 'duckdb', duckdbEmptySource(kind))}`,
       );
+      const ndjson = fromExports.filter((f) => f.format === 'ndjson' && f.size > 0 && f.problem === undefined);
+      const typed =
+        this.options.staging === 'typed'
+          ? await readTypedNdjson(this.typedReadContext(), kind, ndjson, request.now)
+          : undefined;
+      if (typed !== undefined)
+        typedFigures.push({ kind, files: ndjson.length, read: typed.read.size, rechecked: typed.rechecked });
+      const exact = typed === undefined ? fromExports : fromExports.filter((f) => !typed.read.has(f));
+      // A file that cannot be read whole is not read at all: none of its records is used.
+      const unreadable = await this.unreadableFiles(exact);
       const read = await this.loadNdjsonFiles(
-        fromExports.filter((f) => f.format === 'ndjson' && f.size > 0 && !unreadable.has(f)),
+        exact.filter((f) => f.format === 'ndjson' && f.size > 0 && !unreadable.has(f)),
         request.now,
       );
+      for (const f of typed?.read ?? []) read.add(f);
       // Records DuckDB could not split (or files it could not read) never reach the checked table.
       const unsplitByPartition = new Map<string, Reject[]>();
       for (const file of fromExports) {
@@ -718,6 +753,16 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
 
   private ndjsonRead(paths: readonly string[]): string {
     return `read_csv([${paths.map(sqlString).join(', ')}], columns = {'raw': 'VARCHAR'}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', ${this.readOptions()})`;
+  }
+
+  /** What the typed read of NDJSON files needs of this engine. */
+  private typedReadContext(): TypedReadContext {
+    return {
+      connection: this.connection,
+      rows: (sql) => this.rows(sql),
+      maxLineBytes: this.options.maxLineBytes,
+      checkLines: (kind, lines, now) => this.checkNdjson(kind, lines, now),
+    };
   }
 
   /**

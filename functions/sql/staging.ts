@@ -113,8 +113,7 @@ const NOT_WORDS = new Set(['true', 'false', 'null', 'NaN', 'Infinity']);
  * asked of DuckDB only where it does not (rare records: those the check rejects or looks at twice).
  * `jt` matters only where `typeOk` reads it, for a field that is present (`t` neither NULL nor '').
  */
-function duckdbFieldColumns(f: FieldSpec, value: string, path: string): { text: string; type: string } {
-  const asked = `json_type(raw, ${path})`;
+function duckdbFieldColumns(f: FieldSpec, value: string, asked: string): { text: string; type: string } {
   switch (f.field.type) {
     case 'timestamp':
     case 'date':
@@ -158,6 +157,30 @@ const readsJson = (f: FieldSpec): boolean =>
   f.field.type === 'boolean' || f.field.type === 'duration' || f.field.type === 'number' || f.field.type === 'count';
 
 /**
+ * DuckDB: how one `json_transform` (or a typed `read_json`) reads a kind's fields: JSON where the member's
+ * JSON text tells its type (booleans, numbers), VARCHAR elsewhere.
+ */
+export function ndjsonReadStructure(kind: ExportKind): Record<string, 'JSON' | 'VARCHAR'> {
+  return Object.fromEntries(EXPORT_SCHEMA[kind].fields.map((f) => [f.name, readsJson(f) ? 'JSON' : 'VARCHAR']));
+}
+
+/**
+ * DuckDB: the `t_<field>, jt_<field>` columns of a kind from `member(name)`, a field's value as
+ * `ndjsonReadStructure` reads it. `raw` is the record's text, asked for the JSON type of a member whose
+ * text does not tell it; without it (a typed read keeps no text) that type is NULL, which the checks
+ * read as a wrong type: such a record is a reject of the typed read, checked again from its text.
+ */
+export function duckdbFieldTexts(kind: ExportKind, member: (name: string) => string, raw: string | null): string[] {
+  return EXPORT_SCHEMA[kind].fields.map((f) => {
+    // A JSON member is compared as text: against the JSON type, '' would be cast to JSON (and fail).
+    const value = readsJson(f) ? `CAST(${member(f.name)} AS VARCHAR)` : member(f.name);
+    const asked = raw === null ? 'CAST(NULL AS VARCHAR)' : `json_type(${raw}, ${memberPath('duckdb', f.name)})`;
+    const c = duckdbFieldColumns(f, value, asked);
+    return `${c.text} AS ${text(f)}, ${c.type} AS ${jsonTypeOf(f)}`;
+  });
+}
+
+/**
  * DuckDB: the source columns of `checkedSelect` for NDJSON lines, over `relation` (with `file, dt, line,
  * raw`, the line's text). DuckDB's JSON functions parse their text argument on every call, so a record
  * is parsed by `json_valid` (the others never see a line that is not JSON) and by one `json_transform`
@@ -166,16 +189,8 @@ const readsJson = (f: FieldSpec): boolean =>
  * `{` is an object; only other lines need `json_type` of the whole.
  */
 export function duckdbNdjsonSource(kind: ExportKind, relation: string): string {
-  const fields = EXPORT_SCHEMA[kind].fields;
-  const structure = sqlString(
-    JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, readsJson(f) ? 'JSON' : 'VARCHAR']))),
-  );
-  const columns = fields.map((f) => {
-    // A JSON member is compared as text: against the JSON type, '' would be cast to JSON (and fail).
-    const member = readsJson(f) ? `CAST(texts."${f.name}" AS VARCHAR)` : `texts."${f.name}"`;
-    const c = duckdbFieldColumns(f, member, memberPath('duckdb', f.name));
-    return `${c.text} AS ${text(f)}, ${c.type} AS ${jsonTypeOf(f)}`;
-  });
+  const structure = sqlString(JSON.stringify(ndjsonReadStructure(kind)));
+  const columns = duckdbFieldTexts(kind, (name) => `texts."${name}"`, 'raw');
   return `SELECT file, dt, line, raw, 'ndjson' AS fmt,
   CASE WHEN valid THEN CASE WHEN starts_with(raw, '{') THEN 'OBJECT' ELSE json_type(raw) END END AS rec_type,
   ${columns.join(',\n  ')}
