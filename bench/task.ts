@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { configFrom } from '../functions/adapters/config-file.js';
-import { DuckDbQueryEngine } from '../functions/adapters/duckdb.js';
+import { DuckDbQueryEngine, type StagingPath, type TypedReadFigures } from '../functions/adapters/duckdb.js';
 import { LocalFolderStore } from '../functions/adapters/local-fs.js';
 import { OutboxMailer } from '../functions/adapters/outbox.js';
 import { dayPeriod, parsePeriod, trailingPeriods, utcDatesBetween } from '../functions/engine/periods.js';
@@ -31,6 +31,8 @@ export type TaskSpec =
       readonly date: string;
       readonly now: string;
       readonly trace?: boolean;
+      /** The staging path (default: the engine's, the typed read). */
+      readonly staging?: StagingPath;
     }
   | {
       readonly task: 'digest';
@@ -69,6 +71,8 @@ export interface TaskResult {
   /** With `trace`: milliseconds per SQL statement label, and in all SQL. */
   readonly sql?: Readonly<Record<string, { ms: number; n: number }>>;
   readonly sqlMs?: number;
+  /** Nightly: how the NDJSON files went through the typed read (the slow-path share). */
+  readonly typedRead?: readonly TypedReadFigures[];
 }
 
 const TIMEZONE = 'Europe/Paris';
@@ -249,7 +253,10 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
     return { task: spec.task, ms, rssMb: rss(), rows, bytes: await bytesOf(files) };
   }
   const t0 = performance.now();
-  const engine = await DuckDbQueryEngine.open({ exportsRoot: spec.exports });
+  const engine = await DuckDbQueryEngine.open({
+    exportsRoot: spec.exports,
+    ...(spec.task === 'nightly' && spec.staging !== undefined ? { staging: spec.staging } : {}),
+  });
   const sql: Record<string, { ms: number; n: number }> = {};
   if (spec.task === 'nightly' && spec.trace) traceEngine(engine, sql);
   const ports = {
@@ -261,6 +268,7 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   try {
     if (spec.task === 'nightly') {
       const result = await runNightly(ports, { date: spec.date, config });
+      const typedRead = engine.typedReads;
       await engine.close();
       const ms = performance.now() - t0;
       const folder = join(spec.out, 'reports', 'day', spec.date);
@@ -277,6 +285,7 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
         records: result.report.inputs.records,
         rejects: result.report.rejects.count,
         ...(spec.trace ? { sql, sqlMs } : {}),
+        typedRead,
         ...(Array.isArray(report.scopes) ? { teams: report.scopes.length } : {}),
       };
     }

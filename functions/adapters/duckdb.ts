@@ -184,8 +184,8 @@ export interface TypedReadFigures {
 
 /** DuckDB-backed QueryEngine over a local exports folder. */
 export class DuckDbQueryEngine implements QueryEngine {
-  /** The typed read's figures of the last stage, per kind (empty on the exact path). */
-  lastTypedRead: readonly TypedReadFigures[] = [];
+  /** The typed read's figures of every stage so far, per stage and kind (none on the exact path). */
+  readonly typedReads: TypedReadFigures[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -230,8 +230,6 @@ export class DuckDbQueryEngine implements QueryEngine {
     };
     const duplicatesByPartition: Record<string, number> = {};
     const damaged: DamagedFile[] = [];
-    const typedFigures: TypedReadFigures[] = [];
-    this.lastTypedRead = typedFigures;
     const compaction = {
       read: [] as CompactedPartitionInfo[],
       written: [] as CompactedPartitionInfo[],
@@ -270,7 +268,7 @@ export class DuckDbQueryEngine implements QueryEngine {
           ? await readTypedNdjson(this.typedReadContext(), kind, ndjson, request.now)
           : undefined;
       if (typed !== undefined)
-        typedFigures.push({ kind, files: ndjson.length, read: typed.read.size, rechecked: typed.rechecked });
+        this.typedReads.push({ kind, files: ndjson.length, read: typed.read.size, rechecked: typed.rechecked });
       const exact = typed === undefined ? fromExports : fromExports.filter((f) => !typed.read.has(f));
       // A file that cannot be read whole is not read at all: none of its records is used.
       const unreadable = await this.unreadableFiles(exact);

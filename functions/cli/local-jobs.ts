@@ -5,7 +5,7 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configFrom, readConfigFile } from '../adapters/config-file.js';
-import { DuckDbQueryEngine } from '../adapters/duckdb.js';
+import { DuckDbQueryEngine, type StagingPath } from '../adapters/duckdb.js';
 import { UsageError } from '../adapters/errors.js';
 import { LocalFolderStore } from '../adapters/local-fs.js';
 import { OutboxMailer } from '../adapters/outbox.js';
@@ -83,6 +83,17 @@ function printNightly(result: RunResult, out: (line: string) => void): void {
   );
 }
 
+/**
+ * How the embedded default reads export files: `VIGIE_STAGING=exact` forces the exact path (to compare
+ * it with the typed read, docs/decisions/0007-typed-read.md); unset or `typed`, the typed read.
+ */
+export function stagingPathOf(env: NodeJS.ProcessEnv): StagingPath {
+  const value = env.VIGIE_STAGING;
+  if (value === undefined || value === '' || value === 'typed') return 'typed';
+  if (value === 'exact') return 'exact';
+  throw new UsageError(`VIGIE_STAGING must be "typed" or "exact", got "${value}"`);
+}
+
 /** Where the embedded default keeps compacted partitions, under the output folder. */
 export const COMPACTED_FOLDER = 'compacted';
 
@@ -99,6 +110,7 @@ export async function withLocalPorts<T>(
   const engine = await DuckDbQueryEngine.open({
     exportsRoot: options.exports,
     compactedRoot: join(options.out, COMPACTED_FOLDER),
+    staging: stagingPathOf(process.env),
     ...(ctr === undefined || config === undefined
       ? {}
       : { ctr: { root: ctr, mapping: config.connect, deliveryDays: config.connect.delivery_days } }),
