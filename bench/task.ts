@@ -197,7 +197,8 @@ function traceEngine(engine: DuckDbQueryEngine, into: Record<string, { ms: numbe
   const label = (sql: string): string => {
     const s = sql.replace(/\s+/g, ' ').trim();
     const m =
-      /^CREATE OR REPLACE TEMP TABLE (file_rows|checked_\w+|lines_\w+)/.exec(s) ??
+      /^CREATE OR REPLACE TEMP TABLE (file_rows|checked_\w+|lines_\w+|typed_rows|typed_checked)/.exec(s) ??
+      /^INSERT INTO (checked_\w+) SELECT \* FROM typed_checked/.exec(s) ??
       /^CREATE OR REPLACE TABLE (\w+)/.exec(s) ??
       /^INSERT INTO (lines_\w+).*'(ndjson|csv)'/.exec(s) ??
       /^INSERT INTO (checked_\w+).*'(ndjson|csv)' AS fmt/.exec(s) ??

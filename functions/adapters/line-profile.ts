@@ -53,6 +53,7 @@ export async function lineProfile(
   let blankSoFar = true;
   let pendingCr = false; // the previous piece ended with a CR, not yet known to be a CRLF
   let parts: Buffer[] = [];
+  let nextCr = -1; // the current chunk's next CR at or after the piece read, -1 when none
   const irregular = (reason: string): void => {
     why ??= reason;
   };
@@ -64,8 +65,10 @@ export async function lineProfile(
       if (line === 1 && first === 0xef) irregular('a byte-order mark');
     }
     if (first !== BRACE && blankSoFar) blankSoFar = blank(chunk, start, end);
-    for (let cr = chunk.indexOf(CR, start); cr !== -1 && cr < end; cr = chunk.indexOf(CR, cr + 1)) {
-      if (cr < end - 1) irregular(`a CR inside line ${line}`);
+    // The chunk's next CR is looked for once per CR, not once per line: a search from each line would
+    // scan the rest of the chunk every time.
+    for (; nextCr !== -1 && nextCr < end; nextCr = chunk.indexOf(CR, nextCr + 1)) {
+      if (nextCr < end - 1) irregular(`a CR inside line ${line}`);
     }
     pendingCr = chunk[end - 1] === CR;
     length += end - start;
@@ -98,6 +101,7 @@ export async function lineProfile(
     for await (const chunk of bytes as AsyncIterable<Buffer>) {
       if (why !== null) break;
       let start = 0;
+      nextCr = chunk.indexOf(CR);
       for (let end = chunk.indexOf(LF, start); end !== -1; end = chunk.indexOf(LF, start)) {
         piece(chunk, start, end);
         finish();
