@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
 import { DEFAULTS, ensureExports, formatCount, parseCount } from './generate.js';
-import type { TaskResult, TaskSpec } from './task.js';
+import { filesOfRun, type TaskResult, type TaskSpec } from './task.js';
 
 const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -61,6 +61,16 @@ export interface SizeResult {
   readonly htmlBytes: number;
   readonly reportJsonBytes: number;
   readonly factsBytes: number;
+  /** Process level: the whole `vigie run` command, module loading included (wall clock of the process). */
+  readonly cliMs: Stat;
+  /** Process level: a `node` process running one bare DuckDB `read_json_auto(…) GROUP BY` over the contacts files. */
+  readonly bareMs: Stat;
+  /** cliMs median ÷ bareMs median (goal ≤ 2.0 at 1M). */
+  readonly processRatio: number;
+  /** NDJSON files the typed read took, of those offered, and lines it checked again (last vigie rep). */
+  readonly typedFiles: number;
+  readonly ndjsonFiles: number;
+  readonly recheckedLines: number;
 }
 
 export interface PeriodResult {
@@ -131,6 +141,13 @@ export async function measure(spec: TaskSpec, checkout = ROOT): Promise<TaskResu
   return JSON.parse(line) as TaskResult;
 }
 
+/** Wall-clock milliseconds of a child process `node <args>` (run from the repository's root). */
+async function timed(args: readonly string[], checkout = ROOT): Promise<number> {
+  const t0 = performance.now();
+  await run(process.execPath, [...args], { cwd: checkout, maxBuffer: 64 * 1024 * 1024 });
+  return performance.now() - t0;
+}
+
 /** "now" for a run of `date`: 05:00 UTC the next day, as a nightly schedule would. */
 export const nowAfter = (date: string): string =>
   `${DateTime.fromISO(date, { zone: 'utc' }).plus({ days: 1 }).toISODate()}T05:00:00Z`;
@@ -150,6 +167,8 @@ export async function bench(options: BenchOptions): Promise<BenchResults> {
     set: Awaited<ReturnType<typeof ensureExports>>;
     reference: TaskResult[];
     vigie: TaskResult[];
+    cli: number[];
+    bare: number[];
   }> {
     const label = formatCount(contacts);
     const set = await ensureExports({
@@ -177,12 +196,33 @@ export async function bench(options: BenchOptions): Promise<BenchResults> {
         log(`  rep ${rep + 1} ${task.padEnd(9)} ${((last?.ms ?? 0) / 1000).toFixed(2)} s, ${last?.rssMb} MB`);
       }
     }
-    return { set, reference, vigie };
+    // Process level, alternating too: the whole command as a user runs it against a bare scan in node.
+    const contactsFiles = (await filesOfRun(set.options.out, options.date)).get('contacts') ?? [];
+    const cli: number[] = [];
+    const bare: number[] = [];
+    for (let rep = 0; rep < options.reps; rep++) {
+      const order = rep % 2 === 0 ? (['bare', 'cli'] as const) : (['cli', 'bare'] as const);
+      for (const task of order) {
+        if (task === 'bare') bare.push(await timed([join(HERE, 'bare-scan.mjs'), ...contactsFiles]));
+        else {
+          const out = freshOut();
+          const vigieBin = join(ROOT, 'bin', 'vigie.mjs');
+          cli.push(await timed([vigieBin, 'run', '--exports', set.options.out, '--date', options.date, '--out', out]));
+          await rm(out, { recursive: true, force: true });
+        }
+        const ms = (task === 'bare' ? bare : cli).at(-1) ?? 0;
+        log(`  rep ${rep + 1} ${task === 'bare' ? 'bare scan' : 'vigie cli'} ${(ms / 1000).toFixed(2)} s`);
+      }
+    }
+    return { set, reference, vigie, cli, bare };
   }
 
   const sizes: SizeResult[] = [];
   for (const contacts of options.sizes) {
-    const { set, reference, vigie } = await compare(contacts);
+    const { set, reference, vigie, cli, bare } = await compare(contacts);
+    const cliMs = stat(cli);
+    const bareMs = stat(bare);
+    const typed = vigie.at(-1)?.typedRead ?? [];
     const referenceMs = stat(reference.map((r) => r.ms));
     const vigieMs = stat(vigie.map((r) => r.ms));
     const vigieRssMb = Math.max(...vigie.map((r) => r.rssMb));
@@ -201,6 +241,12 @@ export async function bench(options: BenchOptions): Promise<BenchResults> {
       htmlBytes: last?.htmlBytes ?? 0,
       reportJsonBytes: last?.reportJsonBytes ?? 0,
       factsBytes: last?.factsBytes ?? 0,
+      cliMs,
+      bareMs,
+      processRatio: Math.round((cliMs.median / bareMs.median) * 100) / 100,
+      typedFiles: typed.reduce((n, t) => n + t.read, 0),
+      ndjsonFiles: typed.reduce((n, t) => n + t.files, 0),
+      recheckedLines: typed.reduce((n, t) => n + t.rechecked, 0),
     });
   }
 
@@ -297,6 +343,13 @@ export function table(r: BenchResults): string {
     ...r.sizes.map(
       (x) =>
         `| ${x.label} | ${mb(x.exportBytes)} | ${s(x.referenceMs.median)} (±${x.referenceMs.spreadPct} %) | ${s(x.vigieMs.median)} (±${x.vigieMs.spreadPct} %) | ${x.ratio} | ${x.vigieRssMb} | ${x.vigieRssMbPerMillion} | ${(x.htmlBytes / 1024).toFixed(1)} | ${(x.reportJsonBytes / 1024).toFixed(0)} |`,
+    ),
+    '',
+    '| contacts | `vigie run` command s (spread) | bare `read_json_auto` node process s (spread) | process ratio | NDJSON files on the typed read | lines checked again |',
+    '| -------: | ---: | ---: | ---: | ---: | ---: |',
+    ...r.sizes.map(
+      (x) =>
+        `| ${x.label} | ${s(x.cliMs.median)} (±${x.cliMs.spreadPct} %) | ${s(x.bareMs.median)} (±${x.bareMs.spreadPct} %) | ${x.processRatio} | ${x.typedFiles} of ${x.ndjsonFiles} | ${x.recheckedLines} |`,
     ),
     '',
     `| ${r.period.days} days × ${formatCount(r.period.daily)} contacts | time s | ratio | peak RSS MB | raw export bytes read |`,

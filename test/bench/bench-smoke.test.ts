@@ -37,6 +37,12 @@ function numbers(r: BenchResults): Record<string, unknown> {
     htmlBytes: size?.htmlBytes,
     reportJsonBytes: size?.reportJsonBytes,
     factsBytes: size?.factsBytes,
+    cliMedian: size?.cliMs.median,
+    bareMedian: size?.bareMs.median,
+    processRatio: size?.processRatio,
+    typedFiles: size?.typedFiles,
+    ndjsonFiles: size?.ndjsonFiles,
+    recheckedLines: size?.recheckedLines,
     periodExportBytes: p.exportBytes,
     oneDayMedian: p.oneDayMs.median,
     oneDayRssMb: p.oneDayRssMb,
@@ -140,6 +146,8 @@ describe('bench/run on a tiny set', () => {
     expect(size?.referenceMs.median).toBeGreaterThan(0);
     expect(size?.vigieMs.median).toBeGreaterThan(0);
     expect(size?.htmlBytes).toBeGreaterThan(1000);
+    expect(size?.cliMs.samples).toHaveLength(1);
+    expect(size?.typedFiles).toBeGreaterThan(0);
     expect(results.period.backfillBytes).toBeGreaterThan(0);
     expect(results.period.weekly.targetedBytes).toBeGreaterThan(0);
     expect(table(results)).toContain('| 2k |');
