@@ -42,7 +42,7 @@ export interface TypedReadResult<F extends TypedFile> {
 
 /**
  * Reads `files` (NDJSON, not empty, all of `kind`) with the typed reader into `checked_<kind>`, which
- * exists. A file it does not read is in `left`, none of its records in the table.
+ * exists and is empty. A file it does not read is in `left`, none of its records in the table.
  */
 export async function readTypedNdjson<F extends TypedFile>(
   context: TypedReadContext,
@@ -84,14 +84,16 @@ export async function readTypedNdjson<F extends TypedFile>(
     `CASE filename ${numbered.map((f) => `WHEN ${sqlString(f.path)} THEN ${value(f)}`).join(' ')} END`;
   if (numbered.length > 0) {
     const rows = `(SELECT filename AS file, ${each((f) => sqlString(f.dt))} AS dt, rowid - ${each((f) => String(runs.get(f.path)?.first ?? 0))} + 1 AS line, * EXCLUDE (filename) FROM typed_rows WHERE filename IN (${numbered.map((f) => sqlString(f.path)).join(', ')}))`;
+    // Straight into the checked table, which holds nothing else yet: what is not kept is deleted below,
+    // cheaper than copying what is.
     await connection.run(
-      `CREATE OR REPLACE TEMP TABLE typed_checked AS ${checkedSelect(kind, now, 'duckdb', duckdbTypedSource(kind, rows))}`,
+      `INSERT INTO checked_${kind} ${checkedSelect(kind, now, 'duckdb', duckdbTypedSource(kind, rows))}`,
     );
   }
   await connection.run('DROP TABLE typed_rows');
   if (numbered.length === 0) return { read, left, rechecked: 0 };
   const rejected = new Map<string, Set<number>>();
-  for (const r of await context.rows('SELECT file, line FROM typed_checked WHERE reason IS NOT NULL')) {
+  for (const r of await context.rows(`SELECT file, line FROM checked_${kind} WHERE reason IS NOT NULL`)) {
     const lines = rejected.get(String(r.file)) ?? new Set<number>();
     lines.add(Number(r.line));
     rejected.set(String(r.file), lines);
@@ -114,12 +116,13 @@ export async function readTypedNdjson<F extends TypedFile>(
   });
   await Promise.all(workers);
   const accepted = numbered.filter((f) => profiles.has(f));
+  const dropped = numbered.filter((f) => !profiles.has(f)).map((f) => sqlString(f.path));
+  // The typed read's rejects are checked again from their text; the files left go to the exact path whole.
+  await connection.run(
+    `DELETE FROM checked_${kind} WHERE reason IS NOT NULL${dropped.length > 0 ? ` OR file IN (${dropped.join(', ')})` : ''}`,
+  );
   let rechecked = 0;
-  if (accepted.length > 0) {
-    const names = accepted.map((f) => sqlString(f.path)).join(', ');
-    await connection.run(
-      `INSERT INTO checked_${kind} SELECT * FROM typed_checked WHERE reason IS NULL AND file IN (${names})`,
-    );
+  if (accepted.some((f) => (profiles.get(f)?.texts.size ?? 0) > 0)) {
     await connection.run(
       'CREATE OR REPLACE TEMP TABLE typed_lines (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR)',
     );
@@ -139,10 +142,9 @@ export async function readTypedNdjson<F extends TypedFile>(
     } finally {
       appender.closeSync();
     }
-    if (rechecked > 0) await context.checkLines(kind, 'SELECT file, dt, line, raw FROM typed_lines', now);
+    await context.checkLines(kind, 'SELECT file, dt, line, raw FROM typed_lines', now);
     await connection.run('DROP TABLE typed_lines');
   }
-  await connection.run('DROP TABLE typed_checked');
   for (const f of accepted) read.add(f);
   return { read, left, rechecked };
 }
