@@ -12,7 +12,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { EXPORT_KINDS } from '../functions/sql/exports-schema.js';
 import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../functions/sql/glue-tables.js';
-import { checkedColumns } from '../functions/sql/staging.js';
+import { checkedColumns } from '../functions/sql/record-checks.js';
 import type { UnloadStatement } from './athena-standin.js';
 
 export interface GlueOnDuckDbOptions {

@@ -38,17 +38,12 @@ import type {
 import { TimeBudgetError } from '../pipeline/time-budget.js';
 import { kindsReadBy } from '../sql/athena-scan.js';
 import { CTR_CARRIED, type CtrMapping, ctrContactsSelect, ctrExcludedSelect, ctrSource } from '../sql/connect-ctr.js';
+import { duplicatesSelect, stagedSelect } from '../sql/dedupe.js';
+import { parseJson } from '../sql/dialects.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
-import {
-  checkedColumns,
-  checkedSelect,
-  checksFingerprint,
-  duplicatesSelect,
-  jsonRecordColumns,
-  parseJson,
-  stagedSelect,
-} from '../sql/staging.js';
+import { checkedColumns, checkedSelect, checksFingerprint } from '../sql/record-checks.js';
+import { jsonRecordColumns } from '../sql/record-sources.js';
 import { sqlString } from '../sql/values.js';
 import { ctrFileInfo, deliveryDates } from './connect-ctr-objects.js';
 import {

@@ -40,17 +40,10 @@ import type {
   StageResult,
 } from '../pipeline/ports.js';
 import { CTR_CARRIED, type CtrMapping, ctrContactsSelect, ctrExcludedSelect, ctrSource } from '../sql/connect-ctr.js';
+import { duplicatesSelect, stagedSelect } from '../sql/dedupe.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
-import {
-  checkedColumns,
-  checkedSelect,
-  checksFingerprint,
-  duckdbCsvSource,
-  duckdbEmptySource,
-  duckdbNdjsonSource,
-  duplicatesSelect,
-  stagedSelect,
-} from '../sql/staging.js';
+import { checkedColumns, checkedSelect, checksFingerprint } from '../sql/record-checks.js';
+import { duckdbCsvSource, duckdbEmptySource, duckdbNdjsonSource } from '../sql/record-sources.js';
 import { sqlString } from '../sql/values.js';
 import { ctrFileInfo, deliveryDates, listLocalCtrObjects, readLocalCtrObject } from './connect-ctr-objects.js';
 import { firstLineOf, UsageError } from './errors.js';

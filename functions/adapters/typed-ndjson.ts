@@ -7,7 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Row } from '../pipeline/ports.js';
 import type { ExportKind } from '../sql/exports-schema.js';
-import { checkedSelect } from '../sql/staging.js';
+import { checkedSelect } from '../sql/record-checks.js';
 import { duckdbTypedSource, typedNdjsonRead } from '../sql/typed-read.js';
 import { sqlString } from '../sql/values.js';
 import { lineProfile, type PlainLines } from './line-profile.js';

@@ -15,8 +15,9 @@
  *   `PreviousContactId` names it.
  */
 import type { ConnectConfig, ConnectSource } from '../engine/config.js';
+import { stagedSelect, versionRank } from './dedupe.js';
+import { type Dialect, dialectFunctions } from './dialects.js';
 import { EXPORT_SCHEMA } from './exports-schema.js';
-import { type Dialect, dialectFunctions, stagedSelect, versionRank } from './staging.js';
 import { sqlString } from './values.js';
 
 /** What the mapping reads from configuration: where scopes come from, and what tasks are. */

@@ -15,7 +15,7 @@
  * Pure: no AWS import, so it is tested without the CDK.
  */
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from './exports-schema.js';
-import { type CheckedColumn, checkedColumns } from './staging.js';
+import { type CheckedColumn, checkedColumns } from './record-checks.js';
 
 /**
  * Table of Amazon Connect contact trace records as staged for Athena, one record per line under

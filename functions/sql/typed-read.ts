@@ -6,7 +6,7 @@
  * reject of it, and such a line is checked again, exactly, from its text.
  */
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from './exports-schema.js';
-import { duckdbFieldTexts, ndjsonReadStructure } from './staging.js';
+import { duckdbFieldTexts, ndjsonReadStructure } from './record-sources.js';
 import { sqlString } from './values.js';
 
 // A line that is not a JSON object reads as a row of NULLs: a kind with no required field would take it as

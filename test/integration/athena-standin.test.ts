@@ -191,7 +191,7 @@ describe('AthenaRunner against the Athena stand-in (real AthenaClient)', () => {
     ['element_at from the end', 'SELECT element_at(ARRAY[10, 20, 30], -1) AS r', 30],
     ['element_at out of range', 'SELECT element_at(ARRAY[10, 20, 30], 5) AS r', null],
     ['cardinality', 'SELECT cardinality(ARRAY[10, 20, 30]) AS r', 3],
-    // The shapes Vigie's Trino staging SQL (functions/sql/staging.ts) builds from these functions:
+    // The shapes Vigie's Trino staging SQL (functions/sql/record-checks.ts) builds from these functions:
     ['try(json_parse) of bad JSON', `SELECT try(json_parse('{"a": ')) AS r`, null],
     [
       'BOM removed before json_parse',

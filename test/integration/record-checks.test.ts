@@ -5,14 +5,10 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Dialect, parseJson } from '../../functions/sql/dialects.js';
 import type { ExportKind } from '../../functions/sql/exports-schema.js';
-import {
-  checkedSelect,
-  type Dialect,
-  duckdbNdjsonSource,
-  jsonRecordColumns,
-  parseJson,
-} from '../../functions/sql/staging.js';
+import { checkedSelect } from '../../functions/sql/record-checks.js';
+import { duckdbNdjsonSource, jsonRecordColumns } from '../../functions/sql/record-sources.js';
 import { TRINO_COMPAT_MACROS } from '../../local-aws/athena-standin.js';
 
 const NOW = Date.parse('2026-04-01T00:00:00Z') / 1000;

@@ -9,7 +9,7 @@ import {
   usablePartitions,
 } from '../../functions/pipeline/compacted-partitions.js';
 import { compactionRequest } from '../../functions/pipeline/filing.js';
-import { checksFingerprint } from '../../functions/sql/staging.js';
+import { checksFingerprint } from '../../functions/sql/record-checks.js';
 
 const source = (file: string, size = 10, version = 'v1'): CompactionSource => ({ file, size, version });
 const entry = (sources: CompactionSource[], checks = 'c1'): CompactedPartition => ({

@@ -11,7 +11,7 @@ import {
   OPEN_CSV_SERDE,
   PARQUET_SERDE,
 } from '../../functions/sql/glue-tables.js';
-import { checkedColumns } from '../../functions/sql/staging.js';
+import { checkedColumns } from '../../functions/sql/record-checks.js';
 
 const layout = { exportsBucket: 'acme-exports', exportsPrefix: 'vigie/' };
 const withCtr = { ...layout, ctr: { bucket: 'acme-archive', prefix: 'connect-ctr/' } };

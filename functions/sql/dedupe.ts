@@ -1,0 +1,49 @@
+/**
+ * Deduplication of checked records (docs/spec.md §1): one record per identity, the latest `updated_at`,
+ * else the last read, as the typed columns the portable aggregation SQL queries; and the count of those
+ * merged into a later version of themselves.
+ */
+import { columnOf, EXPORT_SCHEMA, type ExportKind } from './exports-schema.js';
+
+/** Derivations docs/spec.md §1 asks for, applied to good contacts: outcome first, then the wait it implies. */
+const CONTACT_OUTCOME = `COALESCE(v_outcome, CASE WHEN v_answered_at IS NOT NULL THEN 'handled' WHEN v_direction = 'inbound' AND v_channel IN ('voice', 'chat') THEN 'abandoned' END)`;
+
+const DERIVED: Readonly<Partial<Record<ExportKind, Readonly<Record<string, string>>>>> = {
+  contacts: {
+    outcome: CONTACT_OUTCOME,
+    wait_s: `COALESCE(v_wait_s, CASE ${CONTACT_OUTCOME} WHEN 'handled' THEN v_answered_at - v_offered_at WHEN 'abandoned' THEN v_ended_at - v_offered_at END)`,
+  },
+  surveys: { scale_min: 'scale_lo', scale_max: 'scale_hi' },
+};
+
+/** Rank of a good record among those sharing its identity: 1 for the one kept. */
+export function versionRank(kind: ExportKind): string {
+  const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
+  return `row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, line DESC)`;
+}
+
+/**
+ * A SELECT over the checked relation keeping the good records, one per identity (the latest
+ * `updated_at`, else the last read), as the typed columns the portable aggregation SQL queries.
+ */
+export function stagedSelect(kind: ExportKind, checked: string): string {
+  const derived = DERIVED[kind] ?? {};
+  const columns = EXPORT_SCHEMA[kind].fields.map((f) => `${derived[f.name] ?? `v_${f.name}`} AS ${columnOf(f)}`);
+  const scales = kind === 'surveys' ? ', scale_lo, scale_hi' : '';
+  const values = EXPORT_SCHEMA[kind].fields.map((f) => `v_${f.name}`).join(', ');
+  // `dt`, the partition the kept record came from, is what the ledger of docs/spec.md §1 counts by.
+  return `SELECT
+  ${columns.join(',\n  ')},
+  dt
+FROM (
+  SELECT file, dt, line, ${values}${scales}, ${versionRank(kind)} AS version_rank
+  FROM ${checked}
+  WHERE reason IS NULL
+) ranked
+WHERE version_rank = 1`;
+}
+
+/** A SELECT counting, per partition, the good records merged into a later version of themselves. */
+export function duplicatesSelect(kind: ExportKind, checked: string): string {
+  return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM ${checked} WHERE reason IS NULL) ranked WHERE version_rank > 1 GROUP BY dt`;
+}
