@@ -7,7 +7,7 @@ import { CTR_CARRIED, type CtrMapping, ctrContactsSelect, ctrExcludedSelect, ctr
 import { duplicatesSelect } from '../sql/dedupe.js';
 import { checkedSelect } from '../sql/record-checks.js';
 import { ctrFileInfo, deliveryDates, listLocalCtrObjects, readLocalCtrObject } from './connect-ctr-objects.js';
-import type { DuckDbSession } from './duckdb-session.js';
+import { appendLine, type DuckDbSession } from './duckdb-session.js';
 import { firstLineOf } from './errors.js';
 import { ExportsRootError } from './export-listing.js';
 
@@ -76,11 +76,7 @@ export async function stageLocalCtrContacts(
           add(records, object.dt, 1);
           continue;
         }
-        appender.appendVarchar(object.name);
-        appender.appendVarchar(object.dt);
-        appender.appendBigInt(BigInt(item.number));
-        appender.appendVarchar(item.text);
-        appender.endRow();
+        appendLine(appender, object.name, object.dt, item.number, item.text);
       }
     }
     appender.flushSync();

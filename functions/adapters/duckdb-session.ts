@@ -2,7 +2,7 @@
  * What the parts of the embedded engine share: its DuckDB connection, scratch folder and settings, and
  * results read as plain rows.
  */
-import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBTypeId, JSDuckDBValueConverter } from '@duckdb/node-api';
 import type { Row, SqlParam } from '../pipeline/ports.js';
 
@@ -94,4 +94,13 @@ export async function readRows(
     }
   }
   return out;
+}
+
+/** Appends one `(file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR)` row: the shape of every table of lines to check. */
+export function appendLine(appender: DuckDBAppender, file: string, dt: string, line: number, raw: string): void {
+  appender.appendVarchar(file);
+  appender.appendVarchar(dt);
+  appender.appendBigInt(BigInt(line));
+  appender.appendVarchar(raw);
+  appender.endRow();
 }

@@ -12,7 +12,7 @@ import type { ExportKind } from '../sql/exports-schema.js';
 import { checkedSelect } from '../sql/record-checks.js';
 import { duckdbCsvSource, duckdbNdjsonSource } from '../sql/record-sources.js';
 import { sqlString } from '../sql/values.js';
-import type { DuckDbSession } from './duckdb-session.js';
+import { appendLine, type DuckDbSession } from './duckdb-session.js';
 import { firstLineOf } from './errors.js';
 import {
   blankLines,
@@ -237,11 +237,7 @@ export class ExportLoader {
           found.push(this.rejectOf(file, l.line, l.problem, l.text));
           continue;
         }
-        appender.appendVarchar(file.path);
-        appender.appendVarchar(file.dt);
-        appender.appendBigInt(BigInt(l.line));
-        appender.appendVarchar(l.text);
-        appender.endRow();
+        appendLine(appender, file.path, file.dt, l.line, l.text);
       }
     } catch (error) {
       appender.closeSync();

@@ -10,6 +10,7 @@ import type { ExportKind } from '../sql/exports-schema.js';
 import { checkedSelect } from '../sql/record-checks.js';
 import { duckdbTypedSource, typedNdjsonRead } from '../sql/typed-read.js';
 import { sqlString } from '../sql/values.js';
+import { appendLine } from './duckdb-session.js';
 import { lineProfile, type PlainLines } from './line-profile.js';
 
 /** An NDJSON export file as the typed read needs it. */
@@ -130,11 +131,7 @@ export async function readTypedNdjson<F extends TypedFile>(
     try {
       for (const f of accepted) {
         for (const [line, text] of profiles.get(f)?.texts ?? []) {
-          appender.appendVarchar(f.path);
-          appender.appendVarchar(f.dt);
-          appender.appendBigInt(BigInt(line));
-          appender.appendVarchar(text);
-          appender.endRow();
+          appendLine(appender, f.path, f.dt, line, text);
           rechecked += 1;
         }
       }
