@@ -146,10 +146,12 @@ export function compactionRequest(
 }
 
 /**
- * The files a stage's queries would scan on Athena: a partition read from its compacted copy counts its
- * Parquet bytes (an upper bound: Athena reads only the columns a query names) instead of its exports'.
+ * What a query naming each kind scans on Athena: what the stage says it read the kind from (its window's
+ * files, its state snapshot); else its files, a partition read from its compacted copy counting that
+ * copy's Parquet bytes (an upper bound: Athena reads only the columns a query names) instead of its exports'.
  */
-export function filesAsScanned(stage: StageResult): { readonly kind: string; readonly size: number }[] {
+export function filesAsScanned(stage: StageResult): readonly { readonly kind: string; readonly size: number }[] {
+  if (stage.scanned !== undefined) return stage.scanned;
   const compacted = stage.compaction?.read ?? [];
   const read = new Set(compacted.map((p) => `${p.kind}/${p.dt}`));
   return [
@@ -180,6 +182,8 @@ export async function runNightly(
     partitions,
     now: Math.floor(now.getTime() / 1000),
     ...compactionRequest(config, now),
+    // Tickets, customers, orders and costs through their state snapshot: a night reads what changed, not the history.
+    snapshot: true,
   });
   const filed = await fileDays(ports, { days, stage, config, rebuild: (p) => p.startDate === period.startDate });
   const rejectFiles = await archiveRejects(ports.archive, stage.rejects);
@@ -203,7 +207,7 @@ export async function runNightly(
     filed.filed.flatMap((day) =>
       factsQueries(dayPeriod(day.date, config.timezone), factsOptions(config)).map((q) => q.sql),
     ),
-    compactionScans(stage),
+    { ...(stage.stagingScans === undefined ? {} : { staging: stage.stagingScans }), extra: compactionScans(stage) },
   );
   return {
     report,
