@@ -5,9 +5,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/handlers/environment.js';
 import { EXPORT_KINDS } from '../../functions/sql/exports-schema.js';
+import { STATE_KINDS } from '../../functions/sql/state.js';
 import { DEFAULT_ENTRIES } from '../../infra/constructs/jobs.js';
 import { PROJECT_ROOT } from '../../infra/constructs/vigie-function.js';
 import { createVigieApp, type VigieApp } from '../../infra/vigie-app.js';
+import { catalogFromTemplate } from '../../local-aws/glue-catalog.js';
 
 // The feature flags of a real synth (cdk.json), bundling skipped, no asset metadata (stable snapshot).
 const CDK_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -37,12 +39,16 @@ function synthesize(context: Record<string, unknown> = {}): VigieApp & { templat
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const ofType = (template: Template, type: string) => Object.entries(template.findResources(type) as Resources);
 
+/** The default stack's template, for the stand-in's catalog (its workgroup's cutoff). */
+let defaultTemplate: Template | undefined;
+
 describe('the default stack', () => {
   let vigie: ReturnType<typeof synthesize>;
   let template: Template;
   beforeAll(() => {
     vigie = synthesize({ sender: 'reports@acme.example', alarmEmail: 'ops@acme.example' });
     template = vigie.template;
+    defaultTemplate = template;
   });
 
   it('passes cdk-nag AWS Solutions with no unacknowledged error or warning', () => {
@@ -263,8 +269,8 @@ describe('the default stack', () => {
   });
 
   it('creates the Glue tables and an enforced Athena workgroup with a bytes-scanned cutoff', () => {
-    // Lines, CSV and the compacted partitions' checked records, per kind.
-    expect(ofType(template, 'AWS::Glue::Table')).toHaveLength(EXPORT_KINDS.length * 3);
+    // Lines, CSV and the compacted partitions' checked records, per kind; the state of each history kind.
+    expect(ofType(template, 'AWS::Glue::Table')).toHaveLength(EXPORT_KINDS.length * 3 + STATE_KINDS.length);
     template.hasResourceProperties('AWS::Glue::Table', {
       TableInput: Match.objectLike({
         Name: 'tickets_checked',
@@ -354,6 +360,20 @@ describe('a stack over an existing exports bucket and Amazon Connect CTRs', () =
 
   it('imports the exports bucket instead of creating it', () => {
     expect(ofType(template, 'AWS::S3::Bucket')).toHaveLength(3);
+  });
+
+  it('gives the local Athena stand-in the Glue tables and the cutoff the stack declares', async () => {
+    // The stand-in reads its tables from this file (local-aws/glue-catalog.ts): a change of the tables or
+    // their projection shows here first, and is accepted deliberately (vitest -u).
+    const catalog = catalogFromTemplate(
+      template.toJSON(),
+      { exports: 's3://acme-exports/vigie/', ctr: 's3://acme-connect/ctr/', archiveRef: 'StorageArchive' },
+      (defaultTemplate ?? template).toJSON(),
+    );
+    expect(catalog.tables.find((t) => t.name === 'tickets_lines')?.parameters['projection.dt.range']).toBe(
+      '2000-01-01,NOW+1DAYS',
+    );
+    await expect(`${JSON.stringify(catalog, null, 2)}\n`).toMatchFileSnapshot('../../local-aws/glue-catalog.json');
   });
 
   it('adds the CTR table and lets the functions read only the two prefixes', () => {
