@@ -209,41 +209,30 @@ export function unloadParts(sql: string): UnloadParts | undefined {
 }
 
 let trino: TrinoSQL | undefined;
+/** Texts the grammar accepted: a common table expression repeated across queries is parsed once. */
+const accepted = new Set<string>();
 
 /** Trino grammar errors of one statement (dt-sql-parser's TrinoSQL, from Trino's ANTLR grammar), as `line:column message`. */
 export function trinoGrammarErrors(sql: string): string[] {
+  if (accepted.has(sql)) return [];
   trino ??= new TrinoSQL();
   const errors: string[] = [];
   trino.parse(sql, (e) => errors.push(`line ${e.startLine}:${e.startColumn}: ${e.message}`));
-  if (errors.length === 0 && (trino.splitSQLByStatement(sql)?.length ?? 1) > 1)
+  const semicolons = tokenize(sql).filter((t) => t.text === ';');
+  if (semicolons.length > 1 || (semicolons.length === 1 && sql.slice((semicolons[0]?.at ?? 0) + 1).trim() !== ''))
     errors.push('line 1:1: one statement per query (Athena runs a single statement)');
+  if (errors.length === 0) {
+    if (accepted.size > 10_000) accepted.clear();
+    accepted.add(sql);
+  }
   return errors;
 }
 
-/** Refuses a statement Trino's grammar does not accept; an UNLOAD is taken apart first. */
-export function checkGrammar(sql: string): void {
-  const unload = unloadParts(sql);
-  const errors = trinoGrammarErrors(unload === undefined ? sql : unload.select);
-  if (errors.length > 0) throw new AthenaRuleError(`SYNTAX_ERROR: ${errors[0]}`, 'query');
-}
-
-/** A table a query reads from, once per evaluation, with the text of the SELECT that filters it. */
-export interface TableScan {
-  readonly table: string;
-  /** The innermost parenthesised text around the reference (or the whole statement): its filters. */
-  readonly scope: string;
-}
-
-/**
- * Every scan of a base table a statement makes: each `FROM`/`JOIN` reference to a table, a reference to a
- * common table expression standing for the scans of its body (so a CTE named twice scans its tables twice).
- * Names are lower-cased; `ctes` of the statement are not tables.
- */
-export function tableScans(sql: string): TableScan[] {
-  const unload = unloadParts(sql);
-  const text = unload === undefined ? sql : unload.select;
-  const tokens = tokenize(text);
-  // Top-level WITH: name AS ( body ) [, …]
+/** The top-level common table expressions of a statement (name and body) and where its main query starts. */
+function topLevelCtes(tokens: readonly SqlToken[]): {
+  bodies: Map<string, { from: number; to: number }>;
+  main: number;
+} {
   const bodies = new Map<string, { from: number; to: number }>();
   let main = 0;
   if (tokens[0]?.kind === 'word' && tokens[0].text.toUpperCase() === 'WITH') {
@@ -265,6 +254,48 @@ export function tableScans(sql: string): TableScan[] {
     }
     main = i;
   }
+  return { bodies, main };
+}
+
+/**
+ * Refuses a statement Trino's grammar does not accept; an UNLOAD is taken apart first. Each common table
+ * expression is a query of its own to the grammar, so each is parsed apart (and once across queries),
+ * then the statement with its bodies stood in for.
+ */
+export function checkGrammar(sql: string): void {
+  const unload = unloadParts(sql);
+  const text = unload === undefined ? sql : unload.select;
+  const tokens = tokenize(text);
+  const { bodies, main } = topLevelCtes(tokens);
+  const errors: string[] = [];
+  let skeleton = text;
+  for (const [, { from, to }] of [...bodies].reverse()) {
+    const start = tokens[from]?.at ?? 0;
+    const end = tokens[to]?.at ?? text.length;
+    errors.push(...trinoGrammarErrors(text.slice(start, end)));
+    skeleton = `${skeleton.slice(0, start)}SELECT 1${skeleton.slice(end)}`;
+  }
+  if (main > 0 || bodies.size === 0) errors.push(...trinoGrammarErrors(skeleton));
+  if (errors.length > 0) throw new AthenaRuleError(`SYNTAX_ERROR: ${errors[0]}`, 'query');
+}
+
+/** A table a query reads from, once per evaluation, with the text of the SELECT that filters it. */
+export interface TableScan {
+  readonly table: string;
+  /** The innermost parenthesised text around the reference (or the whole statement): its filters. */
+  readonly scope: string;
+}
+
+/**
+ * Every scan of a base table a statement makes: each `FROM`/`JOIN` reference to a table, a reference to a
+ * common table expression standing for the scans of its body (so a CTE named twice scans its tables twice).
+ * Names are lower-cased; `ctes` of the statement are not tables.
+ */
+export function tableScans(sql: string): TableScan[] {
+  const unload = unloadParts(sql);
+  const text = unload === undefined ? sql : unload.select;
+  const tokens = tokenize(text);
+  const { bodies, main } = topLevelCtes(tokens);
   const referencesIn = (from: number, to: number): { name: string; at: number }[] => {
     const found: { name: string; at: number }[] = [];
     for (let i = from; i < to; i += 1) {
