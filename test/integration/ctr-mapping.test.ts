@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { checkedSelect, ctrRecordColumns, parseJson, stagedSelect } from '../../functions/sql/staging.js';
+import { checkedSelect, ctrRecordColumns, parseJson, recordDigest, stagedSelect } from '../../functions/sql/staging.js';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/ctr/2026-11-22-08.ndjson');
 const NOW = Date.parse('2026-11-23T02:30:00Z') / 1000;
@@ -19,7 +19,7 @@ async function mapFixture(): Promise<{ contacts: Record<string, unknown>[]; reje
   for (const [i, raw] of lines.entries()) {
     await db.run('INSERT INTO ctr_lines VALUES (?, ?, ?, ?, ?)', ['ctr.ndjson', '2026-11-22', i + 1, raw, 'ndjson']);
   }
-  const source = `SELECT file, dt, line, raw, fmt, ${ctrRecordColumns('duckdb', 'j')} FROM (SELECT *, ${parseJson('duckdb', 'raw')} AS j FROM ctr_lines) parsed`;
+  const source = `SELECT file, dt, line, raw, ${recordDigest('duckdb', 'raw')} AS raw_sha, fmt, ${ctrRecordColumns('duckdb', 'j')} FROM (SELECT *, ${parseJson('duckdb', 'raw')} AS j FROM ctr_lines) parsed`;
   await db.run(`CREATE TABLE checked AS ${checkedSelect('contacts', NOW, 'duckdb', source)}`);
   const read = async (sql: string): Promise<Record<string, unknown>[]> =>
     (await db.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
