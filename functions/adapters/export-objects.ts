@@ -26,8 +26,9 @@ export function objectText(body: Readable, name: string): Readable {
 
 /**
  * Follows RFC 4180 quoting over a CSV's text, chunk by chunk, and stops at the first thing OpenCSVSerDe
- * would read otherwise: a backslash (its escape character: dropped, and the next character taken as is)
- * or a line end inside a quoted cell (it reads physical lines, so the record splits in two).
+ * would read otherwise: a backslash (its escape character: dropped, and the next character taken as is),
+ * a line end inside a quoted cell (it reads physical lines, so the record splits in two), or a quote
+ * inside an unquoted cell (text to RFC 4180; to opencsv, the start of a quoted cell).
  */
 class CsvPortability {
   private quoted = false;
@@ -55,6 +56,8 @@ class CsvPortability {
       } else if (c === '"' && this.fieldStart) {
         this.quoted = true;
         this.fieldStart = false;
+      } else if (c === '"') {
+        this.refusal = `line ${this.line}: a quote inside an unquoted cell, which Athena's OpenCSVSerDe reads as opening a quoted one`;
       } else if (c === ',') {
         this.fieldStart = true;
       } else if (c === '\n') {
