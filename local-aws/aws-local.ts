@@ -18,6 +18,7 @@ import type { AwsClients } from '../functions/handlers/aws-ports.js';
 import { ENV } from '../functions/handlers/environment.js';
 import type { HandlerDeps } from '../functions/handlers/run-job.js';
 import type { Clock } from '../functions/pipeline/ports.js';
+import type { TimeBudgetOptions } from '../functions/pipeline/time-budget.js';
 import { type AthenaFault, type AthenaStandIn, startAthenaStandIn } from './athena-standin.js';
 import { stackCatalog } from './glue-catalog.js';
 import { glueOnDuckDb, glueUnload } from './glue-on-duckdb.js';
@@ -65,11 +66,13 @@ export interface LocalDepsOptions {
   readonly env?: Record<string, string | undefined>;
   readonly clients?: Partial<AwsClients>;
   readonly athenaTimeoutMs?: number;
+  /** How the handler spends the Lambda context's remaining time (when the test passes a context). */
+  readonly budget?: TimeBudgetOptions;
 }
 
 /** Handler dependencies with real SDK clients pointed at the local servers at `endpoints`. */
 export function localDeps(endpoints: LocalEndpoints, options: LocalDepsOptions): HandlerDeps {
-  const { clock, env = {}, clients = {}, athenaTimeoutMs } = options;
+  const { clock, env = {}, clients = {}, athenaTimeoutMs, budget } = options;
   const built: AwsClients = {
     s3: clients.s3 ?? conditionalS3rverClient(endpoints.s3),
     athena:
@@ -86,6 +89,7 @@ export function localDeps(endpoints: LocalEndpoints, options: LocalDepsOptions):
     logger: new Logger({ serviceName: 'vigie', logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'Vigie', serviceName: 'vigie' }),
     ...(athenaTimeoutMs === undefined ? {} : { athenaTimeoutMs }),
+    ...(budget === undefined ? {} : { budget }),
   };
 }
 

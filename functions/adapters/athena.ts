@@ -53,6 +53,7 @@ import {
   snapshotUsable,
   stateManifestKey,
 } from '../pipeline/state-snapshot.js';
+import { TimeBudgetError } from '../pipeline/time-budget.js';
 import { kindReferences } from '../sql/athena-scan.js';
 import { CSV_COLUMNS, EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import { CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
@@ -256,7 +257,11 @@ export class AthenaQueryEngine implements QueryEngine {
           rejects: located,
         }).then(
           (written) => compaction.written.push(...written),
-          (error: unknown) => compaction.failed.push({ kind, reason: firstLineOf(error) }),
+          (error: unknown) => {
+            // Running out of time is the run's failure, not the compaction's: the retry must see it.
+            if (error instanceof TimeBudgetError) throw error;
+            compaction.failed.push({ kind, reason: firstLineOf(error) });
+          },
         );
       }
     };
@@ -265,7 +270,9 @@ export class AthenaQueryEngine implements QueryEngine {
       for (let kind = queue.shift(); kind !== undefined; kind = queue.shift()) await stageKind(kind);
     });
     await Promise.all(workers);
-    await this.writeVerdicts(verdicts, seen, request.partitions);
+    // Only a nightly stage keeps the verdicts (its function alone writes under the state folder; a digest
+    // reads few new objects, and checks them again).
+    if (request.snapshot === true) await this.writeVerdicts(verdicts, seen, request.partitions);
     const files: ExportFileInfo[] = objects.map((o) => ({
       kind: o.kind,
       dt: o.dt,

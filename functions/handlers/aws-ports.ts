@@ -13,6 +13,7 @@ import { SesMailer, sesClientConfig } from '../adapters/ses.js';
 import type { Config } from '../engine/config.js';
 import type { RunPorts } from '../pipeline/nightly.js';
 import type { Clock } from '../pipeline/ports.js';
+import type { TimeBudget } from '../pipeline/time-budget.js';
 import { COMPACTED_PREFIX, type HandlerEnvironment } from './environment.js';
 
 /** The AWS SDK clients a handler uses. */
@@ -46,9 +47,12 @@ export function awsPorts(
     readonly athenaTimeoutMs?: number;
     /** Called after each Athena query with its id, state, bytes scanned and cost. */
     readonly logQuery?: (entry: QueryStats & { readonly sql: string }) => void;
+    /** The invocation's time budget (Lambda's remaining time). */
+    readonly budget?: TimeBudget;
   } = {},
 ): AwsPorts {
   const runner = new AthenaRunner({
+    ...(options.budget === undefined ? {} : { budget: options.budget }),
     client: clients.athena,
     workgroup: env.athenaWorkgroup,
     database: env.glueDatabase,

@@ -32,8 +32,11 @@ export interface Delivered {
   readonly html: readonly string[];
   /** Mails sent by this run, or found already sent by an earlier one. */
   readonly mails: readonly string[];
-  /** Send keys another sender holds a fresh claim on: not sent by this run (a later run will see them sent). */
-  readonly inFlight: readonly string[];
+  /**
+   * Mails another sender holds a fresh claim on, by send key and recipient: not sent by this run. On AWS
+   * the functions run one at a time, so the claim is a crashed run's: the handler fails and counts them.
+   */
+  readonly inFlight: readonly { readonly key: string; readonly to: string }[];
   /** The archive's index page. */
   readonly index: string;
 }
@@ -118,7 +121,7 @@ export async function deliverReport(
   }
 
   const mails: string[] = [];
-  const inFlight: string[] = [];
+  const inFlight: { key: string; to: string }[] = [];
   const send = async (key: string, recipient: Recipient, body: RenderedMail, list: 'scorecard' | 'alerts') => {
     const id = fingerprint(recipient.email.toLowerCase(), 12);
     const raw = await composeMail({
@@ -136,7 +139,7 @@ export async function deliverReport(
     const mail: OutgoingMail = { key, from: config.mail.from, to: [recipient.email], subject: body.subject, raw };
     const outcome = await sendOnce(mail, { archive, mailer: ports.mailer, clock, owner });
     if (outcome.status === 'in-flight') {
-      inFlight.push(key);
+      inFlight.push({ key, to: recipient.email });
       return;
     }
     // Only this run's message is archived: an earlier run archived its own when it sent it.

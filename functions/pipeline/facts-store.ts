@@ -32,6 +32,11 @@ export interface StoredDayFacts {
    * period counts a partition shared by two days once. */
   readonly inputs: Readonly<Record<string, InputSummary>>;
   readonly facts: PeriodFacts;
+  /**
+   * The scheduled run that filed it (a nightly's scheduled time), when one did: a retry of that run finds
+   * its own day filed and does not query it again. Absent for manual runs, the CLI and older files.
+   */
+  readonly run?: string;
 }
 
 /** Archive key of a day's facts. */

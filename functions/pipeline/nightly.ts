@@ -101,6 +101,11 @@ export async function fileDays(
     readonly stage: StageResult;
     readonly config: Config;
     readonly rebuild: (p: Period) => boolean;
+    /**
+     * The scheduled run filing: a day it must rebuild is kept when this same run filed it from the same
+     * exports (its retry after a later failure), so a retry queries no filed day again.
+     */
+    readonly run?: string | undefined;
   },
 ): Promise<{ readonly revised: readonly string[]; readonly filed: readonly StoredDayFacts[] }> {
   const fingerprint = factsFingerprint(args.config);
@@ -108,10 +113,13 @@ export async function fileDays(
   const filed: StoredDayFacts[] = [];
   for (const day of args.days) {
     const sources = sourcesHash(filesOfDay(args.stage.files, utcDatesBetween(day.start, day.end)));
-    // A day rebuilt anyway needs no look at what was filed before: it is never reported as revised.
     const rebuild = args.rebuild(day);
-    const stored = rebuild ? null : await loadFiledDay(ports.archive, day.startDate, args.config);
-    if (!rebuild && stored !== null && stored.sources === sources) continue;
+    // A day rebuilt anyway needs no look at what was filed before, unless its own run may have filed it.
+    const stored =
+      rebuild && args.run === undefined ? null : await loadFiledDay(ports.archive, day.startDate, args.config);
+    const kept = stored !== null && stored.sources === sources && (!rebuild || stored.run === args.run);
+    // (A day kept is read from the store by the reports, as any other.)
+    if (kept) continue;
     const fresh: StoredDayFacts = {
       format: FACTS_FORMAT,
       date: day.startDate,
@@ -120,13 +128,14 @@ export async function fileDays(
       sources,
       inputs: inputsByPartition(args.stage, utcDatesBetween(day.start, day.end)),
       facts: await readPeriodFacts(ports.engine, day, factsOptions(args.config)),
+      ...(args.run === undefined ? {} : { run: args.run }),
     };
     const folded = foldedDay(fresh, args.config);
     await saveDayFacts(ports.archive, fresh, { hours: hoursFingerprint(args.config), facts: folded.facts });
     // What reports read of this day.
     filed.push(folded);
-    // Only a past day that changed is news to the reader.
-    if (stored !== null && stored.sources !== sources) revised.push(day.startDate);
+    // Only a past day that changed is news to the reader; a day rebuilt anyway is never reported as revised.
+    if (!rebuild && stored !== null && stored.sources !== sources) revised.push(day.startDate);
   }
   return { revised, filed };
 }
@@ -170,7 +179,12 @@ function compactionScans(stage: StageResult): number[] {
 /** Runs the nightly job for one local day. */
 export async function runNightly(
   ports: RunPorts,
-  request: { readonly date: string; readonly config: Config },
+  request: {
+    readonly date: string;
+    readonly config: Config;
+    /** The scheduled run's identity (its scheduled time): its retries do not file the day again. */
+    readonly run?: string;
+  },
 ): Promise<RunResult> {
   const { config } = request;
   const period = dayPeriod(request.date, config.timezone);
@@ -185,7 +199,13 @@ export async function runNightly(
     // Tickets, customers, orders and costs through their state snapshot: a night reads what changed, not the history.
     snapshot: true,
   });
-  const filed = await fileDays(ports, { days, stage, config, rebuild: (p) => p.startDate === period.startDate });
+  const filed = await fileDays(ports, {
+    days,
+    stage,
+    config,
+    rebuild: (p) => p.startDate === period.startDate,
+    run: request.run,
+  });
   const rejectFiles = await archiveRejects(ports.archive, stage.rejects);
   const reader = new FactsReader(ports.archive, config);
   // A 1M-contact day is 220 MB of JSON: reading back what was just written would cost seconds.

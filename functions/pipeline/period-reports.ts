@@ -3,7 +3,7 @@
  * period and the same period last year, given a trailing series for sparklines, and checked against
  * the alert rules (whose state lives in the archive between runs).
  */
-import { alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts } from '../engine/alerts.js';
+import { type AlertState, alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts } from '../engine/alerts.js';
 import { centreSeries, withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
@@ -11,6 +11,7 @@ import { reportPeriod } from '../engine/period-kpis.js';
 import {
   daysOf,
   type Period,
+  type PeriodKind,
   periodId,
   previousPeriod,
   samePeriodLastYear,
@@ -23,8 +24,24 @@ import { factsFingerprint, foldedDay, loadDayFacts, loadFoldedDay, type StoredDa
 import { mergeInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
 
-/** Archive key of the alert rules' state. */
+/** Archive key of the alert rules' state for days (and, before weeks and months had their own, for every kind). */
 export const ALERT_STATE_KEY = 'state/alerts.json';
+
+/**
+ * Archive key of a period kind's alert state: days in ALERT_STATE_KEY, weeks and months each in a file
+ * of their own, so the digest function writes none of the nightly's state (on AWS its role cannot).
+ */
+export function alertStateKey(kind: PeriodKind): string {
+  return kind === 'day' ? ALERT_STATE_KEY : `state/alerts-${kind}.json`;
+}
+
+/** A stored alert state, or `null` when absent; one that no longer parses is reset (at worst one repeated alert). */
+async function readAlertState(archive: ObjectStore, key: string): Promise<AlertState | null> {
+  const bytes = await archive.get(key);
+  if (bytes === null) return null;
+  const parsed = alertStateSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  return parsed.success ? parsed.data : EMPTY_ALERT_STATE;
+}
 
 /**
  * Whether any event of the day arrived: a contact, a survey answer or an agent day. A day without one
@@ -161,12 +178,21 @@ export async function composeReport(
   };
 }
 
+/** The entries of one period kind (keyed `rule|kind|scope`) of a state. */
+function ofKind(state: AlertState | null, kind: PeriodKind): AlertState | null {
+  if (state === null) return null;
+  const entries = Object.entries(state.entries).filter(([entryKey]) => entryKey.split('|')[1] === kind);
+  return { ...state, entries: Object.fromEntries(entries) };
+}
+
 /** Evaluates the alert rules on a report, persisting their state; the report gains its alerts. */
 export async function applyAlerts(archive: ObjectStore, report: Report, config: Config): Promise<Report> {
-  const bytes = await archive.get(ALERT_STATE_KEY);
-  const parsed = bytes === null ? null : alertStateSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-  // A state file that no longer parses is reset rather than trusted: the worst case is one repeated alert.
-  const state = parsed?.success ? parsed.data : EMPTY_ALERT_STATE;
+  const key = alertStateKey(report.period.kind);
+  // Weeks and months found no file of their own yet: their entries are in the shared file of earlier versions.
+  const state =
+    (await readAlertState(archive, key)) ??
+    (key === ALERT_STATE_KEY ? null : ofKind(await readAlertState(archive, ALERT_STATE_KEY), report.period.kind)) ??
+    EMPTY_ALERT_STATE;
   const period = { kind: report.period.kind, start: report.period.start };
   const observations = report.scopes.flatMap((s) =>
     Object.entries(s.kpis).map(([kpi, e]) => ({
@@ -187,7 +213,7 @@ export async function applyAlerts(archive: ObjectStore, report: Report, config: 
     locale: config.mail.recipients[0]?.locale ?? 'fr',
     currency: config.currency,
   });
-  await archive.put(ALERT_STATE_KEY, `${JSON.stringify(result.state, null, 2)}\n`, 'application/json');
+  await archive.put(key, `${JSON.stringify(result.state, null, 2)}\n`, 'application/json');
   return {
     ...report,
     alerts: result.alerts.map((a) => ({ kpi: a.kpi, scope: a.scope, rule: a.rule, message: a.message })),

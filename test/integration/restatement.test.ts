@@ -9,6 +9,7 @@ import { OutboxMailer } from '../../functions/adapters/outbox.js';
 import { weekPeriod } from '../../functions/engine/periods.js';
 import { runDigest } from '../../functions/pipeline/digest.js';
 import { runNightly } from '../../functions/pipeline/nightly.js';
+import type { QueryEngine } from '../../functions/pipeline/ports.js';
 import { exportsDir, ndjson } from '../support/exports.js';
 
 const call = (id: string, day: string, hour: number, answered: boolean, fcr: boolean) => ({
@@ -79,5 +80,48 @@ describe('late data and restatement', () => {
     } finally {
       await engine.close();
     }
+  });
+
+  it('files no day again in a retry of the same scheduled run; a manual re-run or a new run refiles the day reported', async () => {
+    const root = await exportsDir({
+      'contacts/dt=2026-11-24/a.ndjson': ndjson(...calls('2026-11-24', 20, 0.8)),
+      'contacts/dt=2026-11-25/a.ndjson': ndjson(...calls('2026-11-25', 20, 0.8)),
+    });
+    const out = await mkdtemp(join(tmpdir(), 'vigie-retry-'));
+    const config = configFrom({ lookback_days: 1, mail: { recipients: [{ email: 'sup@example.com' }] } });
+    const clock = { now: () => new Date('2026-11-26T02:30:00Z') };
+    /** How many facts queries a nightly run for the 25th sends (8 per day filed). */
+    const queriesOf = async (run?: string): Promise<number> => {
+      const engine = await DuckDbQueryEngine.open({ exportsRoot: root });
+      let queries = 0;
+      const counting: QueryEngine = {
+        stageExports: (request) => engine.stageExports(request),
+        query: (sql, params) => {
+          queries += 1;
+          return engine.query(sql, params);
+        },
+        close: () => engine.close(),
+      };
+      try {
+        const ports = {
+          engine: counting,
+          archive: new LocalFolderStore(out),
+          mailer: new OutboxMailer(join(out, 'outbox')),
+          clock,
+        };
+        await runNightly(ports, { date: '2026-11-25', config, ...(run === undefined ? {} : { run }) });
+        return queries;
+      } finally {
+        await engine.close();
+      }
+    };
+
+    // The scheduled run files the day before (look-back) and the day it reports.
+    expect(await queriesOf('2026-11-26T02:30:00Z')).toBe(16);
+    // Its retry (Lambda's, after a failure later in the run) finds both filed by itself from the same exports.
+    expect(await queriesOf('2026-11-26T02:30:00Z')).toBe(0);
+    // A manual re-run of the day, or another night's run, rebuilds the day it reports; the look-back day stays.
+    expect(await queriesOf()).toBe(8);
+    expect(await queriesOf('2026-11-27T02:30:00Z')).toBe(8);
   });
 });

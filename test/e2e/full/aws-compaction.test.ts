@@ -137,7 +137,7 @@ describe('compaction on the AWS path', () => {
     });
     const onS3 = JSON.parse((await text(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(figures(onS3)).toEqual(figures(await embeddedReport(exportsRoot)));
-  }, 300_000);
+  }, 600_000);
 
   it('reads neither the history nor its compaction the next run: the snapshot holds what it needs', async () => {
     const before = aws.athena.executions.length;
@@ -159,7 +159,7 @@ describe('compaction on the AWS path', () => {
     });
     const onS3 = JSON.parse((await text(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(figures(onS3)).toEqual(figures(await embeddedReport(exportsRoot)));
-  }, 300_000);
+  }, 600_000);
 
   it('reads a partition that got a late file from its exports, compacts it again, and counts the late record once', async () => {
     // Prepare: a late ticket, resolved on the reported day, lands in a compacted partition.
@@ -204,7 +204,7 @@ describe('compaction on the AWS path', () => {
     expect(await keys(aws, 'compacted/tickets/dt=2026-11-17/')).toEqual([...named].sort());
     const again = JSON.parse((await text(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(figures(again)).toEqual(figures(await embeddedReport(exportsRoot, later)));
-  }, 400_000);
+  }, 600_000);
 });
 
 describe('a compaction that fails on the AWS path', () => {
@@ -230,5 +230,5 @@ describe('a compaction that fails on the AWS path', () => {
       await aws.stop();
       await rm(exportsRoot, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 600_000);
 });
