@@ -43,7 +43,14 @@ import {
   DuckDBTypeId,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { AthenaRuleError, checkGrammar, checkPlaceholders, checkQueryStringSize, unloadParts } from './athena-rules.js';
+import {
+  AthenaRuleError,
+  checkGrammar,
+  checkPlaceholders,
+  checkQueryStringSize,
+  tokenize,
+  unloadParts,
+} from './athena-rules.js';
 
 export type AthenaOperation = 'StartQueryExecution' | 'GetQueryExecution' | 'GetQueryResults' | 'StopQueryExecution';
 
@@ -222,56 +229,29 @@ const TRINO_SESSION: readonly string[] = [
  * parameter's literal text, as Athena does with ExecutionParameters.
  */
 export function substituteParameters(sql: string, parameters: readonly string[]): string {
-  let out = '';
-  let next = 0;
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i] as string;
-    const quote = ch === "'" || ch === '"' ? ch : undefined;
-    if (quote) {
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === quote) {
-          if (sql[j + 1] === quote) j += 2;
-          else break;
-        } else j += 1;
-      }
-      out += sql.slice(i, j + 1);
-      i = j + 1;
-    } else if (sql.startsWith('--', i)) {
-      const end = sql.indexOf('\n', i);
-      const stop = end === -1 ? sql.length : end;
-      out += sql.slice(i, stop);
-      i = stop;
-    } else if (sql.startsWith('/*', i)) {
-      const end = sql.indexOf('*/', i + 2);
-      const stop = end === -1 ? sql.length : end + 2;
-      out += sql.slice(i, stop);
-      i = stop;
-    } else if (ch === '?') {
-      const literal = parameters[next];
-      if (literal === undefined) {
-        throw new ApiError(
-          'InvalidRequestException',
-          `The query has more ? placeholders than the ${parameters.length} ExecutionParameters`,
-        );
-      }
-      // A negative literal after `-` would start a comment (`x --3`).
-      out += literal.startsWith('-') ? `(${literal})` : literal;
-      next += 1;
-      i += 1;
-    } else {
-      out += ch;
-      i += 1;
-    }
-  }
-  if (next !== parameters.length) {
+  // Placeholders as Athena sees them: not in strings, quoted identifiers or comments.
+  const marks = tokenize(sql).filter((t) => t.kind === 'param');
+  if (marks.length > parameters.length) {
     throw new ApiError(
       'InvalidRequestException',
-      `${parameters.length} ExecutionParameters for ${next} ? placeholders`,
+      `The query has more ? placeholders than the ${parameters.length} ExecutionParameters`,
     );
   }
-  return out;
+  if (marks.length < parameters.length) {
+    throw new ApiError(
+      'InvalidRequestException',
+      `${parameters.length} ExecutionParameters for ${marks.length} ? placeholders`,
+    );
+  }
+  let out = '';
+  let from = 0;
+  marks.forEach((mark, i) => {
+    const literal = parameters[i] ?? '';
+    // A negative literal after `-` would start a comment (`x --3`).
+    out += `${sql.slice(from, mark.at)}${literal.startsWith('-') ? `(${literal})` : literal}`;
+    from = mark.at + 1;
+  });
+  return out + sql.slice(from);
 }
 
 /** Athena's statement classes, from the first keyword. SELECT results alone carry a header row. */

@@ -149,6 +149,25 @@ interface Verdict {
   readonly refusal: string | null;
 }
 
+/** What staging one kind reads and fills in: its files, its compacted partitions, and the stage's figures. */
+interface KindStage {
+  readonly files: readonly ExportObject[];
+  readonly compacted: ReadonlyMap<string, CompactedPartition>;
+  readonly now: number;
+  /** Records read per partition (as the export dates them), for compaction's manifest. */
+  readonly counts: Map<string, number>;
+  readonly located: Reject[];
+  readonly recordsByPartition: Record<string, number>;
+  readonly duplicatesByPartition: Record<string, number>;
+}
+
+/** How a history kind is staged: the partitions read, the snapshot they merge into, every partition's listing. */
+interface StatePlan {
+  readonly read: ReadonlySet<string>;
+  readonly snapshot: StateManifest | null;
+  readonly hashes: ReadonlyMap<string, string>;
+}
+
 /** What one staging query scanned, for the run's prediction, and what a query naming the kind reads. */
 interface KindScans {
   readonly staging: number[];
@@ -233,7 +252,7 @@ export class AthenaQueryEngine implements QueryEngine {
       if (state === undefined) {
         await this.stageWindowKind(kind, context, scans);
       } else {
-        await this.stageHistoryKind(kind, { ...context, state, request, stage, listed }, scans);
+        await this.stageHistoryKind(kind, { ...context, state, request, stage }, scans);
       }
       rejects.push(...located);
       if (place !== undefined) rejects.push(...(await this.compactedRejects(place, compacted)));
@@ -328,19 +347,7 @@ export class AthenaQueryEngine implements QueryEngine {
    * A window kind: one common table expression over its files, which each query naming the kind reads; its
    * record counts and rejects in one query, its merged duplicates in another.
    */
-  private async stageWindowKind(
-    kind: ExportKind,
-    context: {
-      readonly files: readonly ExportObject[];
-      readonly compacted: ReadonlyMap<string, CompactedPartition>;
-      readonly now: number;
-      readonly counts: Map<string, number>;
-      readonly located: Reject[];
-      readonly recordsByPartition: Record<string, number>;
-      readonly duplicatesByPartition: Record<string, number>;
-    },
-    scans: KindScans,
-  ): Promise<void> {
+  private async stageWindowKind(kind: ExportKind, context: KindStage, scans: KindScans): Promise<void> {
     const { files, compacted } = context;
     const checked = await this.checkedSql(kind, files, context.now, compacted);
     this.staged.set(kind, `checked_${kind} AS (${checked}),\n${kind} AS (${stagedSelect(kind, `checked_${kind}`)})`);
@@ -397,7 +404,7 @@ HAVING grouping(file) = 1 OR reason IS NOT NULL`,
     kind: ExportKind,
     listed: readonly ExportObject[],
     request: StageRequest,
-  ): Promise<{ read: Set<string>; snapshot: StateManifest | null; hashes: Map<string, string> }> {
+  ): Promise<StatePlan> {
     const hashes = partitionHashes(listed, (o) => ({ file: this.relative(o.key), size: o.size, version: o.etag }));
     let snapshot: StateManifest | null = null;
     if (request.snapshot === true) {
@@ -414,18 +421,10 @@ HAVING grouping(file) = 1 OR reason IS NOT NULL`,
    */
   private async stageHistoryKind(
     kind: ExportKind,
-    context: {
-      readonly files: readonly ExportObject[];
-      readonly compacted: ReadonlyMap<string, CompactedPartition>;
-      readonly now: number;
-      readonly counts: Map<string, number>;
-      readonly located: Reject[];
-      readonly recordsByPartition: Record<string, number>;
-      readonly duplicatesByPartition: Record<string, number>;
-      readonly state: { read: Set<string>; snapshot: StateManifest | null; hashes: Map<string, string> };
+    context: KindStage & {
+      readonly state: StatePlan;
       readonly request: StageRequest;
       readonly stage: string;
-      readonly listed: readonly ExportObject[];
     },
     scans: KindScans,
   ): Promise<void> {

@@ -111,6 +111,25 @@ function dateProjection(format: string, start: string, template: string): Record
   };
 }
 
+/** A table of Parquet objects Athena's UNLOAD writes, projected as `projection` says. */
+function parquetTable(table: {
+  readonly name: string;
+  readonly description: string;
+  readonly columns: readonly GlueColumn[];
+  readonly partitionKeys: readonly GlueColumn[];
+  readonly location: string;
+  readonly projection: Readonly<Record<string, string>>;
+}): GlueTableSpec {
+  const { projection, ...rest } = table;
+  return {
+    ...rest,
+    inputFormat: PARQUET_INPUT_FORMAT,
+    outputFormat: PARQUET_OUTPUT_FORMAT,
+    serde: { library: PARQUET_SERDE, parameters: { 'serialization.format': '1' } },
+    parameters: { EXTERNAL: 'TRUE', classification: 'parquet', ...projection },
+  };
+}
+
 /** Every table of the layout: two per export kind, plus the CTR table when a CTR location is set. */
 export function glueTables(layout: GlueLayout): GlueTableSpec[] {
   for (const kind of EXPORT_KINDS) {
@@ -149,45 +168,37 @@ export function glueTables(layout: GlueLayout): GlueTableSpec[] {
     const root = `s3://${layout.compacted.bucket}/${layout.compacted.prefix}`;
     for (const kind of EXPORT_KINDS) {
       const location = `${root}${kind}/`;
-      tables.push({
-        name: glueTableName(kind, 'checked'),
-        description: `${kind} checked records of compacted partitions (typed values, rejects with reasons)`,
-        columns: [
-          stringColumn('file'),
-          ...checkedColumns(kind).map((c) => ({ name: c.name, type: HIVE_TYPES[c.type] })),
-        ],
-        partitionKeys: [DT],
-        location,
-        inputFormat: PARQUET_INPUT_FORMAT,
-        outputFormat: PARQUET_OUTPUT_FORMAT,
-        serde: { library: PARQUET_SERDE, parameters: { 'serialization.format': '1' } },
-        parameters: {
-          EXTERNAL: 'TRUE',
-          classification: 'parquet',
-          ...dateProjection('yyyy-MM-dd', OLDEST_PARTITION, `${location}dt=\${dt}/`),
-        },
-      });
+      tables.push(
+        parquetTable({
+          name: glueTableName(kind, 'checked'),
+          description: `${kind} checked records of compacted partitions (typed values, rejects with reasons)`,
+          columns: [
+            stringColumn('file'),
+            ...checkedColumns(kind).map((c) => ({ name: c.name, type: HIVE_TYPES[c.type] })),
+          ],
+          partitionKeys: [DT],
+          location,
+          projection: dateProjection('yyyy-MM-dd', OLDEST_PARTITION, `${location}dt=\${dt}/`),
+        }),
+      );
     }
     for (const kind of STATE_KINDS) {
       const location = `${root}state/${kind}/`;
-      tables.push({
-        name: glueTableName(kind, 'state'),
-        description: `${kind} state: the latest version of each record later nights need, one folder per snapshot`,
-        columns: stateColumns(kind).map((c) => ({ name: c.name, type: HIVE_TYPES[c.type] })),
-        partitionKeys: [stringColumn('snapshot')],
-        location,
-        inputFormat: PARQUET_INPUT_FORMAT,
-        outputFormat: PARQUET_OUTPUT_FORMAT,
-        serde: { library: PARQUET_SERDE, parameters: { 'serialization.format': '1' } },
-        parameters: {
-          EXTERNAL: 'TRUE',
-          classification: 'parquet',
+      tables.push(
+        parquetTable({
+          name: glueTableName(kind, 'state'),
+          description: `${kind} state: the latest version of each record later nights need, one folder per snapshot`,
+          columns: stateColumns(kind).map((c) => ({ name: c.name, type: HIVE_TYPES[c.type] })),
+          partitionKeys: [stringColumn('snapshot')],
+          location,
           // Each query names its snapshot (WHERE snapshot = '…'): Athena lists that folder alone.
-          'projection.enabled': 'true',
-          'projection.snapshot.type': 'injected',
-          'storage.location.template': `${location}\${snapshot}/`,
-        },
-      });
+          projection: {
+            'projection.enabled': 'true',
+            'projection.snapshot.type': 'injected',
+            'storage.location.template': `${location}\${snapshot}/`,
+          },
+        }),
+      );
     }
   }
   if (layout.ctr !== undefined) {
