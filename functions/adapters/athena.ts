@@ -543,13 +543,15 @@ HAVING grouping(file) = 1 OR reason IS NOT NULL`,
     }
   }
 
-  /** Deletes the states of the last stage that were not kept as snapshots. */
+  /** Deletes the states of the last stage that were not kept as snapshots; their kinds are staged no more. */
   private async dropTemporary(): Promise<void> {
     const temporary = this.temporary;
     this.temporary = [];
     for (const entry of temporary) {
       const [kind, id] = entry.split('/');
-      if (kind !== undefined && id !== undefined) await this.deleteStates(kind as ExportKind, [id]);
+      if (kind === undefined || id === undefined) continue;
+      this.staged.delete(kind as ExportKind);
+      await this.deleteStates(kind as ExportKind, [id]);
     }
   }
 
