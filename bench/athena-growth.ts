@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { AthenaQueryEngine, type AthenaSql } from '../functions/adapters/athena.js';
 import { dayPeriod, trailingPeriods, utcDatesBetween } from '../functions/engine/periods.js';
-import { filesAsScanned } from '../functions/pipeline/nightly.js';
+import { filesAsScanned } from '../functions/pipeline/filing.js';
 import type { StageResult } from '../functions/pipeline/ports.js';
 import { factsQueries } from '../functions/pipeline/read-facts.js';
 import { estimateScan } from '../functions/sql/athena-scan.js';

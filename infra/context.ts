@@ -55,7 +55,8 @@ const contextSchema = z
     exportsBucket: bucketName.optional(),
     exportsPrefix: keyPrefix.default(''),
     ctrBucket: bucketName.optional(),
-    ctrPrefix: keyPrefix.optional(),
+    // Firehose pastes its prefix before the date as it is: `ctr` (no slash) and `""` (the bucket root) are prefixes too.
+    ctrPrefix: text.refine((v) => !v.startsWith('/'), 'must be a key prefix (no leading "/")').optional(),
     sender: text
       .refine((v) => email.test(v) || domain.test(v), 'must be an email address or a domain verified in SES')
       .default(PLACEHOLDER_SENDER),
@@ -82,13 +83,6 @@ const contextSchema = z
   .superRefine((c, ctx) => {
     if (c.ctrPrefix !== undefined && c.ctrBucket === undefined)
       ctx.addIssue({ code: 'custom', path: ['ctrPrefix'], message: 'needs ctrBucket' });
-    // The handlers read "CTRs on" from a non-empty prefix (VIGIE_CTR_PREFIX), so the bucket root cannot be used.
-    if (c.ctrBucket !== undefined && (c.ctrPrefix ?? '') === '')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ctrPrefix'],
-        message: 'is required with ctrBucket (Firehose prefix ending with "/")',
-      });
   });
 
 /** The validated settings. Times are local to `timezone`. */

@@ -5,7 +5,7 @@
  */
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { COMPACTED_PREFIX } from '../functions/handlers/environment.js';
+import { COMPACTED_PREFIX, CTR_STAGING_PREFIX } from '../functions/handlers/environment.js';
 import { ConfigUpload } from './constructs/config-upload.js';
 import { GlueCatalog } from './constructs/glue-catalog.js';
 import { CONFIG_KEY, Jobs } from './constructs/jobs.js';
@@ -54,7 +54,10 @@ export class VigieStack extends Stack {
       layout: {
         exportsBucket: this.storage.exports.bucketName,
         exportsPrefix: context.exportsPrefix,
-        ctr: context.ctr,
+        ctr:
+          context.ctr === undefined
+            ? undefined
+            : { bucket: this.storage.archive.bucketName, prefix: CTR_STAGING_PREFIX },
         compacted: { bucket: this.storage.archive.bucketName, prefix: COMPACTED_PREFIX },
       },
       queryResults: this.storage.queryResults,

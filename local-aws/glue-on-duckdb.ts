@@ -321,7 +321,6 @@ export function glueOnDuckDb(
       held.set(path, object.etag);
       if (lines.length === 0) continue;
       await writeFile(file, lines.join('\n'));
-      const spec = `{'r': 'VARCHAR[]'}`;
       const picks = [...columns.map((c, i) => `r[${i + 1}] AS ${c.name}`), `r[${columns.length + 1}] AS "$path"`];
       await connection.run(
         `INSERT INTO ${rows} SELECT ${picks.join(', ')} FROM (SELECT json_transform(json, '["VARCHAR"]') AS r FROM read_json_objects(${literal(file)}, format = 'newline_delimited'))`,

@@ -5,7 +5,7 @@
  * agent days) are read from their window's files, named by `"$path"`. History kinds (tickets, customers,
  * orders, costs) are merged into a state — the nightly snapshot and the partitions changed since, or every
  * partition a chunk at a time — written by UNLOAD as Parquet, and read from there
- * (docs/decisions/0005-state-snapshot.md): no query names more files than its text can hold, and a night
+ * (docs/decisions/0006-state-snapshot.md): no query names more files than its text can hold, and a night
  * does not read the history again. Each object a query names was read once before, so that a damaged gzip
  * or a CSV OpenCSVSerDe would misread is a reject, never a failed query.
  */
@@ -55,6 +55,7 @@ import {
 } from '../pipeline/state-snapshot.js';
 import { TimeBudgetError } from '../pipeline/time-budget.js';
 import { kindReferences } from '../sql/athena-scan.js';
+import { CTR_CARRIED, type CtrMapping, ctrContactsSelect, ctrExcludedSelect, ctrSource } from '../sql/connect-ctr.js';
 import { CSV_COLUMNS, EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import { CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
 import {
@@ -62,7 +63,6 @@ import {
   checkedSelect,
   checksFingerprint,
   csvRecordText,
-  ctrRecordColumns,
   duplicatesSelect,
   jsonRecordColumns,
   parseJson,
@@ -78,6 +78,15 @@ import {
   stateStagedSelect,
 } from '../sql/state.js';
 import { sqlNumber, sqlString } from '../sql/values.js';
+import { ctrFileInfo, deliveryDates } from './connect-ctr-objects.js';
+import {
+  type CtrPlace,
+  locateStagedRejects,
+  objectKeyOfPath,
+  stageCtrObjects,
+  stagedPath,
+  stagingRejects,
+} from './connect-ctr-staging.js';
 import { firstLineOf } from './errors.js';
 import { locateLines, needsCheck, objectRefusal, splitCsvRow } from './export-objects.js';
 import { sortRejects } from './rejects.js';
@@ -103,8 +112,8 @@ export interface AthenaEngineOptions {
   readonly exportsBucket: string;
   /** `""` or ending in `/`. */
   readonly exportsPrefix: string;
-  /** When set, contacts are read from Amazon Connect CTRs under this bucket and prefix (Firehose's layout). */
-  readonly ctr?: Place;
+  /** When set, contacts are read from Amazon Connect CTRs (docs/connect.md) instead of the exports. */
+  readonly ctr?: AthenaCtrOptions;
   /** Reject rows keep at most this many characters of the raw record. */
   readonly rawCharsKept?: number;
   /** How many kinds are staged at once (Athena queues the rest of an account's queries anyway). */
@@ -119,6 +128,20 @@ export interface AthenaEngineOptions {
   readonly maxObjectsPerQuery?: number;
 }
 
+/** Amazon Connect CTRs on S3, where they are staged for Athena, and how their records map onto contacts. */
+export interface AthenaCtrOptions {
+  /** Where Firehose delivers them: any prefix (`""`, `ctr/`, `ctr`). */
+  readonly source: CtrPlace;
+  /** Where each object is rewritten once as NDJSON (the `connect_ctr_lines` table's location). */
+  readonly staging: CtrPlace;
+  readonly mapping: CtrMapping;
+  /** Days after the window's last partition whose deliveries are read too (`connect.delivery_days`). */
+  readonly deliveryDays: number;
+}
+
+/** Longest CTR record, as the embedded default's longest line (docs/spec.md §1: 2 MB). */
+const MAX_RECORD_BYTES = 2 * 1024 * 1024;
+
 const csvColumn = (i: number): string => `c${String(i + 1).padStart(2, '0')}`;
 
 interface ExportObject {
@@ -128,7 +151,7 @@ interface ExportObject {
   readonly key: string;
   readonly size: number;
   readonly etag: string;
-  readonly format: 'ndjson' | 'csv' | 'ctr' | null;
+  readonly format: 'ndjson' | 'csv' | null;
 }
 
 const PARTITION_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -190,10 +213,18 @@ export class AthenaQueryEngine implements QueryEngine {
     }
     await this.dropTemporary();
     const kinds = EXPORT_KINDS.filter((k) => request.kinds === undefined || request.kinds.includes(k));
-    const objects = (await Promise.all(kinds.map((kind) => this.listObjects(kind, request.partitions)))).flat();
+    const ctr = this.options.ctr;
+    // With CTRs, contacts come from them: contacts exports, if any, are not read.
+    const exported = kinds.filter((k) => ctr === undefined || k !== 'contacts');
+    const objects = (await Promise.all(exported.map((kind) => this.listObjects(kind, request.partitions)))).flat();
+    const ctrFiles: ExportFileInfo[] = [];
+    const excludedByPartition: Record<string, Record<string, number>> = {};
     const rejects: Reject[] = [];
     const recordsByPartition: Record<string, number> = {};
     const duplicatesByPartition: Record<string, number> = {};
+    const add = (into: Record<string, number>, dt: string, n: number): void => {
+      into[dt] = (into[dt] ?? 0) + n;
+    };
     for (const o of objects.filter((o) => o.format === null)) {
       rejects.push({
         kind: o.kind,
@@ -214,6 +245,19 @@ export class AthenaQueryEngine implements QueryEngine {
     const seen = new Map<string, Verdict>();
     const stage = randomUUID();
     const stageKind = async (kind: ExportKind): Promise<void> => {
+      if (kind === 'contacts' && ctr !== undefined) {
+        const staged = await this.stageCtrContacts(ctr, request);
+        ctrFiles.push(...staged.files);
+        rejects.push(...staged.rejects);
+        for (const [dt, n] of Object.entries(staged.records)) add(recordsByPartition, dt, n);
+        for (const [dt, n] of Object.entries(staged.duplicates)) add(duplicatesByPartition, dt, n);
+        Object.assign(excludedByPartition, staged.excluded);
+        // Each query naming contacts reads the staged CTR objects; staging read them twice (counts, rejects).
+        const bytes = staged.files.reduce((sum, f) => sum + f.size, 0);
+        scans.reads.push(...staged.files.map((f) => ({ kind, size: f.size })));
+        if (bytes > 0) scans.staging.push(bytes, bytes);
+        return;
+      }
       const listed = objects.filter((o) => o.kind === kind && o.format !== null);
       const place = this.compactionPlace(kind);
       const state = isStateKind(kind) && place !== undefined ? await this.statePlan(kind, listed, request) : undefined;
@@ -230,7 +274,7 @@ export class AthenaQueryEngine implements QueryEngine {
       for (const o of candidates.filter((o) => refused.has(o))) {
         rejects.push({
           kind,
-          dt: this.partitionOf(kind, o.dt),
+          dt: o.dt,
           file: this.relative(o.key),
           line: 0,
           reason: 'unreadable_file',
@@ -292,16 +336,20 @@ export class AthenaQueryEngine implements QueryEngine {
     // Only a nightly stage keeps the verdicts (its function alone writes under the state folder; a digest
     // reads few new objects, and checks them again).
     if (request.snapshot === true) await this.writeVerdicts(verdicts, seen, request.partitions);
-    const files: ExportFileInfo[] = objects.map((o) => ({
-      kind: o.kind,
-      dt: o.dt,
-      file: this.relative(o.key),
-      size: o.size,
-    }));
+    const files: ExportFileInfo[] = [
+      ...objects.map((o) => ({
+        kind: o.kind,
+        dt: o.dt,
+        file: this.relative(o.key),
+        size: o.size,
+      })),
+      ...ctrFiles,
+    ];
     return {
       files,
       recordsByPartition,
       duplicatesByPartition,
+      ...(ctr === undefined ? {} : { excludedByPartition }),
       rejects: sortRejects(rejects),
       ...(this.options.compacted === undefined ? {} : { compaction }),
       scanned: scans.reads,
@@ -333,11 +381,6 @@ export class AthenaQueryEngine implements QueryEngine {
     return key.startsWith(this.options.exportsPrefix) ? key.slice(this.options.exportsPrefix.length) : key;
   }
 
-  /** CTR partitions are Firehose's `YYYY/MM/DD`; records count under the export-style date. */
-  private partitionOf(kind: ExportKind, dt: string): string {
-    return kind === 'contacts' && this.options.ctr !== undefined ? dt.replaceAll('/', '-') : dt;
-  }
-
   /** Bytes of objects, for the scan accounting. */
   private static bytes(objects: readonly { readonly size: number }[]): number {
     return objects.reduce((sum, o) => sum + o.size, 0);
@@ -359,7 +402,7 @@ export class AthenaQueryEngine implements QueryEngine {
     const duplicates = await this.run(duplicatesSelect(kind, `(${checked}) checked_rows`));
     scans.staging.push(bytes, bytes);
     for (const r of duplicates) {
-      const dt = this.partitionOf(kind, String(r.dt));
+      const dt = String(r.dt);
       context.duplicatesByPartition[dt] = (context.duplicatesByPartition[dt] ?? 0) + Number(r.n);
     }
   }
@@ -389,8 +432,7 @@ HAVING grouping(file) = 1 OR reason IS NOT NULL`,
       const dt = String(r.dt);
       if (Number(r.whole) === 1) {
         context.counts.set(dt, (context.counts.get(dt) ?? 0) + Number(r.n));
-        const partition = this.partitionOf(kind, dt);
-        context.recordsByPartition[partition] = (context.recordsByPartition[partition] ?? 0) + Number(r.n);
+        context.recordsByPartition[dt] = (context.recordsByPartition[dt] ?? 0) + Number(r.n);
       } else if (!compacted.has(dt)) {
         // A compacted partition's rejects were located when it was compacted: its export files are not read again.
         for (let i = 0; i < Number(r.n); i += 1) bad.push(r);
@@ -578,7 +620,6 @@ HAVING grouping(file) = 1 OR reason IS NOT NULL`,
   /** The export objects of a kind the window needs (history kinds: every partition up to its end). */
   private async listObjects(kind: ExportKind, partitions: readonly string[]): Promise<ExportObject[]> {
     const last = [...partitions].sort().at(-1) ?? '';
-    if (kind === 'contacts' && this.options.ctr !== undefined) return this.listCtrObjects(partitions);
     const window = EXPORT_SCHEMA[kind].reach === 'window';
     const prefixes = window
       ? partitions.map((dt) => `${this.options.exportsPrefix}${kind}/dt=${dt}/`)
@@ -592,27 +633,6 @@ HAVING grouping(file) = 1 OR reason IS NOT NULL`,
         if (dt === undefined || name === undefined || dt > last) continue;
         if (name.startsWith('_') || name.startsWith('.')) continue;
         objects.push({ kind, dt, bucket: this.options.exportsBucket, key, size, etag, format: exportFormatOf(name) });
-      }
-    }
-    return objects;
-  }
-
-  /** CTRs land by delivery time; a contact of the window may be delivered the day after it. */
-  private async listCtrObjects(partitions: readonly string[]): Promise<ExportObject[]> {
-    const days = new Set(partitions);
-    const last = [...partitions].sort().at(-1);
-    if (last !== undefined) {
-      const next = new Date(`${last}T00:00:00Z`);
-      next.setUTCDate(next.getUTCDate() + 1);
-      days.add(next.toISOString().slice(0, 10));
-    }
-    const objects: ExportObject[] = [];
-    const ctr = this.options.ctr;
-    if (ctr === undefined) return objects;
-    for (const dt of [...days].sort()) {
-      const prefix = `${ctr.prefix}${dt.replaceAll('-', '/')}/`;
-      for (const { key, size, etag } of await this.list(prefix, ctr.bucket)) {
-        objects.push({ kind: 'contacts', dt, bucket: ctr.bucket, key, size, etag, format: 'ctr' });
       }
     }
     return objects;
@@ -656,16 +676,13 @@ HAVING grouping(file) = 1 OR reason IS NOT NULL`,
   ): Promise<string> {
     const uri = (o: ExportObject): string => sqlString(`s3://${o.bucket}/${o.key}`);
     const parts: string[] = [];
-    const lines = files.filter((f) => f.format === 'ndjson' || f.format === 'ctr');
+    const lines = files.filter((f) => f.format === 'ndjson');
     if (lines.length > 0) {
-      const ctr = lines[0]?.format === 'ctr';
-      const table = ctr ? CTR_TABLE : glueTableName(kind, 'lines');
-      const dts = [...new Set(lines.map((f) => (ctr ? f.dt.replaceAll('-', '/') : f.dt)))].map(sqlString).join(', ');
-      const columns = ctr ? ctrRecordColumns('trino', 'j') : jsonRecordColumns(kind, 'trino', 'j', 'raw');
-      parts.push(`SELECT file, dt, CAST(NULL AS BIGINT) AS line, raw, ${recordDigest('trino', 'raw')} AS raw_sha, 'ndjson' AS fmt, ${columns}
+      const dts = [...new Set(lines.map((f) => f.dt))].map(sqlString).join(', ');
+      parts.push(`SELECT file, dt, CAST(NULL AS BIGINT) AS line, raw, ${recordDigest('trino', 'raw')} AS raw_sha, 'ndjson' AS fmt, ${jsonRecordColumns(kind, 'trino', 'j', 'raw')}
   FROM (
     SELECT "$path" AS file, dt, line AS raw, ${parseJson('trino', 'line')} AS j
-    FROM ${table}
+    FROM ${glueTableName(kind, 'lines')}
     WHERE dt IN (${dts}) AND "$path" IN (${lines.map(uri).join(', ')}) AND trim(line) <> ''
   ) parsed`);
     }
@@ -758,6 +775,93 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
     return [...compacted.values()].flatMap((e) =>
       e.files.map((f) => ({ bucket: place.bucket, key: `${place.prefix}${f.key}`, size: f.size })),
     );
+  }
+
+  /**
+   * Contacts from the CTR objects of the window's delivery dates: each object staged once as NDJSON
+   * (functions/adapters/connect-ctr-staging.ts), its records checked as contacts, deduplicated and their
+   * legs resolved (functions/sql/connect-ctr.ts) in the staged `contacts` expression the queries read.
+   */
+  private async stageCtrContacts(
+    ctr: AthenaCtrOptions,
+    request: StageRequest,
+  ): Promise<{
+    files: ExportFileInfo[];
+    rejects: Reject[];
+    records: Record<string, number>;
+    duplicates: Record<string, number>;
+    excluded: Record<string, Record<string, number>>;
+  }> {
+    const rawChars = this.options.rawCharsKept ?? 4096;
+    const objects = await stageCtrObjects(this.options.s3, ctr, deliveryDates(request.partitions, ctr.deliveryDays), {
+      maxRecordBytes: MAX_RECORD_BYTES,
+      rawCharsKept: rawChars,
+    });
+    const records: Record<string, number> = {};
+    const duplicates: Record<string, number> = {};
+    const excluded: Record<string, Record<string, number>> = {};
+    const add = (into: Record<string, number>, dt: string, n: number): void => {
+      into[dt] = (into[dt] ?? 0) + n;
+    };
+    const rejects = stagingRejects(objects, rawChars);
+    for (const o of objects) if (o.rejects.length > 0) add(records, o.dt, o.rejects.length);
+    const readable = objects.filter((o) => o.staged !== undefined && o.records > o.rejects.length);
+    const relation =
+      readable.length === 0
+        ? '(SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw FROM (VALUES (1)) AS empty (x) WHERE 1 = 0)'
+        : `(SELECT ${objectKeyOfPath(ctr.staging, '"$path"')} AS file, dt, CAST(NULL AS BIGINT) AS line, line AS raw
+    FROM ${CTR_TABLE}
+    WHERE dt IN (${[...new Set(readable.map((o) => sqlString(o.dt)))].join(', ')}) AND "$path" IN (${readable.map((o) => sqlString(stagedPath(ctr.staging, o.staged ?? ''))).join(', ')}) AND trim(line) <> '')`;
+    const checked = checkedSelect(
+      'contacts',
+      request.now,
+      'trino',
+      ctrSource('trino', ctr.mapping, relation),
+      CTR_CARRIED,
+    );
+    this.staged.set(
+      'contacts',
+      `checked_contacts AS (${checked}),\ncontacts AS (${ctrContactsSelect('checked_contacts')})`,
+    );
+    const files = objects.map((o) => ctrFileInfo(o, ctr.deliveryDays));
+    if (readable.length === 0) return { files, rejects, records, duplicates, excluded };
+    const counts = await this.run(
+      `WITH checked_contacts AS (${checked})
+SELECT 'records' AS what, dt, CAST(NULL AS VARCHAR) AS reason, count(*) AS n FROM checked_contacts GROUP BY dt
+UNION ALL SELECT 'duplicates' AS what, dt, CAST(NULL AS VARCHAR) AS reason, n FROM (${duplicatesSelect('contacts', 'checked_contacts')}) d
+UNION ALL SELECT 'excluded' AS what, dt, reason, n FROM (${ctrExcludedSelect('checked_contacts')}) e`,
+    );
+    for (const r of counts) {
+      const dt = String(r.dt);
+      if (r.what === 'records') add(records, dt, Number(r.n));
+      else if (r.what === 'duplicates') add(duplicates, dt, Number(r.n));
+      else {
+        const own = excluded[dt] ?? {};
+        add(own, String(r.reason), Number(r.n));
+        excluded[dt] = own;
+      }
+    }
+    const bad = await this.run(
+      `WITH checked_contacts AS (${checked})
+SELECT dt, file, reason, substr(raw, 1, ${rawChars}) AS raw FROM checked_contacts WHERE reason IS NOT NULL ORDER BY file`,
+    );
+    const lines = await locateStagedRejects(
+      this.options.s3,
+      ctr.staging,
+      objects,
+      bad.map((r) => ({ file: String(r.file), raw: String(r.raw ?? '') })),
+    );
+    bad.forEach((r, i) => {
+      rejects.push({
+        kind: 'contacts',
+        dt: String(r.dt),
+        file: String(r.file),
+        line: lines[i] ?? 0,
+        reason: String(r.reason),
+        raw: String(r.raw ?? ''),
+      });
+    });
+    return { files, rejects, records, duplicates, excluded };
   }
 
   /** Where a kind's compacted partitions are, or `undefined` when it is not compacted (CTR contacts are not). */
@@ -1034,7 +1138,7 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
         const line = lines[i] ?? 0;
         rejects.push({
           kind,
-          dt: this.partitionOf(kind, String(r.dt)),
+          dt: String(r.dt),
           file: this.relative(key),
           line,
           // Never a silent 0: a record whose line is not found says so.

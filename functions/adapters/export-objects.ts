@@ -35,11 +35,19 @@ class CsvPortability {
   private fieldStart = true;
   private pendingQuote = false;
   private line = 1;
+  private header = '';
+  /** A header split by `;`: every row is a `wrong_delimiter` reject, whatever its quoting. */
+  private semicolons = false;
   refusal: string | null = null;
 
   push(text: string): void {
-    for (let i = 0; i < text.length && this.refusal === null; i += 1) {
+    for (let i = 0; i < text.length && this.refusal === null && !this.semicolons; i += 1) {
       const c = text[i];
+      if (this.line === 1 && c !== undefined && c !== '\n') this.header += c;
+      if (this.line === 1 && c === '\n' && !this.header.includes(',') && this.header.includes(';')) {
+        this.semicolons = true;
+        break;
+      }
       if (this.pendingQuote) {
         // A quote inside a quoted cell: doubled, it is one literal quote; else it closed the cell.
         this.pendingQuote = false;
@@ -70,7 +78,7 @@ class CsvPortability {
   }
 
   end(): void {
-    if (this.refusal === null && this.quoted && !this.pendingQuote) {
+    if (this.refusal === null && !this.semicolons && this.quoted && !this.pendingQuote) {
       this.refusal = `line ${this.line}: a quoted cell is never closed`;
     }
   }

@@ -68,15 +68,31 @@ export const reportSchema = z
       .object({
         count: z.number().int().nonnegative(),
         by_reason: z.record(z.string(), z.number().int().nonnegative()),
+        /** The same rejects per export kind, then reason (docs/spec.md §1). */
+        by_kind: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative())).optional(),
       })
       .strict(),
     centre: z.string(),
     generated_at: z.iso.datetime({ offset: true }),
+    /**
+     * The ledger of docs/spec.md §1: records = accepted + rejects.count + duplicates + Σ excluded +
+     * Σ outside_window, over the UTC partitions of the period's days.
+     */
     inputs: z
       .object({
         files: z.number().int().nonnegative(),
         records: z.number().int().nonnegative(),
         duplicates: z.number().int().nonnegative(),
+        /** Valid, unique records whose local day is among the days the run files. */
+        accepted: z.number().int().nonnegative().optional(),
+        /** Records that are not customer contacts (or merged legs of one), per reason. */
+        excluded: z.record(z.string(), z.number().int().nonnegative()).optional(),
+        /** Valid records whose local day is not among the days the run files, per day. */
+        outside_window: z.record(z.iso.date(), z.number().int().nonnegative()).optional(),
+        /** Days whose partitions hold a file that could not be read (`unreadable_file`): their figures miss it. */
+        incomplete_days: z.array(z.iso.date()).optional(),
+        /** Days before the look-back whose exports changed after they were filed, and how to restate each. */
+        late_days: z.array(z.object({ date: z.iso.date(), command: z.string() }).strict()).optional(),
       })
       .strict(),
     verbatims: z.array(verbatimSchema),

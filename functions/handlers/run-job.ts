@@ -7,6 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { z } from 'zod';
+import { lambdaRunIdentity } from '../adapters/run-identity.js';
 import type { Config } from '../engine/config.js';
 import type { Report } from '../engine/report-schema.js';
 import type { Delivered } from '../pipeline/deliver.js';
@@ -30,9 +31,11 @@ export interface HandlerDeps {
   readonly budget?: TimeBudgetOptions;
 }
 
-/** What a handler reads of Lambda's context object: the time it has left. */
+/** What a handler reads of Lambda's context object: the time it has left, and who it is (for claims). */
 export interface LambdaContext {
   getRemainingTimeInMillis(): number;
+  readonly functionName?: string;
+  readonly awsRequestId?: string;
 }
 
 /** A run delivered its report but left mails unsent; the message names each recipient and the period. */
@@ -124,7 +127,12 @@ export async function inFrame<T>(
       ...(budget === undefined ? {} : { budget }),
       // One line per query: its cost is visible per query, not only in the run's total.
       logQuery: ({ sql, ...stats }) => logger.info('athena query', { ...stats, sql: sql.slice(0, 200) }),
+      connect: config.connect,
     });
+    // Claims name this invocation: a retry takes over at once what its crashed predecessor claimed
+    // (reserved concurrency 1: another request of this function has ended; docs/decisions/0003).
+    if (lambda?.functionName !== undefined && lambda.awsRequestId !== undefined)
+      ports = { ...ports, identity: lambdaRunIdentity(lambda.functionName, lambda.awsRequestId) };
     return await job({ ports, config, env });
   } catch (error) {
     logger.error('run failed', error instanceof Error ? error : String(error));
@@ -139,12 +147,12 @@ export async function inFrame<T>(
 }
 
 /** The error for mails a run left unsent, naming each recipient, or `null` when every mail went out. */
-export function unsentMailError(period: Report['period'], inFlight: Delivered['inFlight']): UnsentMailError | null {
-  if (inFlight.length === 0) return null;
+export function unsentMailError(period: Report['period'], unsent: Delivered['unsent']): UnsentMailError | null {
+  if (unsent.length === 0) return null;
   const which = `${period.kind} ${period.start}${period.end === period.start ? '' : ` → ${period.end}`}`;
-  const list = inFlight.map((m) => `${m.to} (${m.key})`).join(', ');
+  const list = unsent.map((m) => `${m.to} (${m.key}: ${m.reason})`).join(', ');
   return new UnsentMailError(
-    `${inFlight.length} mail${inFlight.length > 1 ? 's' : ''} of ${which} left unsent: ${list}. Another run holds their claim (it crashed while sending); a run after the claim expires sends them: redrive the failed event (docs/aws.md).`,
+    `${unsent.length} mail${unsent.length > 1 ? 's' : ''} of ${which} left unsent: ${list}. A retry of this invocation takes over a claim its crashed predecessor left, and sends them: redrive the failed event (docs/aws.md).`,
   );
 }
 
@@ -154,7 +162,7 @@ export async function runJob(
   correlationId: string,
   job: (context: JobContext) => Promise<{
     readonly report: Report;
-    readonly delivered: Pick<Delivered, 'reportJson' | 'mails' | 'inFlight'>;
+    readonly delivered: Pick<Delivered, 'reportJson' | 'mails' | 'unsent'>;
     readonly predicted?: ScanEstimate;
     readonly compaction?: RunResult['compaction'];
   }>,
@@ -175,7 +183,7 @@ export async function runJob(
       period: `${report.period.kind} ${report.period.start}`,
       reportJson: delivered.reportJson,
       mails: delivered.mails.length,
-      unsent: delivered.inFlight.length,
+      unsent: delivered.unsent.length,
       records: report.inputs.records,
       rejected: report.rejects.count,
       athena: {
@@ -194,7 +202,7 @@ export async function runJob(
     metrics.addMetric(METRICS.unsentMails, MetricUnit.Count, summary.unsent);
     metrics.addMetric(METRICS.athenaBytesScanned, MetricUnit.Bytes, totals.bytesScanned);
     logger.info('run finished', { summary });
-    const unsent = unsentMailError(report.period, delivered.inFlight);
+    const unsent = unsentMailError(report.period, delivered.unsent);
     if (unsent !== null) throw unsent;
     if (options.successMetric !== undefined) metrics.addMetric(options.successMetric, MetricUnit.Count, 1);
     return summary;

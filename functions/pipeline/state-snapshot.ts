@@ -1,5 +1,5 @@
 /**
- * The state snapshot's manifest (docs/decisions/0005-state-snapshot.md): per history kind, which snapshot
+ * The state snapshot's manifest (docs/decisions/0006-state-snapshot.md): per history kind, which snapshot
  * holds the kind's state, up to which partition and from which horizon, and what each partition's listing
  * was when it was merged. A night reads only the partitions whose listing changed since (and its own
  * window), merges them into the snapshot, and writes the next one. Pure: the engines read and write.

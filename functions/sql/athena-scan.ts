@@ -46,7 +46,7 @@ export interface ScanEstimate {
 
 /**
  * The Athena scan of a run. `reads` are what a query naming a kind scans, per object (its files, or its
- * state snapshot: docs/decisions/0005-state-snapshot.md); each facts query scans, for each reference to a
+ * state snapshot: docs/decisions/0006-state-snapshot.md); each facts query scans, for each reference to a
  * kind, all of that kind's reads. `staging` is the bytes of each staging query, as the engine ran them;
  * without it, two per kind with files (its record counts, then its rejects), each reading the kind's
  * files. `extra` are further queries (compactions), by the bytes each reads.

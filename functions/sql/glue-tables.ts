@@ -12,7 +12,7 @@
  *   partitions (functions/pipeline/compacted-partitions.ts), Parquet, typed; written by the engine's UNLOAD queries.
  * - `<kind>_state` (history kinds, when the layout has a compacted location): the kind's state — one row
  *   per record, its latest version — under `state/<kind>/<snapshot>/` (functions/sql/state.ts,
- *   docs/decisions/0005-state-snapshot.md), Parquet, written by UNLOAD; `snapshot` is injected by each query.
+ *   docs/decisions/0006-state-snapshot.md), Parquet, written by UNLOAD; `snapshot` is injected by each query.
  *
  * Partitions are projected (no crawler, no `MSCK REPAIR`): `dt` is a date from 2000-01-01 — the oldest a
  * record may carry (docs/spec.md §1) — to tomorrow.
@@ -22,7 +22,10 @@ import { CSV_COLUMNS, EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from './exp
 import { type CheckedColumn, checkedColumns } from './staging.js';
 import { STATE_KINDS, stateColumns } from './state.js';
 
-/** Table of Amazon Connect contact trace records (Firehose `YYYY/MM/DD/HH/` prefixes), when configured. */
+/**
+ * Table of Amazon Connect contact trace records as staged for Athena, one record per line under
+ * `dt=<delivery date>/` (functions/adapters/connect-ctr-staging.ts), when CTRs are configured.
+ */
 export const CTR_TABLE = 'connect_ctr_lines';
 
 export { CSV_COLUMNS };
@@ -62,6 +65,7 @@ export interface GlueLayout {
   readonly exportsBucket: string;
   /** `""` or ending with `/`. */
   readonly exportsPrefix: string;
+  /** Where CTR objects are staged as NDJSON (`prefix`: `""` or ending with `/`), when CTRs are the contacts. */
   readonly ctr?: { readonly bucket: string; readonly prefix: string } | undefined;
   /** Where compacted partitions are kept (`prefix`: `""` or ending with `/`). */
   readonly compacted?: { readonly bucket: string; readonly prefix: string } | undefined;
@@ -205,18 +209,18 @@ export function glueTables(layout: GlueLayout): GlueTableSpec[] {
     const location = `s3://${layout.ctr.bucket}/${layout.ctr.prefix}`;
     tables.push({
       name: CTR_TABLE,
-      description: 'Amazon Connect contact trace records as Firehose delivers them, one row per line',
+      description: 'Amazon Connect contact trace records, each Firehose object staged as NDJSON, one row per line',
       columns: [stringColumn('line')],
       partitionKeys: [DT],
       location,
       inputFormat: TEXT_INPUT_FORMAT,
       outputFormat: TEXT_OUTPUT_FORMAT,
       serde: linesSerde,
-      // One partition per UTC day; Athena reads the day's `HH/` sub-folders under it.
+      // One partition per delivery date (UTC); Athena reads the objects under it, whatever their depth.
       parameters: {
         EXTERNAL: 'TRUE',
         classification: 'text',
-        ...dateProjection('yyyy/MM/dd', OLDEST_PARTITION.replaceAll('-', '/'), `${location}\${dt}/`),
+        ...dateProjection('yyyy-MM-dd', OLDEST_PARTITION, `${location}dt=\${dt}/`),
       },
     });
   }

@@ -1,5 +1,5 @@
 /**
- * The state snapshot of the history kinds (docs/decisions/0005-state-snapshot.md): what later nights need
+ * The state snapshot of the history kinds (docs/decisions/0006-state-snapshot.md): what later nights need
  * of tickets, customers, orders and costs — one row per record, its latest version — kept between nights
  * so that a night reads only the partitions that are new or changed since, never the whole history.
  *
@@ -153,7 +153,7 @@ export function stateDuplicatesSelect(kind: ExportKind, merge: StateMerge): stri
 ) ranked WHERE version_rank > 1 AND read_by = ${sqlString(merge.stage)} GROUP BY dt`;
 }
 
-/** The staged table of a kind read from its state: the columns the facts SQL queries. */
+/** The staged table of a kind read from its state: its partition (for the ledger) and the columns the facts SQL queries. */
 export function stateStagedSelect(kind: ExportKind, state: string): string {
-  return `SELECT ${stagedNames(kind).join(', ')} FROM ${state}`;
+  return `SELECT ${stagedNames(kind).join(', ')}, dt FROM ${state}`;
 }

@@ -12,9 +12,9 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { COMPACTED_PREFIX, ENV } from '../../functions/handlers/environment.js';
+import { COMPACTED_PREFIX, CTR_STAGING_PREFIX, ENV } from '../../functions/handlers/environment.js';
 import { METRIC_NAMESPACE } from '../../functions/handlers/metrics.js';
-import { alertStateKey } from '../../functions/pipeline/period-reports.js';
+import { alertStateKey } from '../../functions/pipeline/alert-state.js';
 import type { VigieContext } from '../context.js';
 import { acknowledgeWildcards } from '../nag.js';
 import type { GlueCatalog } from './glue-catalog.js';
@@ -28,7 +28,7 @@ import { PROJECT_ROOT, VigieFunction } from './vigie-function.js';
 export const ARCHIVE_READ_PREFIXES = ['reports/', 'facts/', 'rejects/', 'state/', 'sends/', COMPACTED_PREFIX] as const;
 
 /**
- * Where a run keeps the temporary states it merges history kinds into (docs/decisions/0005-state-snapshot.md):
+ * Where a run keeps the temporary states it merges history kinds into (docs/decisions/0006-state-snapshot.md):
  * `compacted/state/<kind>/_stage-<uuid>/`, written by Athena's UNLOAD and deleted by the same run. A digest
  * writes there and nowhere else under compacted/: the snapshots and every manifest stay the nightly's.
  */
@@ -213,6 +213,23 @@ function grantRun(scope: Construct, role: IRole, grants: RunGrants): void {
     }),
     objectsReason(`the archive prefixes ${writes.prefixes.join(', ')}`),
   );
+  // Each CTR object is staged once as NDJSON for Athena (nightly, and a digest filing missing days).
+  if (context.ctr !== undefined) {
+    add(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [objectsUnder(archive, CTR_STAGING_PREFIX)],
+      }),
+      objectsReason(`the CTR staging prefix ${CTR_STAGING_PREFIX}`),
+    );
+    add(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [archive.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${CTR_STAGING_PREFIX}*`] } },
+      }),
+    );
+  }
   if (grants.unload) {
     // Compaction replaces a partition's Parquet objects (written by Athena's UNLOAD with the caller's
     // credentials, possibly in parts) and deletes the ones no manifest names any more.

@@ -56,6 +56,14 @@ describe('parseContext', () => {
     expect(parseContext({ sender: 'acme.example' }).fromAddress).toBe('vigie@acme.example');
   });
 
+  it('takes the bucket root or a prefix without a slash for CTRs, as Firehose pastes its prefix', () => {
+    expect(parseContext({ ctrBucket: 'acme-connect' }).ctr).toEqual({ bucket: 'acme-connect', prefix: '' });
+    expect(parseContext({ ctrBucket: 'acme-connect', ctrPrefix: 'ctr' }).ctr).toEqual({
+      bucket: 'acme-connect',
+      prefix: 'ctr',
+    });
+  });
+
   it.each([
     [{ timezone: 'Europe/Pariss' }, 'context timezone: "Europe/Pariss" must be an IANA time zone such as Europe/Paris'],
     [{ nightlyAt: '2:30' }, 'context nightlyAt: "2:30" must be HH:MM (24-hour clock)'],
@@ -67,7 +75,10 @@ describe('parseContext', () => {
     [{ sender: 'not an address' }, 'context sender: "not an address" must be an email address or a domain'],
     [{ alarmEmail: 'ops' }, 'context alarmEmail: "ops" must be an email address'],
     [{ ctrPrefix: 'ctr/' }, 'context ctrPrefix: "ctr/" needs ctrBucket'],
-    [{ ctrBucket: 'acme-connect' }, 'context ctrPrefix: is required with ctrBucket'],
+    [
+      { ctrBucket: 'acme-connect', ctrPrefix: '/ctr' },
+      'context ctrPrefix: "/ctr" must be a key prefix (no leading "/")',
+    ],
     [{ timeZone: 'Europe/Paris' }, 'context timeZone: unknown key (expected one of timezone, '],
     [{ allowExampleRecipients: 'yes' }, 'context allowExampleRecipients: "yes" must be true or false'],
   ])('refuses %j with one line naming the key', (raw, message) => {

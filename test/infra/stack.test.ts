@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/handlers/environment.js';
 import { METRICS } from '../../functions/handlers/metrics.js';
-import { alertStateKey } from '../../functions/pipeline/period-reports.js';
+import { alertStateKey } from '../../functions/pipeline/alert-state.js';
 import { EXPORT_KINDS } from '../../functions/sql/exports-schema.js';
 import { STATE_KINDS } from '../../functions/sql/state.js';
 import { DEFAULT_ENTRIES } from '../../infra/constructs/jobs.js';
@@ -368,7 +368,7 @@ describe('the default stack', () => {
         )
         .flatMap((s) => [s.Action].flat());
 
-    // Both merge history kinds into temporary states of their own (docs/decisions/0005-state-snapshot.md).
+    // Both merge history kinds into temporary states of their own (docs/decisions/0006-state-snapshot.md).
     const stageStates = '/compacted/state/*/_stage-*';
     expect(onArchive('JobsNightly', 's3:PutObject')).toEqual(
       [
@@ -686,13 +686,24 @@ describe('a stack over an existing exports bucket and Amazon Connect CTRs', () =
     await expect(`${JSON.stringify(catalog, null, 2)}\n`).toMatchFileSnapshot('../../local-aws/glue-catalog.json');
   });
 
-  it('adds the CTR table and lets the functions read only the two prefixes', () => {
-    template.hasResourceProperties('AWS::Glue::Table', { TableInput: Match.objectLike({ Name: 'connect_ctr_lines' }) });
+  it('adds the CTR table over the staged copies and lets the functions read only the two prefixes', () => {
+    // Athena reads each CTR object as staged once as NDJSON in the archive, not Firehose's `{…}{…}` objects.
+    template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'connect_ctr_lines',
+        StorageDescriptor: Match.objectLike({
+          Location: { 'Fn::Join': ['', ['s3://', Match.anyValue(), '/connect-ctr/']] },
+        }),
+      }),
+    });
     const doc = JSON.stringify(rolePolicy(template, 'JobsNightly'));
     expect(doc).toContain(':s3:::acme-exports/vigie/*"');
     expect(doc).toContain(':s3:::acme-connect/ctr/*"');
     expect(doc).toContain('"s3:prefix":["vigie/*"]');
     expect(doc).toContain('"s3:prefix":["ctr/*"]');
+    // Staging reads and writes under its own prefix of the archive only.
+    expect(doc).toContain('"s3:prefix":["connect-ctr/*"]');
+    expect(doc).toContain('"/connect-ctr/*"');
     expect(doc).toContain(':identity/acme.example"');
     expect(doc).toContain('"ses:FromAddress":"vigie@acme.example"');
   });

@@ -10,12 +10,26 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configFrom } from '../../functions/adapters/config-file.js';
 import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import type { Report } from '../../functions/engine/report-schema.js';
-import { ALERT_STATE_KEY, alertStateKey, applyAlerts } from '../../functions/pipeline/period-reports.js';
+import {
+  ALERT_STATE_KEY,
+  alertStateKey,
+  commitAlertState,
+  decideAlerts,
+} from '../../functions/pipeline/alert-state.js';
+import type { ObjectStore } from '../../functions/pipeline/ports.js';
 import { reportDay } from '../fixtures/report-day.js';
 
 const config = configFrom({
   alerts: [{ id: 'answer-target', kpi: 'answer_rate', type: 'below_target', scopes: ['team'] }],
 });
+
+/** A report's alerts decided and its state committed, as a job does around its delivery. */
+async function applyAlerts(archive: ObjectStore, report: Report, cfg: typeof config): Promise<Report> {
+  const reportKey = `reports/${report.period.kind}/${report.period.start}/report.json`;
+  const decided = await decideAlerts(archive, { report, reportKey, config: cfg });
+  await commitAlertState(archive, report.period.kind, decided.state);
+  return decided.report;
+}
 
 const week = (): Report => ({
   ...reportDay(),

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { HiveSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { type AthenaEngineOptions, AthenaQueryEngine, type AthenaSql } from '../../functions/adapters/athena.js';
+import { DEFAULT_CONNECT } from '../../functions/engine/config.js';
 import { dayPeriod } from '../../functions/engine/periods.js';
 import { factsQueries } from '../../functions/pipeline/read-facts.js';
 import { glueDdl } from '../../functions/sql/glue-tables.js';
@@ -66,7 +67,16 @@ async function statementsOf(options: Partial<AthenaEngineOptions>, ctr = false):
     exportsPrefix: '',
     compacted: { bucket: 'acme-archive', prefix: 'compacted/' },
     maxObjectsPerQuery: 5,
-    ...(ctr ? { ctr: { bucket: 'acme-exports', prefix: 'connect/ctr/' } } : {}),
+    ...(ctr
+      ? {
+          ctr: {
+            source: { bucket: 'acme-exports', prefix: 'connect/ctr/' },
+            staging: { bucket: 'acme-archive', prefix: 'connect-ctr/' },
+            mapping: DEFAULT_CONNECT,
+            deliveryDays: DEFAULT_CONNECT.delivery_days,
+          },
+        }
+      : {}),
     ...options,
   });
   const partitions = ['2026-11-20', '2026-11-21', '2026-11-22'];

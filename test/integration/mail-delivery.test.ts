@@ -79,11 +79,11 @@ const byRecipient = (address: string, kind: 'scorecard' | 'alert'): ParsedMail[]
 describe('deliverReport', () => {
   it('sends one scorecard per recipient and one alert mail per routed recipient, once', () => {
     expect(first.mails).toHaveLength(6);
-    expect(first.inFlight).toEqual([]);
+    expect(first.unsent).toEqual([]);
     // The second delivery finds every key sent: same locations, no new file.
     expect(second.mails).toEqual(first.mails);
     expect(mails.size).toBe(6);
-    expect(second.inFlight).toEqual([]);
+    expect(second.unsent).toEqual([]);
     expect(byRecipient('direction@example.com', 'alert')).toHaveLength(1); // centre, alerts: true
     expect(byRecipient('sud@example.com', 'alert')).toHaveLength(1); // its team, its rule
     expect(byRecipient('nord@example.com', 'alert')).toHaveLength(0); // another team's alert

@@ -1,5 +1,5 @@
 /**
- * The state snapshot of the history kinds on the embedded engine (docs/decisions/0005-state-snapshot.md):
+ * The state snapshot of the history kinds on the embedded engine (docs/decisions/0006-state-snapshot.md):
  * night after night, with tickets resolved and customers churned into old partitions, the facts of every
  * day of the look-back are those of a stage that reads the whole history, while a night reads only its
  * window and the partitions that changed.

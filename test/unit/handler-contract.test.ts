@@ -21,7 +21,7 @@ describe('the handlers’ environment', () => {
       exportsBucket: 'acme-exports',
       exportsPrefix: 'vigie/',
       config: { bucket: 'acme-archive', key: 'config/vigie.yaml' },
-      ctrPrefix: undefined,
+      ctr: undefined,
       sesConfigurationSet: undefined,
     });
   });
@@ -103,14 +103,15 @@ describe('mails left unsent', () => {
   });
 
   it('fail the run naming the period, each recipient and its send key', () => {
+    const period = 'week 2026-11-16';
     const error = unsentMailError(week, [
-      { key: 'week-2026-11-16-scorecard-1a2b3c4d5e6f', to: 'lead@acme.fr' },
-      { key: 'week-2026-11-16-alert-fcr-drop-all-1a2b3c4d5e6f', to: 'lead@acme.fr' },
+      { key: 'week-2026-11-16-scorecard-1a2b3c4d5e6f', to: 'lead@acme.fr', period, reason: 'claim held' },
+      { key: 'week-2026-11-16-alert-fcr-drop-all-1a2b3c4d5e6f', to: 'lead@acme.fr', period, reason: 'refused' },
     ]);
 
     expect(error).toBeInstanceOf(UnsentMailError);
     expect(error?.message).toBe(
-      '2 mails of week 2026-11-16 → 2026-11-22 left unsent: lead@acme.fr (week-2026-11-16-scorecard-1a2b3c4d5e6f), lead@acme.fr (week-2026-11-16-alert-fcr-drop-all-1a2b3c4d5e6f). Another run holds their claim (it crashed while sending); a run after the claim expires sends them: redrive the failed event (docs/aws.md).',
+      '2 mails of week 2026-11-16 → 2026-11-22 left unsent: lead@acme.fr (week-2026-11-16-scorecard-1a2b3c4d5e6f: claim held), lead@acme.fr (week-2026-11-16-alert-fcr-drop-all-1a2b3c4d5e6f: refused). A retry of this invocation takes over a claim its crashed predecessor left, and sends them: redrive the failed event (docs/aws.md).',
     );
   });
 });

@@ -1,12 +1,12 @@
 import { count, type KpiDefinition } from '../kpi.js';
 
-/** Inbound voice and chat contacts offered to a queue. */
+/** Inbound voice and chat contacts that reached a queue: handled or abandoned (docs/spec.md §3). */
 export const contactsOffered: KpiDefinition = {
   id: 'contacts_offered',
   name: { fr: 'Appels présentés', en: 'Contacts offered' },
   definition: {
-    fr: 'Contacts entrants (voix, chat) présentés à une file.',
-    en: 'Inbound contacts offered to a queue (voice, chat).',
+    fr: 'Contacts entrants (voix, chat) arrivés dans une file : traités ou abandonnés.',
+    en: 'Inbound contacts (voice, chat) that reached a queue: handled or abandoned.',
   },
   unit: 'count',
   better: null,

@@ -2,7 +2,7 @@
  * Compaction and the state snapshot on the AWS path: a first nightly handler with `compaction.enabled`
  * reads the whole history, compacts its settled partitions with one UNLOAD per kind (the stand-in writes
  * the Parquet into local S3) and keeps the history kinds' state snapshot; the next night reads neither
- * (docs/decisions/0005-state-snapshot.md); a late file sends its partition back to its exports and into a
+ * (docs/decisions/0006-state-snapshot.md); a late file sends its partition back to its exports and into a
  * new compaction; a night without its snapshot reads the compacted partitions through the `<kind>_checked`
  * tables. Every report must equal the embedded engine's over the same exports.
  */
@@ -21,6 +21,7 @@ import { runNightly } from '../../../functions/pipeline/nightly.js';
 import type { Clock } from '../../../functions/pipeline/ports.js';
 import { ARCHIVE_BUCKET, EXPORTS_BUCKET, type LocalAws, startLocalAwsWith } from '../../../local-aws/aws-local.js';
 import { sampleExportsDir } from '../../support/exports.js';
+import { figures } from '../../support/handlers.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -83,12 +84,6 @@ async function rejectsOfCompactedPartitions(aws: LocalAws): Promise<Record<strin
     if (body !== null) found[dt] = body;
   }
   return found;
-}
-
-/** A report's figures: what must not depend on compaction. Alerts and revised days depend on earlier runs. */
-function figures(report: unknown): unknown {
-  const { period, scopes, rejects, inputs } = report as Record<string, unknown>;
-  return { period, scopes, rejects, inputs };
 }
 
 describe('compaction on the AWS path', () => {

@@ -1,17 +1,14 @@
 /**
  * Reports of any period from the facts store: stored days are rolled up, compared with the previous
- * period and the same period last year, given a trailing series for sparklines, and checked against
- * the alert rules (whose state lives in the archive between runs).
+ * period and the same period last year, and given a trailing series for sparklines.
  */
-import { type AlertState, alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts } from '../engine/alerts.js';
 import { centreSeries, withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
-import { reportPeriod } from '../engine/period-kpis.js';
+import { type LateDay, reportPeriod } from '../engine/period-kpis.js';
 import {
   daysOf,
   type Period,
-  type PeriodKind,
   periodId,
   previousPeriod,
   samePeriodLastYear,
@@ -20,28 +17,10 @@ import {
 } from '../engine/periods.js';
 import type { Report } from '../engine/report-schema.js';
 import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
+import type { NoteDamage } from './damage.js';
 import { factsFingerprint, foldedDay, loadDayFacts, loadFoldedDay, type StoredDayFacts } from './facts-store.js';
-import { mergeInputs } from './inputs.js';
+import { hasUnreadable, mergeInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
-
-/** Archive key of the alert rules' state for days (and, before weeks and months had their own, for every kind). */
-export const ALERT_STATE_KEY = 'state/alerts.json';
-
-/**
- * Archive key of a period kind's alert state: days in ALERT_STATE_KEY, weeks and months each in a file
- * of their own, so the digest function writes none of the nightly's state (on AWS its role cannot).
- */
-export function alertStateKey(kind: PeriodKind): string {
-  return kind === 'day' ? ALERT_STATE_KEY : `state/alerts-${kind}.json`;
-}
-
-/** A stored alert state, or `null` when absent; one that no longer parses is reset (at worst one repeated alert). */
-async function readAlertState(archive: ObjectStore, key: string): Promise<AlertState | null> {
-  const bytes = await archive.get(key);
-  if (bytes === null) return null;
-  const parsed = alertStateSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-  return parsed.success ? parsed.data : EMPTY_ALERT_STATE;
-}
 
 /**
  * Whether any event of the day arrived: a contact, a survey answer or an agent day. A day without one
@@ -62,17 +41,24 @@ export function hasEvents(facts: PeriodFacts): boolean {
  */
 export class FactsReader {
   private readonly cache = new Map<string, StoredDayFacts | null>();
+  private readonly damaged = new Set<string>();
 
   constructor(
     private readonly archive: ObjectStore,
     private readonly config: Config,
+    /** Told of a damaged facts file: the day reads as missing, and a job that needs it files it again. */
+    private readonly note?: NoteDamage,
   ) {}
 
-  /** A stored day, folded, or `null` when absent, stale, or filed from no export file at all. */
+  /** A stored day, folded, or `null` when absent, stale, damaged, or filed from no export file at all. */
   async day(date: string): Promise<StoredDayFacts | null> {
     if (!this.cache.has(date)) {
-      const folded = await loadFoldedDay(this.archive, date, this.config);
-      const full = folded === null ? await loadDayFacts(this.archive, date, factsFingerprint(this.config)) : null;
+      const note: NoteDamage = (d) => {
+        this.damaged.add(date);
+        this.note?.(d);
+      };
+      const folded = await loadFoldedDay(this.archive, date, this.config, note);
+      const full = folded === null ? await loadDayFacts(this.archive, date, factsFingerprint(this.config), note) : null;
       this.hold(date, folded ?? (full === null ? null : foldedDay(full, this.config)));
     }
     return this.cache.get(date) ?? null;
@@ -90,6 +76,17 @@ export class FactsReader {
   /** Forgets a day, after it was filed again. */
   forget(date: string): void {
     this.cache.delete(date);
+    this.damaged.delete(date);
+  }
+
+  /** Days of a period whose stored files were found damaged (read from another of their files, or missing). */
+  async damagedDays(period: Period): Promise<string[]> {
+    const found: string[] = [];
+    for (const date of daysOf(period)) {
+      await this.day(date);
+      if (this.damaged.has(date)) found.push(date);
+    }
+    return found;
   }
 
   /** The local days of a period that have no usable facts. */
@@ -113,6 +110,10 @@ export async function reportFromStore(
     readonly distinct: PeriodDistinct | null;
     /** Only the centre's figures (a point of the trailing series). */
     readonly centreOnly?: boolean;
+    /** The local days the run files: records of other days are outside its window. Default: the period's. */
+    readonly covered?: readonly string[];
+    /** Days before the look-back whose exports changed after they were filed. */
+    readonly lateDays?: readonly LateDay[];
   },
 ): Promise<Report | null> {
   const { period } = args;
@@ -133,7 +134,14 @@ export async function reportFromStore(
     ),
     period,
     config: args.config,
-    inputs: mergeInputs(days.map((d) => d.inputs)),
+    inputs: {
+      ...mergeInputs(
+        days.map((d) => d.inputs),
+        new Set(args.covered ?? daysOf(period)),
+      ),
+      incompleteDays: days.filter((d) => hasUnreadable(d.inputs)).map((d) => d.date),
+      lateDays: args.lateDays ?? [],
+    },
     generatedAt: args.now,
     missingDays: missing,
     centreOnly: args.centreOnly ?? false,
@@ -152,12 +160,22 @@ export async function composeReport(
     readonly now: Date;
     readonly distinct: (period: Period) => Promise<PeriodDistinct | null>;
     readonly revised?: readonly string[];
+    /** The local days the run files (its ledger's window); default: the period's days. */
+    readonly covered?: readonly string[];
+    readonly lateDays?: readonly LateDay[];
   },
 ): Promise<Report> {
   const { period, config, now } = args;
   const of = async (p: Period, distinct: PeriodDistinct | null, centreOnly = false) =>
     reportFromStore(reader, { period: p, config, now, distinct, centreOnly });
-  const current = await of(period, await args.distinct(period));
+  const current = await reportFromStore(reader, {
+    period,
+    config,
+    now,
+    distinct: await args.distinct(period),
+    ...(args.covered === undefined ? {} : { covered: args.covered }),
+    ...(args.lateDays === undefined ? {} : { lateDays: args.lateDays }),
+  });
   if (current === null) throw new Error(`no facts are stored for ${periodId(period)}`);
   const before = previousPeriod(period);
   const previous = await of(before, await args.distinct(before));
@@ -175,47 +193,5 @@ export async function composeReport(
     ...withComparisons(current, previous, lastYear, weekAgo),
     revised: [...(args.revised ?? [])],
     series: centreSeries(trailing),
-  };
-}
-
-/** The entries of one period kind (keyed `rule|kind|scope`) of a state. */
-function ofKind(state: AlertState | null, kind: PeriodKind): AlertState | null {
-  if (state === null) return null;
-  const entries = Object.entries(state.entries).filter(([entryKey]) => entryKey.split('|')[1] === kind);
-  return { ...state, entries: Object.fromEntries(entries) };
-}
-
-/** Evaluates the alert rules on a report, persisting their state; the report gains its alerts. */
-export async function applyAlerts(archive: ObjectStore, report: Report, config: Config): Promise<Report> {
-  const key = alertStateKey(report.period.kind);
-  // Weeks and months found no file of their own yet: their entries are in the shared file of earlier versions.
-  const state =
-    (await readAlertState(archive, key)) ??
-    (key === ALERT_STATE_KEY ? null : ofKind(await readAlertState(archive, ALERT_STATE_KEY), report.period.kind)) ??
-    EMPTY_ALERT_STATE;
-  const period = { kind: report.period.kind, start: report.period.start };
-  const observations = report.scopes.flatMap((s) =>
-    Object.entries(s.kpis).map(([kpi, e]) => ({
-      kpi,
-      scope: s.scope,
-      period,
-      value: e.value,
-      previous: e.previous,
-      target: e.target,
-      status: e.status,
-      denominator: e.denominator,
-    })),
-  );
-  const result = evaluateAlerts({
-    rules: config.alerts,
-    observations,
-    state,
-    locale: config.mail.recipients[0]?.locale ?? 'fr',
-    currency: config.currency,
-  });
-  await archive.put(key, `${JSON.stringify(result.state, null, 2)}\n`, 'application/json');
-  return {
-    ...report,
-    alerts: result.alerts.map((a) => ({ kpi: a.kpi, scope: a.scope, rule: a.rule, message: a.message })),
   };
 }
