@@ -88,7 +88,14 @@ import {
   stagingRejects,
 } from './connect-ctr-staging.js';
 import { firstLineOf } from './errors.js';
-import { locateLines, needsCheck, objectRefusal, splitCsvRow } from './export-objects.js';
+import {
+  locateLines,
+  needsCheck,
+  objectRefusal,
+  SEMICOLON_HEADER,
+  semicolonRows,
+  splitCsvRow,
+} from './export-objects.js';
 import { sortRejects } from './rejects.js';
 import { isMissingKey } from './s3.js';
 
@@ -234,6 +241,8 @@ export class AthenaQueryEngine implements QueryEngine {
         reason: 'unsupported_file',
         raw: '',
       });
+      // A file that cannot be read counts as one record, rejected (docs/spec.md §1), as on the embedded engine.
+      add(recordsByPartition, o.dt, 1);
     }
     const compaction = {
       read: [] as CompactedPartitionInfo[],
@@ -272,14 +281,20 @@ export class AthenaQueryEngine implements QueryEngine {
       const candidates = read.filter((o) => o.size > 0 && !compacted.has(o.dt));
       const refused = await this.refusals(candidates, verdicts, seen);
       for (const o of candidates.filter((o) => refused.has(o))) {
-        rejects.push({
-          kind,
-          dt: o.dt,
-          file: this.relative(o.key),
-          line: 0,
-          reason: 'unreadable_file',
-          raw: refused.get(o) ?? '',
-        });
+        const file = this.relative(o.key);
+        if (refused.get(o) === SEMICOLON_HEADER) {
+          const rows = await semicolonRows(
+            await this.objectBody(o.bucket, o.key),
+            o.key,
+            this.options.rawCharsKept ?? 4096,
+          );
+          for (const r of rows)
+            rejects.push({ kind, dt: o.dt, file, line: r.line, reason: 'wrong_delimiter', raw: r.text });
+          add(recordsByPartition, o.dt, rows.length);
+          continue;
+        }
+        rejects.push({ kind, dt: o.dt, file, line: 0, reason: 'unreadable_file', raw: refused.get(o) ?? '' });
+        add(recordsByPartition, o.dt, 1);
       }
       const files = candidates.filter((o) => !refused.has(o));
       const located: Reject[] = [];

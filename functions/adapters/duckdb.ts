@@ -84,7 +84,7 @@ import {
   headerNames,
   isBlank,
 } from './export-files.js';
-import { objectRefusal } from './export-objects.js';
+import { objectRefusal, SEMICOLON_HEADER } from './export-objects.js';
 import { writeWhole } from './local-fs.js';
 import { sortRejects } from './rejects.js';
 
@@ -992,7 +992,8 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
     if (file.format === 'csv') {
       // What Athena's OpenCSVSerDe would read otherwise is refused on both engines, so both report the same.
       const refusal = await objectRefusal(createReadStream(file.path), file.path);
-      if (refusal !== null) return [this.rejectOf(file, 0, 'unreadable_file', refusal)];
+      // A header split by `;` is read by loadCsv, which rejects each row as `wrong_delimiter`.
+      if (refusal !== null && refusal !== SEMICOLON_HEADER) return [this.rejectOf(file, 0, 'unreadable_file', refusal)];
       return this.loadCsv(file, now);
     }
     try {

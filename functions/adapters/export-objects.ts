@@ -25,6 +25,12 @@ export function objectText(body: Readable, name: string): Readable {
 }
 
 /**
+ * The refusal of a CSV whose header is split by `;` (what spreadsheets write in French): not a damaged
+ * file but one whose every row is a `wrong_delimiter` reject (`semicolonRows`), on both engines.
+ */
+export const SEMICOLON_HEADER = 'a header split by ";", not ","';
+
+/**
  * Follows RFC 4180 quoting over a CSV's text, chunk by chunk, and stops at the first thing OpenCSVSerDe
  * would read otherwise: a backslash (its escape character: dropped, and the next character taken as is),
  * a line end inside a quoted cell (it reads physical lines, so the record splits in two), or a quote
@@ -78,7 +84,8 @@ class CsvPortability {
   }
 
   end(): void {
-    if (this.refusal === null && !this.semicolons && this.quoted && !this.pendingQuote) {
+    if (this.semicolons) this.refusal = SEMICOLON_HEADER;
+    else if (this.refusal === null && this.quoted && !this.pendingQuote) {
       this.refusal = `line ${this.line}: a quoted cell is never closed`;
     }
   }
@@ -112,6 +119,33 @@ export async function objectRefusal(body: Readable, name: string): Promise<strin
     body.destroy();
   }
   return csv?.refusal ?? null;
+}
+
+/**
+ * The rows of a CSV whose header is split by `;`, each to be rejected as `wrong_delimiter`: its physical
+ * line and text (cut to `limit` characters). Lines of spaces, tabs or CRs are not records (docs/spec.md §1).
+ */
+export async function semicolonRows(
+  body: Readable,
+  name: string,
+  limit: number,
+): Promise<{ readonly line: number; readonly text: string }[]> {
+  const text = objectText(body, name);
+  const reader = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
+  const rows: { line: number; text: string }[] = [];
+  let n = 0;
+  try {
+    for await (const physical of reader) {
+      n += 1;
+      if (n === 1 || /^[ \t\r]*$/.test(physical)) continue;
+      rows.push({ line: n, text: physical.replace(/\r$/, '').slice(0, limit) });
+    }
+  } finally {
+    reader.close();
+    text.destroy();
+    body.destroy();
+  }
+  return rows;
 }
 
 /** A rejected record whose line is sought: its text as the engine gave it (cut at `limit` characters). */

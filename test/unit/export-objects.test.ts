@@ -1,7 +1,13 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { locateLines, needsCheck, objectRefusal } from '../../functions/adapters/export-objects.js';
+import {
+  locateLines,
+  needsCheck,
+  objectRefusal,
+  SEMICOLON_HEADER,
+  semicolonRows,
+} from '../../functions/adapters/export-objects.js';
 
 const stream = (bytes: string | Buffer): Readable =>
   Readable.from([typeof bytes === 'string' ? Buffer.from(bytes) : bytes]);
@@ -33,6 +39,24 @@ describe('objectRefusal: what Athena cannot read whole, or reads otherwise', () 
     expect(await objectRefusal(stream('id,note\nt1,5" screen\nt2,x\n'), 'a.csv')).toBe(
       "line 2: a quote inside an unquoted cell, which Athena's OpenCSVSerDe reads as opening a quoted one",
     );
+  });
+});
+
+describe('a CSV split by ";": every row a wrong_delimiter, not a damaged file', () => {
+  const text = 'id;note\r\nt1;"12,5"\r\n \t\r\nt2;5" screen\n';
+
+  it('is told apart from a damaged one whatever its quoting', async () => {
+    expect(await objectRefusal(stream(text), 'excel.csv')).toBe(SEMICOLON_HEADER);
+    expect(await objectRefusal(stream(gzipSync(text)), 'excel.csv.gz')).toBe(SEMICOLON_HEADER);
+    // A header with a comma is split by commas: its cells may hold a ';'.
+    expect(await objectRefusal(stream('id,note\nt1,a;b\n'), 'a.csv')).toBeNull();
+  });
+
+  it('gives each row after the header with its physical line, blank lines skipped, text cut', async () => {
+    expect(await semicolonRows(stream(gzipSync(text)), 'excel.csv.gz', 6)).toEqual([
+      { line: 2, text: 't1;"12' },
+      { line: 4, text: 't2;5" ' },
+    ]);
   });
 });
 

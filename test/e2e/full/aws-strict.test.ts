@@ -1,6 +1,6 @@
 /**
  * A night on the strict Athena stand-in with exports Athena reads otherwise than an RFC 4180 or lenient
- * reader: a CSV whose quoted cell spans lines, a CSV with a backslash, a string field given as an exponent
+ * reader: a CSV whose quoted cell spans lines, a CSV with a backslash, a CSV split by `;`, a string field given as an exponent
  * number, then a truncated gzip in the tickets' history. Athena would misread the CSVs and fail the whole
  * query on the gzip (HIVE_CURSOR_ERROR); the night must instead quarantine each file as one reject, keep
  * the value as written, report exactly what the embedded engine reports, and predict what it bills.
@@ -40,6 +40,10 @@ const HOSTILE: Record<string, Buffer> = {
   'contacts/dt=2026-11-22/backslash.csv': Buffer.from(
     'id,channel,direction,offered_at,reason\nb1,voice,inbound,2026-11-22T09:05:00Z,C:\\temp\n',
   ),
+  // Not refused whole: every row is a wrong_delimiter, on both engines, and counts as a record read.
+  'contacts/dt=2026-11-22/excel.csv': Buffer.from(
+    'id;channel;direction;offered_at\nx1;voice;inbound;2026-11-22T09:00:00Z\n\nx2;voice;inbound;"12,5"\n',
+  ),
   'contacts/dt=2026-11-22/exponent.ndjson': Buffer.from(
     `${JSON.stringify({ channel: 'voice', direction: 'inbound', offered_at: '2026-11-22T09:10:00Z' }).replace('{', '{"id":1e3,"team":1.50,')}\n`,
   ),
@@ -77,6 +81,8 @@ describe('the strict stand-in and exports Athena would misread', () => {
     const contacts = (await archived(aws, 'rejects/contacts/dt=2026-11-22/rejects.ndjson')) ?? '';
     expect(contacts).toMatch(/"file":"contacts\/dt=2026-11-22\/multiline\.csv","line":0,"reason":"unreadable_file"/);
     expect(contacts).toMatch(/"file":"contacts\/dt=2026-11-22\/backslash\.csv","line":0,"reason":"unreadable_file"/);
+    expect(contacts).toMatch(/"file":"contacts\/dt=2026-11-22\/excel\.csv","line":2,"reason":"wrong_delimiter"/);
+    expect(contacts).toMatch(/"file":"contacts\/dt=2026-11-22\/excel\.csv","line":4,"reason":"wrong_delimiter"/);
     const onS3 = JSON.parse((await archived(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(onS3.scopes.some((s: { scope: { value: string | null } }) => s.scope.value === '1.50')).toBe(true);
 
