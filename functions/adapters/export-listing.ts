@@ -27,6 +27,9 @@ export interface ExportFile {
 
 const PARTITION = /^dt=(\d{4}-\d{2}-\d{2})$/;
 
+/** Where export files' paths start under `root`: stored relative to it, so a moved root still reads. */
+export const exportsPrefix = (root: string): string => join(root, 'x').slice(0, -1);
+
 /** A path is under a folder (or is it), both resolved. */
 const isWithin = (folder: string, path: string): boolean => path === folder || path.startsWith(folder + sep);
 

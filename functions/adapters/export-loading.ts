@@ -5,6 +5,7 @@
  * rejects DuckDB's readers cannot put in the table (lines it could not split, files it could not read).
  */
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Reject, Row } from '../pipeline/ports.js';
@@ -25,6 +26,7 @@ import {
   isBlank,
 } from './export-files.js';
 import type { ExportFile } from './export-listing.js';
+import { objectRefusal, SEMICOLON_HEADER } from './export-objects.js';
 import type { TypedReadContext } from './typed-ndjson.js';
 
 /** DuckDB error types of its CSV reader, mapped to Vigie's reject reasons. */
@@ -176,7 +178,13 @@ export class ExportLoader {
   async loadFile(file: ExportFile, now: number): Promise<Reject[]> {
     if (file.format === null) return [this.rejectOf(file, 0, 'unsupported_file')];
     if (file.size === 0) return [];
-    if (file.format === 'csv') return this.loadCsv(file, now);
+    if (file.format === 'csv') {
+      // What Athena's OpenCSVSerDe would read otherwise is refused on both engines, so both report the same.
+      const refusal = await objectRefusal(createReadStream(file.path), file.path);
+      // A header split by `;` is read by loadCsv, which rejects each row as `wrong_delimiter`.
+      if (refusal !== null && refusal !== SEMICOLON_HEADER) return [this.rejectOf(file, 0, 'unreadable_file', refusal)];
+      return this.loadCsv(file, now);
+    }
     try {
       await this.session.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
       await this.session.connection.run(

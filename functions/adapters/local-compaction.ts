@@ -21,6 +21,7 @@ import type { ExportKind } from '../sql/exports-schema.js';
 import { checkedColumns } from '../sql/record-checks.js';
 import { sqlString } from '../sql/values.js';
 import type { DuckDbSession } from './duckdb-session.js';
+import { exportsPrefix } from './export-listing.js';
 import { writeWhole } from './local-fs.js';
 
 /** A kind's compacted partitions in the session's compacted folder. */
@@ -46,11 +47,6 @@ export class LocalCompaction {
     await writeWhole(join(root, manifestKey(manifest.kind)), `${JSON.stringify(manifest)}\n`, rename);
   }
 
-  /** Where export files' paths start: stored relative to it in compacted partitions, so a moved root still reads. */
-  get exportsPrefix(): string {
-    return join(this.session.options.exportsRoot, 'x').slice(0, -1);
-  }
-
   /** The checked records of compacted partitions, as `checkedSelect` gives them. */
   compactedSelect(kind: ExportKind, compacted: ReadonlyMap<string, CompactedPartition>): string {
     const root = this.session.options.compactedRoot ?? '';
@@ -58,7 +54,7 @@ export class LocalCompaction {
     const columns = checkedColumns(kind)
       .map((c) => c.name)
       .join(', ');
-    return `SELECT ${sqlString(this.exportsPrefix)} || file AS file, regexp_extract(filename, 'dt=([0-9]{4}-[0-9]{2}-[0-9]{2})/[^/]*$', 1) AS dt, ${columns}
+    return `SELECT ${sqlString(exportsPrefix(this.session.options.exportsRoot))} || file AS file, regexp_extract(filename, 'dt=([0-9]{4}-[0-9]{2}-[0-9]{2})/[^/]*$', 1) AS dt, ${columns}
 FROM read_parquet([${paths.join(', ')}], filename = true)`;
   }
 
@@ -104,7 +100,7 @@ FROM read_parquet([${paths.join(', ')}], filename = true)`;
           r.reason,
         ]);
       }
-      const records = `SELECT substr(file, ${this.exportsPrefix.length + 1}) AS file, ${names} FROM checked_${kind} WHERE dt = ${sqlString(dt)}
+      const records = `SELECT substr(file, ${exportsPrefix(this.session.options.exportsRoot).length + 1}) AS file, ${names} FROM checked_${kind} WHERE dt = ${sqlString(dt)}
 UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
       // Written aside, then renamed; the name is this run's own, so two runs never write one file.
       const aside = join(dirname(path), `.vigie-tmp-checked.${process.pid}.${randomBytes(4).toString('hex')}.parquet`);

@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Row } from '../pipeline/ports.js';
-import type { ExportKind } from '../sql/exports-schema.js';
+import { EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
 import { checkedSelect } from '../sql/record-checks.js';
 import { duckdbTypedSource, typedNdjsonRead } from '../sql/typed-read.js';
 import { sqlString } from '../sql/values.js';
@@ -93,8 +93,16 @@ export async function readTypedNdjson<F extends TypedFile>(
   }
   await connection.run('DROP TABLE typed_rows');
   if (numbered.length === 0) return { read, left, rechecked: 0 };
+  // Versions of a record tied on updated_at in one file are told apart by the digest of their text
+  // (versionRank), which the typed read has not: they are checked again from their text too.
+  const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`);
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE typed_ties AS SELECT c.file, c.line FROM checked_${kind} c JOIN (SELECT ${identity.join(', ')}, file, v_updated_at FROM checked_${kind} WHERE reason IS NULL GROUP BY ALL HAVING count(*) > 1) t ON c.file = t.file AND ${identity.map((v) => `c.${v} = t.${v}`).join(' AND ')} AND c.v_updated_at IS NOT DISTINCT FROM t.v_updated_at WHERE c.reason IS NULL`,
+  );
   const rejected = new Map<string, Set<number>>();
-  for (const r of await context.rows(`SELECT file, line FROM checked_${kind} WHERE reason IS NOT NULL`)) {
+  for (const r of await context.rows(
+    `SELECT file, line FROM checked_${kind} WHERE reason IS NOT NULL UNION ALL SELECT file, line FROM typed_ties`,
+  )) {
     const lines = rejected.get(String(r.file)) ?? new Set<number>();
     lines.add(Number(r.line));
     rejected.set(String(r.file), lines);
@@ -122,26 +130,82 @@ export async function readTypedNdjson<F extends TypedFile>(
   await connection.run(
     `DELETE FROM checked_${kind} WHERE reason IS NOT NULL${dropped.length > 0 ? ` OR file IN (${dropped.join(', ')})` : ''}`,
   );
-  let rechecked = 0;
-  if (accepted.some((f) => (profiles.get(f)?.texts.size ?? 0) > 0)) {
-    await connection.run(
-      'CREATE OR REPLACE TEMP TABLE typed_lines (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR)',
-    );
-    const appender = await connection.createAppender('typed_lines');
-    try {
-      for (const f of accepted) {
-        for (const [line, text] of profiles.get(f)?.texts ?? []) {
-          appendLine(appender, f.path, f.dt, line, text);
-          rechecked += 1;
-        }
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
+  await connection.run(
+    `DELETE FROM checked_${kind} USING typed_ties t WHERE checked_${kind}.file = t.file AND checked_${kind}.line = t.line; DROP TABLE typed_ties`,
+  );
+  let rechecked = await recheck(context, kind, accepted, (f) => profiles.get(f)?.texts ?? new Map(), now);
+  // A record the typed read rejected may be good after all and tie with one it kept: the kept one is
+  // checked again from its text too (a second read of its file, only when this happens).
+  const late = await tiedWithoutDigest(context, kind, accepted);
+  if (late.size > 0) {
+    const files = accepted.filter((f) => late.has(f.path));
+    const texts = new Map<F, ReadonlyMap<number, string>>();
+    for (const f of files) {
+      const profile = await lineProfile(f.path, {
+        gzipped: f.path.endsWith('.gz'),
+        maxLineBytes: context.maxLineBytes,
+        wanted: late.get(f.path) ?? new Set(),
+      });
+      if (profile.kind === 'irregular') throw new Error(`${f.path} changed while it was read: ${profile.why}`);
+      texts.set(f, profile.texts);
     }
-    await context.checkLines(kind, 'SELECT file, dt, line, raw FROM typed_lines', now);
-    await connection.run('DROP TABLE typed_lines');
+    await connection.run(
+      `DELETE FROM checked_${kind} WHERE raw_sha IS NULL AND (${files.map((f) => `(file = ${sqlString(f.path)} AND line IN (${[...(late.get(f.path) ?? [])].join(', ')}))`).join(' OR ')})`,
+    );
+    rechecked += await recheck(context, kind, files, (f) => texts.get(f) ?? new Map(), now);
   }
   for (const f of accepted) read.add(f);
   return { read, left, rechecked };
+}
+
+/** Checks lines of `files` (`texts` of each, by line number) exactly into `checked_<kind>`; returns how many. */
+async function recheck<F extends TypedFile>(
+  context: TypedReadContext,
+  kind: ExportKind,
+  files: readonly F[],
+  texts: (file: F) => ReadonlyMap<number, string>,
+  now: number,
+): Promise<number> {
+  if (!files.some((f) => texts(f).size > 0)) return 0;
+  const { connection } = context;
+  await connection.run('CREATE OR REPLACE TEMP TABLE typed_lines (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR)');
+  let n = 0;
+  const appender = await connection.createAppender('typed_lines');
+  try {
+    for (const f of files) {
+      for (const [line, text] of texts(f)) {
+        appendLine(appender, f.path, f.dt, line, text);
+        n += 1;
+      }
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  await context.checkLines(kind, 'SELECT file, dt, line, raw FROM typed_lines', now);
+  await connection.run('DROP TABLE typed_lines');
+  return n;
+}
+
+/**
+ * The typed records (no digest) of `files` that tie with another good record of their file on identity and
+ * `updated_at`: their rank needs the digest of their text (versionRank). By file, their line numbers.
+ */
+async function tiedWithoutDigest(
+  context: TypedReadContext,
+  kind: ExportKind,
+  files: readonly TypedFile[],
+): Promise<Map<string, Set<number>>> {
+  const found = new Map<string, Set<number>>();
+  if (files.length === 0) return found;
+  const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`);
+  const rows = await context.rows(
+    `SELECT c.file, c.line FROM checked_${kind} c JOIN (SELECT ${identity.join(', ')}, file, v_updated_at FROM checked_${kind} WHERE reason IS NULL AND file IN (${files.map((f) => sqlString(f.path)).join(', ')}) GROUP BY ALL HAVING count(*) > 1 AND count(*) > count(raw_sha)) t ON c.file = t.file AND ${identity.map((v) => `c.${v} = t.${v}`).join(' AND ')} AND c.v_updated_at IS NOT DISTINCT FROM t.v_updated_at WHERE c.reason IS NULL AND c.raw_sha IS NULL`,
+  );
+  for (const r of rows) {
+    const lines = found.get(String(r.file)) ?? new Set<number>();
+    lines.add(Number(r.line));
+    found.set(String(r.file), lines);
+  }
+  return found;
 }

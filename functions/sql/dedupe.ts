@@ -16,15 +16,19 @@ const DERIVED: Readonly<Partial<Record<ExportKind, Readonly<Record<string, strin
   surveys: { scale_min: 'scale_lo', scale_max: 'scale_hi' },
 };
 
-/** Rank of a good record among those sharing its identity: 1 for the one kept. */
+/**
+ * Rank of a good record among those sharing its identity: 1 for the one kept (docs/spec.md §1): the latest
+ * `updated_at`; on a tie or without one, the later file key, then the greater SHA-256 of its text — never
+ * the line, which Athena does not know, so that both engines keep the same version.
+ */
 export function versionRank(kind: ExportKind): string {
   const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
-  return `row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, line DESC)`;
+  return `row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, raw_sha DESC)`;
 }
 
 /**
- * A SELECT over the checked relation keeping the good records, one per identity (the latest
- * `updated_at`, else the last read), as the typed columns the portable aggregation SQL queries.
+ * A SELECT over the checked relation keeping the good records, one per identity (`versionRank`), as the
+ * typed columns the portable aggregation SQL queries.
  */
 export function stagedSelect(kind: ExportKind, checked: string): string {
   const derived = DERIVED[kind] ?? {};
@@ -36,7 +40,7 @@ export function stagedSelect(kind: ExportKind, checked: string): string {
   ${columns.join(',\n  ')},
   dt
 FROM (
-  SELECT file, dt, line, ${values}${scales}, ${versionRank(kind)} AS version_rank
+  SELECT file, dt, line, raw_sha, ${values}${scales}, ${versionRank(kind)} AS version_rank
   FROM ${checked}
   WHERE reason IS NULL
 ) ranked
@@ -45,5 +49,6 @@ WHERE version_rank = 1`;
 
 /** A SELECT counting, per partition, the good records merged into a later version of themselves. */
 export function duplicatesSelect(kind: ExportKind, checked: string): string {
-  return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM ${checked} WHERE reason IS NULL) ranked WHERE version_rank > 1 GROUP BY dt`;
+  const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
+  return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM (SELECT dt, file, raw_sha, v_updated_at, ${identity} FROM ${checked} WHERE reason IS NULL) good) ranked WHERE version_rank > 1 GROUP BY dt`;
 }

@@ -18,10 +18,14 @@ export interface DialectFunctions {
   jsonText(json: string, path: string): string;
   /** Whole-text regular-expression match (patterns here are anchored). */
   matches(text: string, pattern: string): string;
+  /** The first capture group of a pattern's first match, NULL or '' when none. */
+  extract(text: string, pattern: string): string;
   /** Epoch seconds of an ISO-8601 timestamp with offset, NULL when it does not parse. */
   epochOf(text: string): string;
   /** True when a DOUBLE is finite. */
   isFinite(number: string): string;
+  /** The SHA-256 of a text's UTF-8 bytes, as lower-case hex. */
+  sha256(text: string): string;
 }
 
 /** Trino has no json_type: the serialised value's first character tells the type. */
@@ -36,8 +40,11 @@ const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
     jsonType: (json, path) => (path === undefined ? `json_type(${json})` : `json_type(${json}, ${path})`),
     jsonText: (json, path) => `json_extract_string(${json}, ${path})`,
     matches: (text, pattern) => `regexp_full_match(${text}, ${pattern})`,
-    epochOf: (text) => `epoch(TRY_CAST(${text} AS TIMESTAMPTZ))`,
+    extract: (text, pattern) => `regexp_extract(${text}, ${pattern}, 1)`,
+    // Milliseconds, as Athena keeps them (from_iso8601_timestamp gives a timestamp(3)): a finer fraction is cut.
+    epochOf: (text) => `epoch(date_trunc('millisecond', TRY_CAST(${text} AS TIMESTAMPTZ)))`,
     isFinite: (number) => `isfinite(${number})`,
+    sha256: (text) => `sha256(${text})`,
   },
   trino: {
     // A byte-order mark before the first record is not part of it. Trino's parser refuses a bare NaN or
@@ -51,9 +58,11 @@ const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
     jsonText: (json, path) =>
       `CASE WHEN json_format(json_extract(${json}, ${path})) = 'null' THEN NULL WHEN starts_with(json_format(json_extract(${json}, ${path})), '"') THEN json_extract_scalar(${json}, ${path}) ELSE json_format(json_extract(${json}, ${path})) END`,
     matches: (text, pattern) => `regexp_like(${text}, ${pattern})`,
+    extract: (text, pattern) => `regexp_extract(${text}, ${pattern}, 1)`,
     // from_iso8601_timestamp wants the `T` separator that SPEC's timestamps may replace by a space.
     epochOf: (text) => `to_unixtime(try(from_iso8601_timestamp(replace(${text}, ' ', 'T'))))`,
     isFinite: (number) => `is_finite(${number})`,
+    sha256: (text) => `lower(to_hex(sha256(to_utf8(${text}))))`,
   },
 };
 

@@ -169,16 +169,16 @@ export function checkedSelect(
   const extra = carried.map((c) => `, ${c}`).join('');
   const kept = `${values}${kind === 'surveys' ? ', scale_lo, scale_hi' : ''}${extra}`;
   // Only a rejected record's raw text is needed later: good ones drop it, which halves the table.
-  return `SELECT file, dt, line, CASE WHEN reason IS NOT NULL THEN raw END AS raw, reason, ${kept}
+  return `SELECT file, dt, line, CASE WHEN reason IS NOT NULL THEN raw END AS raw, reason, CASE WHEN reason IS NULL THEN raw_sha END AS raw_sha, ${kept}
 FROM (
-SELECT file, dt, line, raw, ${finalReason} AS reason, ${kept}
+SELECT file, dt, line, raw, raw_sha, ${finalReason} AS reason, ${kept}
 FROM (
-  SELECT file, dt, line, raw, reason, ${values}${scales}${extra}
+  SELECT file, dt, line, raw, raw_sha, reason, ${values}${scales}${extra}
   FROM (
-    SELECT file, dt, line, raw, reason,
+    SELECT file, dt, line, raw, raw_sha, reason,
     ${typed.join(',\n    ')}${extra}
     FROM (
-      SELECT file, dt, line, raw, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')}${parsedNames}${extra},
+      SELECT file, dt, line, raw, raw_sha, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')}${parsedNames}${extra},
         CASE ${reasons.join('\n        ')} END AS reason
       FROM (SELECT s0.*${parsedColumns} FROM (${source}) s0) source
     ) reasoned
@@ -223,6 +223,7 @@ export function checkedColumns(kind: ExportKind): CheckedColumn[] {
     { name: 'line', type: 'bigint' },
     { name: 'raw', type: 'varchar' },
     { name: 'reason', type: 'varchar' },
+    { name: 'raw_sha', type: 'varchar' },
     ...EXPORT_SCHEMA[kind].fields.map((f) => ({ name: `v_${f.name}`, type: valueType(f) })),
     ...scales,
   ];

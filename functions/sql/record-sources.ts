@@ -5,7 +5,7 @@
  * `jt_<field>` (its JSON type, for NDJSON records) — from NDJSON lines, CSV rows, or any JSON value.
  */
 import { type Dialect, dialectFunctions, memberPath } from './dialects.js';
-import { EXPORT_SCHEMA, type ExportKind, type FieldSpec } from './exports-schema.js';
+import { CSV_COLUMNS, EXPORT_SCHEMA, type ExportKind, type FieldSpec } from './exports-schema.js';
 import { sqlString } from './values.js';
 
 /** A field's text in a source. */
@@ -14,16 +14,37 @@ export const text = (f: FieldSpec): string => `t_${f.name}`;
 export const jsonTypeOf = (f: FieldSpec): string => `jt_${f.name}`;
 
 /**
- * The `rec_type, t_<field>, jt_<field>` columns of a source whose records are JSON values (`json`):
- * NDJSON lines, or CSV rows turned into objects.
+ * The text of a string field as written in the record. Both engines' JSON parsers rewrite a number
+ * (`1e3` reads back `1000.0`, `1.50` as `1.5`: Trino's json_parse canonicalises, DuckDB's reader too),
+ * so a string field given as a number that parsing may have rewritten — its `canonical` text has a
+ * fraction or an exponent — is taken from `raw` as written, the first `"name": <number>` whose value
+ * is the same number; anything else keeps its `canonical` text.
  */
-export function jsonRecordColumns(kind: ExportKind, dialect: Dialect, json: string): string {
+function numberAsWritten(dialect: Dialect, raw: string, name: string, canonical: string): string {
+  const d = dialectFunctions(dialect);
+  const written = d.extract(raw, sqlString(String.raw`(?:^|[^\\])"${name}"\s*:\s*(-?[0-9][0-9.eE+-]*)`));
+  return `CASE WHEN ${rewritable(dialect, canonical)} AND TRY_CAST(${written} AS DOUBLE) = TRY_CAST(${canonical} AS DOUBLE) THEN ${written} ELSE ${canonical} END`;
+}
+
+/** Whether a canonical number text has a fraction or an exponent: its text as written may differ. */
+const rewritable = (dialect: Dialect, canonical: string): string =>
+  dialectFunctions(dialect).matches(canonical, sqlString('^-?[0-9]+[.eE].*$'));
+
+/**
+ * The `rec_type, t_<field>, jt_<field>` columns of a source whose records are JSON values (`json`):
+ * NDJSON lines, or CSV rows turned into objects. With `raw`, the record's text, a string field given as
+ * a number keeps its text as written (`numberAsWritten`).
+ */
+export function jsonRecordColumns(kind: ExportKind, dialect: Dialect, json: string, raw?: string): string {
   const d = dialectFunctions(dialect);
   return [
     `${d.jsonType(json)} AS rec_type`,
     ...EXPORT_SCHEMA[kind].fields.map((f) => {
       const path = memberPath(dialect, f.name);
-      return `${d.jsonText(json, path)} AS ${text(f)}, ${d.jsonType(json, path)} AS ${jsonTypeOf(f)}`;
+      const canonical = d.jsonText(json, path);
+      const value =
+        raw !== undefined && f.field.type === 'string' ? numberAsWritten(dialect, raw, f.name, canonical) : canonical;
+      return `${value} AS ${text(f)}, ${d.jsonType(json, path)} AS ${jsonTypeOf(f)}`;
     }),
   ].join(',\n  ');
 }
@@ -40,7 +61,12 @@ const NOT_WORDS = new Set(['true', 'false', 'null', 'NaN', 'Infinity']);
  * asked of DuckDB only where it does not (rare records: those the check rejects or looks at twice).
  * `jt` matters only where `typeOk` reads it, for a field that is present (`t` neither NULL nor '').
  */
-function duckdbFieldColumns(f: FieldSpec, value: string, asked: string): { text: string; type: string } {
+function duckdbFieldColumns(
+  f: FieldSpec,
+  value: string,
+  asked: string,
+  raw: string | null,
+): { text: string; type: string } {
   switch (f.field.type) {
     case 'timestamp':
     case 'date':
@@ -59,8 +85,9 @@ function duckdbFieldColumns(f: FieldSpec, value: string, asked: string): { text:
       // Strings and numbers are both accepted; only booleans, objects and arrays are not, and only texts
       // like theirs need the type (a string may read "true" or start with a brace).
       return {
-        text: value,
-        type: `CASE WHEN ${value} IS NULL THEN NULL WHEN ${value} IN ('true', 'false') OR starts_with(${value}, '{') OR starts_with(${value}, '[') THEN ${asked} ELSE 'VARCHAR' END`,
+        // Without the text, a number as written is unknown: its type is left NULL, a reject of the typed read.
+        text: raw === null ? value : numberAsWritten('duckdb', raw, f.name, value),
+        type: `CASE WHEN ${value} IS NULL THEN NULL WHEN ${value} IN ('true', 'false') OR starts_with(${value}, '{') OR starts_with(${value}, '[') THEN ${asked}${raw === null ? ` WHEN ${rewritable('duckdb', value)} THEN NULL` : ''} ELSE 'VARCHAR' END`,
       };
     case 'boolean':
       // Read as JSON: `true` and `false` are booleans, "true" (quoted) is a string.
@@ -102,7 +129,7 @@ export function duckdbFieldTexts(kind: ExportKind, member: (name: string) => str
     // A JSON member is compared as text: against the JSON type, '' would be cast to JSON (and fail).
     const value = readsJson(f) ? `CAST(${member(f.name)} AS VARCHAR)` : member(f.name);
     const asked = raw === null ? 'CAST(NULL AS VARCHAR)' : `json_type(${raw}, ${memberPath('duckdb', f.name)})`;
-    const c = duckdbFieldColumns(f, value, asked);
+    const c = duckdbFieldColumns(f, value, asked, raw);
     return `${c.text} AS ${text(f)}, ${c.type} AS ${jsonTypeOf(f)}`;
   });
 }
@@ -118,7 +145,7 @@ export function duckdbFieldTexts(kind: ExportKind, member: (name: string) => str
 export function duckdbNdjsonSource(kind: ExportKind, relation: string): string {
   const structure = sqlString(JSON.stringify(ndjsonReadStructure(kind)));
   const columns = duckdbFieldTexts(kind, (name) => `texts."${name}"`, 'raw');
-  return `SELECT file, dt, line, raw, 'ndjson' AS fmt,
+  return `SELECT file, dt, line, raw, ${recordDigest('duckdb', 'raw')} AS raw_sha, 'ndjson' AS fmt,
   CASE WHEN valid THEN CASE WHEN starts_with(raw, '{') THEN 'OBJECT' ELSE json_type(raw) END END AS rec_type,
   ${columns.join(',\n  ')}
 FROM (
@@ -145,7 +172,8 @@ export function duckdbCsvSource(
     const cell = header.has(f.name) ? `"${f.name}"` : 'CAST(NULL AS VARCHAR)';
     return `${cell} AS ${text(f)}, CAST(NULL AS VARCHAR) AS ${jsonTypeOf(f)}`;
   });
-  return `SELECT ${at.file} AS file, ${at.dt} AS dt, ${at.line} AS line, to_json(${table})::VARCHAR AS raw, 'csv' AS fmt, 'OBJECT' AS rec_type,
+  const digested = csvRecordText(columns.slice(0, CSV_COLUMNS).map((c) => `"${c.replaceAll('"', '""')}"`));
+  return `SELECT ${at.file} AS file, ${at.dt} AS dt, ${at.line} AS line, to_json(${table})::VARCHAR AS raw, ${recordDigest('duckdb', digested)} AS raw_sha, 'csv' AS fmt, 'OBJECT' AS rec_type,
   ${cells.join(', ')}
 FROM ${table}`;
 }
@@ -154,5 +182,23 @@ FROM ${table}`;
 export function duckdbEmptySource(kind: ExportKind): string {
   const fields = EXPORT_SCHEMA[kind].fields;
   const nulls = fields.map((f) => `CAST(NULL AS VARCHAR) AS ${text(f)}, CAST(NULL AS VARCHAR) AS ${jsonTypeOf(f)}`);
-  return `SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS fmt, CAST(NULL AS VARCHAR) AS rec_type, ${nulls.join(', ')} WHERE false`;
+  return `SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS raw_sha, CAST(NULL AS VARCHAR) AS fmt, CAST(NULL AS VARCHAR) AS rec_type, ${nulls.join(', ')} WHERE false`;
+}
+
+/**
+ * The digest that breaks a tie between two versions of a record (docs/spec.md §1: same `updated_at`, same
+ * file): the SHA-256 of its text, without byte-order mark or carriage return (one engine's line reader
+ * keeps them where the other's drops them). `text` is an NDJSON line, or `csvRecordText` of a CSV row.
+ */
+export function recordDigest(dialect: Dialect, text: string): string {
+  return dialectFunctions(dialect).sha256(`replace(replace(${text}, chr(65279), ''), chr(13), '')`);
+}
+
+/**
+ * The text a CSV row is digested as, the same on both engines whatever their CSV reader keeps of the
+ * quoting: its first `cells` (at most the `_csv` table's width) in header order, an empty or missing
+ * cell as '', joined by U+001F (a character no export holds).
+ */
+export function csvRecordText(cells: readonly string[]): string {
+  return `concat_ws(chr(31), ${cells.map((c) => `COALESCE(${c}, '')`).join(', ')})`;
 }

@@ -34,7 +34,7 @@ export function typedNdjsonRead(kind: ExportKind, paths: readonly string[], maxO
  */
 export function duckdbTypedSource(kind: ExportKind, relation: string): string {
   const columns = duckdbFieldTexts(kind, (name) => `typed."${name}"`, null);
-  return `SELECT file, dt, line, CAST(NULL AS VARCHAR) AS raw, 'ndjson' AS fmt, 'OBJECT' AS rec_type,
+  return `SELECT file, dt, line, CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS raw_sha, 'ndjson' AS fmt, 'OBJECT' AS rec_type,
   ${columns.join(',\n  ')}
 FROM ${relation} typed`;
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dialect, parseJson } from '../../functions/sql/dialects.js';
 import type { ExportKind } from '../../functions/sql/exports-schema.js';
 import { checkedSelect } from '../../functions/sql/record-checks.js';
-import { duckdbNdjsonSource, jsonRecordColumns } from '../../functions/sql/record-sources.js';
+import { duckdbNdjsonSource, jsonRecordColumns, recordDigest } from '../../functions/sql/record-sources.js';
 import { TRINO_COMPAT_MACROS } from '../../local-aws/athena-standin.js';
 
 const NOW = Date.parse('2026-04-01T00:00:00Z') / 1000;
@@ -31,7 +31,7 @@ async function reasons(kind: ExportKind, dialect: Dialect, lines: readonly strin
     const source =
       dialect === 'duckdb'
         ? duckdbNdjsonSource(kind, 'lines')
-        : `SELECT file, dt, line, raw, 'ndjson' AS fmt, ${jsonRecordColumns(kind, 'trino', 'j')} FROM (SELECT *, ${parseJson('trino', 'raw')} AS j FROM lines) parsed`;
+        : `SELECT file, dt, line, raw, ${recordDigest('trino', 'raw')} AS raw_sha, 'ndjson' AS fmt, ${jsonRecordColumns(kind, 'trino', 'j', 'raw')} FROM (SELECT *, ${parseJson('trino', 'raw')} AS j FROM lines) parsed`;
     const rows = (
       await db.runAndReadAll(`SELECT line, reason FROM (${checkedSelect(kind, NOW, dialect, source)}) ORDER BY line`)
     ).getRowObjectsJS();
