@@ -144,6 +144,7 @@ export class AthenaQueryEngine implements QueryEngine {
     const objects = (await Promise.all(kinds.map((kind) => this.listObjects(kind, request.partitions)))).flat();
     const rejects: Reject[] = [];
     const recordsByPartition: Record<string, number> = {};
+    const recordsByPartitionKind: Record<string, Record<string, number>> = {};
     const duplicatesByPartition: Record<string, number> = {};
     const add = (into: Record<string, number>, dt: string, n: number): void => {
       into[dt] = (into[dt] ?? 0) + n;
@@ -186,9 +187,12 @@ FROM (SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt) c
 LEFT JOIN (${duplicatesSelect(kind, `checked_${kind}`)}) d ON c.dt = d.dt`,
       );
       for (const r of counts) {
-        add(recordsByPartition, this.partitionOf(kind, String(r.dt)), Number(r.n));
-        if (Number(r.duplicates) > 0)
-          add(duplicatesByPartition, this.partitionOf(kind, String(r.dt)), Number(r.duplicates));
+        const dt = this.partitionOf(kind, String(r.dt));
+        add(recordsByPartition, dt, Number(r.n));
+        const own = recordsByPartitionKind[dt] ?? {};
+        own[kind] = (own[kind] ?? 0) + Number(r.n);
+        recordsByPartitionKind[dt] = own;
+        if (Number(r.duplicates) > 0) add(duplicatesByPartition, dt, Number(r.duplicates));
       }
       // A compacted partition's rejects were located when it was compacted: its export files are not read again.
       const fromCompacted = [...compacted.keys()].map(sqlString).join(', ');
@@ -238,6 +242,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
     return {
       files,
       recordsByPartition,
+      recordsByPartitionKind,
       duplicatesByPartition,
       rejects: sortRejects(rejects),
       ...(this.options.compacted === undefined ? {} : { compaction }),

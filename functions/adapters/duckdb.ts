@@ -156,8 +156,12 @@ export class DuckDbQueryEngine implements QueryEngine {
     const files = await this.listFiles(request.partitions, kinds);
     const rejects: Reject[] = [];
     const recordsByPartition: Record<string, number> = {};
-    const count = (dt: string, n: number): void => {
+    const recordsByPartitionKind: Record<string, Record<string, number>> = {};
+    const count = (dt: string, n: number, kind: string): void => {
       recordsByPartition[dt] = (recordsByPartition[dt] ?? 0) + n;
+      const own = recordsByPartitionKind[dt] ?? {};
+      own[kind] = (own[kind] ?? 0) + n;
+      recordsByPartitionKind[dt] = own;
     };
     const duplicatesByPartition: Record<string, number> = {};
     const compaction = {
@@ -195,7 +199,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         unsplitByPartition.set(file.dt, ofPartition);
         rejects.push(...found);
         // Records DuckDB could not split never reach the checked table but were read all the same.
-        count(file.dt, found.filter((r) => r.line > 0).length);
+        count(file.dt, found.filter((r) => r.line > 0).length, kind);
       }
       await this.connection.run('DROP TABLE IF EXISTS file_rows');
       if (compacted.size > 0) {
@@ -232,7 +236,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       for (const r of await this.rows(
         `SELECT dt, count(*) FILTER (WHERE line > 0) AS n FROM checked_${kind} GROUP BY dt`,
       )) {
-        count(String(r.dt), Number(r.n));
+        count(String(r.dt), Number(r.n), kind);
       }
       for (const r of await this.rows(duplicatesSelect(kind, `checked_${kind}`))) {
         duplicatesByPartition[String(r.dt)] = (duplicatesByPartition[String(r.dt)] ?? 0) + Number(r.n);
@@ -247,6 +251,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         size: f.size,
       })),
       recordsByPartition,
+      recordsByPartitionKind,
       duplicatesByPartition,
       // One order whichever way a partition was read: kind, then file, then line.
       rejects: sortRejects(rejects),

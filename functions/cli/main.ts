@@ -19,11 +19,15 @@ import {
   parsePeriod,
   periodContaining,
   previousPeriod,
+  TRAILING_DEFAULT,
+  trailingPeriods,
 } from '../engine/periods.js';
 import { reportSchema } from '../engine/report.js';
 import { type BackfillProgress, runBackfill } from '../pipeline/backfill.js';
+import { senderOf } from '../pipeline/deliver.js';
 import { type DigestResult, digestsDue, runDigest } from '../pipeline/digest.js';
 import { type RunPorts, type RunResult, runNightly } from '../pipeline/nightly.js';
+import type { BackfillCommand } from '../pipeline/period-reports.js';
 import type { Clock, CompactedPartitionInfo } from '../pipeline/ports.js';
 import { composeMail } from '../render/mail.js';
 import { renderAlert, renderScorecard } from '../render/scorecard.js';
@@ -104,15 +108,30 @@ async function withLocalPorts<T>(
   }
 }
 
+/** A path as a shell word: quoted when it holds anything but plain path characters. */
+const shellWord = (text: string): string => (/^[\w./:@=+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+
+/** The `vigie backfill` command, with this run's own flags, that would file the days of [from, to]. */
+function backfillCommandFor(options: { exports: string; out: string; config?: string }): BackfillCommand {
+  const flags = [
+    `--exports ${shellWord(options.exports)}`,
+    ...(options.config === undefined ? [] : [`--config ${shellWord(options.config)}`]),
+    ...(options.out === 'out' ? [] : [`--out ${shellWord(options.out)}`]),
+  ].join(' ');
+  return (from, to) => `vigie backfill ${flags} --from ${from} --to ${to}`;
+}
+
 /** Runs the nightly job for one day, then the digests the schedule config makes due that day. */
 async function runDay(
   options: { exports: string; date: string; config?: string; out: string },
   out: (line: string) => void,
 ): Promise<void> {
   const config = await loadConfig(options.config);
+  const backfillCommand = backfillCommandFor(options);
   await withLocalPorts(options, async (ports) => {
-    printNightly(await runNightly(ports, { date: options.date, config }), out);
-    for (const period of digestsDue(options.date, config)) printDigest(await runDigest(ports, { period, config }), out);
+    printNightly(await runNightly(ports, { date: options.date, config, backfillCommand }), out);
+    for (const period of digestsDue(options.date, config))
+      printDigest(await runDigest(ports, { period, config, backfillCommand }), out);
   });
 }
 
@@ -218,7 +237,7 @@ async function preview(options: PreviewOptions, out: (line: string) => void): Pr
     const mail = await render(cid);
     const images = imagesUsed(sparklines, mail.html);
     const raw = await composeMail({
-      from: config.mail.from,
+      from: senderOf(config),
       to: [config.mail.recipients[0]?.email ?? 'preview@example.com'],
       subject: mail.subject,
       html: mail.html,
@@ -338,7 +357,10 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
       const period = options.week
         ? parsePeriod('week', options.week, config.timezone)
         : parsePeriod('month', options.month ?? '', config.timezone);
-      await withLocalPorts(options, async (ports) => printDigest(await runDigest(ports, { period, config }), out));
+      const backfillCommand = backfillCommandFor(options);
+      await withLocalPorts(options, async (ports) =>
+        printDigest(await runDigest(ports, { period, config, backfillCommand }), out),
+      );
     });
 
   program
@@ -481,9 +503,20 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
       // The latest complete ISO week of the sample: the one ending on its last day if that is a Sunday.
       const ended = periodContaining('week', endDate, config.timezone);
       const week = ended.endDate === endDate ? ended : previousPeriod(ended);
+      // The digest's trend shows 12 weeks: file them all first (once; a second start finds them filed).
+      const from = trailingPeriods(week, TRAILING_DEFAULT.week)[0]?.startDate ?? week.startDate;
+      const backfillCommand = backfillCommandFor(options);
       await withLocalPorts(options, async (ports) => {
-        printNightly(await runNightly(ports, { date: endDate, config }), out);
-        printDigest(await runDigest(ports, { period: week, config }), out);
+        const t1 = Date.now();
+        // One stage for the whole span: history kinds (tickets, customers, orders) are read once, not weekly.
+        const filed = await runBackfill(ports, { from, to: endDate, config, chunkDays: 200 });
+        if (filed.filed.length > 0) {
+          out(
+            `Vigie — filed ${filed.filed.length} days (${from} → ${endDate}) for the 12-week trend, ${((Date.now() - t1) / 1000).toFixed(1)} s`,
+          );
+        }
+        printNightly(await runNightly(ports, { date: endDate, config, backfillCommand }), out);
+        printDigest(await runDigest(ports, { period: week, config, backfillCommand }), out);
       });
       out(`  took         ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });

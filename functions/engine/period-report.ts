@@ -25,6 +25,10 @@ export interface InputSummary {
   readonly records: number;
   readonly duplicates: number;
   readonly rejectsByReason: Readonly<Record<string, number>>;
+  /** Rejects per export kind, then reason (absent from days filed before it was kept). */
+  readonly rejectsByKind?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Records read per export kind, rejected ones included (absent from days filed before it was kept). */
+  readonly recordsByKind?: Readonly<Record<string, number>>;
 }
 
 /** Every scope with data in the period: the centre first, then each dimension's values in order. */
@@ -243,14 +247,24 @@ export function reportPeriod(args: {
     kpis: noExports ? unknownKpis() : scopeKpis(kpiInput(own(scope), period, scope, config, isOpen), config),
   }));
   const byReason = args.inputs.rejectsByReason;
+  const { rejectsByKind, recordsByKind } = args.inputs;
   return {
     period: { kind: period.kind, start: period.startDate, end: period.endDate, timezone: period.timezone },
     scopes,
     alerts: [],
-    rejects: { count: Object.values(byReason).reduce((a, b) => a + b, 0), by_reason: { ...byReason } },
+    rejects: {
+      count: Object.values(byReason).reduce((a, b) => a + b, 0),
+      by_reason: { ...byReason },
+      ...(rejectsByKind === undefined ? {} : { by_kind: structuredClone(rejectsByKind) }),
+    },
     centre: config.centre,
     generated_at: isoInZone(Math.floor(args.generatedAt.getTime() / 1000), period.timezone),
-    inputs: { files: args.inputs.files, records: args.inputs.records, duplicates: args.inputs.duplicates },
+    inputs: {
+      files: args.inputs.files,
+      records: args.inputs.records,
+      duplicates: args.inputs.duplicates,
+      ...(recordsByKind === undefined ? {} : { records_by_kind: { ...recordsByKind } }),
+    },
     verbatims: facts.verbatims.slice(0, config.verbatims).map((v) => ({
       answered_at: isoInZone(v.answeredAt, period.timezone),
       kind: v.kind,
@@ -265,5 +279,10 @@ export function reportPeriod(args: {
     missing_days: [...(args.missingDays ?? [])],
     revised: [],
     series: {},
+    thresholds: {
+      service_level_s: config.thresholds.service_level_s,
+      short_abandon_s: config.thresholds.short_abandon_s,
+      social_reply_s: config.thresholds.social_reply_s,
+    },
   };
 }

@@ -17,7 +17,7 @@ import type { PeriodDistinct } from '../engine/rollup.js';
 import { repeatBuyersSql } from '../sql/facts.js';
 import { type Delivered, deliverReport } from './deliver.js';
 import { archiveRejects, compactionRequest, fileDays, type RunPorts, reportFolder } from './nightly.js';
-import { applyAlerts, composeReport, FactsReader } from './period-reports.js';
+import { applyAlerts, type BackfillCommand, composeReport, FactsReader } from './period-reports.js';
 
 /** What a digest leaves behind and what it read. */
 export interface DigestResult {
@@ -53,7 +53,12 @@ export async function fileMissingDays(
 /** Runs the digest of a week or a month. */
 export async function runDigest(
   ports: RunPorts,
-  request: { readonly period: Period; readonly config: Config },
+  request: {
+    readonly period: Period;
+    readonly config: Config;
+    /** The command the report names to fill the trend's missing periods. */
+    readonly backfillCommand?: BackfillCommand;
+  },
 ): Promise<DigestResult> {
   const { period, config } = request;
   const now = ports.clock.now();
@@ -84,7 +89,13 @@ export async function runDigest(
     const [row] = await ports.engine.query(text.sql, text.params);
     return { buyers: Number(row?.buyers ?? 0), repeatBuyers: Number(row?.repeat_buyers ?? 0) };
   };
-  const composed = await composeReport(reader, { period, config, now, distinct });
+  const composed = await composeReport(reader, {
+    period,
+    config,
+    now,
+    distinct,
+    ...(request.backfillCommand ? { backfillCommand: request.backfillCommand } : {}),
+  });
   const report = reportSchema.parse(await applyAlerts(ports.archive, composed, config));
   const delivered = await deliverReport(ports, { report, folder: reportFolder(period), config, now });
   return { report, delivered, filed, filingBytes, targetedBytes };

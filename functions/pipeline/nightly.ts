@@ -20,7 +20,7 @@ import {
   sourcesHash,
 } from './facts-store.js';
 import { filesOfDay, inputsByPartition } from './inputs.js';
-import { applyAlerts, composeReport, FactsReader } from './period-reports.js';
+import { applyAlerts, type BackfillCommand, composeReport, FactsReader } from './period-reports.js';
 import type { Clock, Mailer, ObjectStore, QueryEngine, Reject, StageRequest, StageResult } from './ports.js';
 import { type FactsOptions, factsQueries, readPeriodFacts } from './read-facts.js';
 
@@ -168,7 +168,12 @@ function compactionScans(stage: StageResult): number[] {
 /** Runs the nightly job for one local day. */
 export async function runNightly(
   ports: RunPorts,
-  request: { readonly date: string; readonly config: Config },
+  request: {
+    readonly date: string;
+    readonly config: Config;
+    /** The command the report names to fill the trend's missing days. */
+    readonly backfillCommand?: BackfillCommand;
+  },
 ): Promise<RunResult> {
   const { config } = request;
   const period = dayPeriod(request.date, config.timezone);
@@ -194,6 +199,7 @@ export async function runNightly(
     now,
     distinct: async () => null,
     revised: filed.revised,
+    ...(request.backfillCommand ? { backfillCommand: request.backfillCommand } : {}),
   });
   // The schema guards the contract: a report that does not match it is a bug, not a partial result.
   const report = reportSchema.parse(await applyAlerts(ports.archive, composed, config));

@@ -1,12 +1,13 @@
 /**
  * Reports of any period from the facts store: stored days are rolled up, compared with the previous
- * period and the same period last year, given a trailing series for sparklines, and checked against
- * the alert rules (whose state lives in the archive between runs).
+ * period and the same period last year, given the centre's trends and the moves worth a sentence, and
+ * checked against the alert rules (whose state lives in the archive between runs).
  */
-import { alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts } from '../engine/alerts.js';
-import { centreSeries, withComparisons } from '../engine/comparisons.js';
+import { alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts, type RejectObservation } from '../engine/alerts.js';
+import { withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
+import { notableChanges } from '../engine/notable-changes.js';
 import { reportPeriod } from '../engine/period-report.js';
 import {
   daysOf,
@@ -19,9 +20,18 @@ import {
 } from '../engine/periods.js';
 import type { Report } from '../engine/report.js';
 import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
+import { centreSeries, isBusinessDay, noContactOffered, type TrendPoint, trendGaps } from '../engine/trends.js';
+import { alertMessage } from '../render/wording.js';
 import { factsFingerprint, foldedDay, loadDayFacts, loadFoldedDay, type StoredDayFacts } from './facts-store.js';
 import { mergeInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
+
+/** The command a report names to file missing days; the CLI passes one with its own flags. */
+export type BackfillCommand = (from: string, to: string) => string;
+
+/** The backfill command when the caller names none: the flags it needs, as placeholders. */
+export const DEFAULT_BACKFILL_COMMAND: BackfillCommand = (from, to) =>
+  `vigie backfill --exports <exports> --from ${from} --to ${to}`;
 
 /** Archive key of the alert rules' state. */
 export const ALERT_STATE_KEY = 'state/alerts.json';
@@ -45,6 +55,8 @@ export function hasEvents(facts: PeriodFacts): boolean {
  */
 export class FactsReader {
   private readonly cache = new Map<string, StoredDayFacts | null>();
+  /** Days the store holds, events or not (a closed day is filed, with nothing in it). */
+  private readonly stored = new Set<string>();
 
   constructor(
     private readonly archive: ObjectStore,
@@ -68,11 +80,20 @@ export class FactsReader {
 
   private hold(date: string, stored: StoredDayFacts | null): void {
     this.cache.set(date, stored !== null && hasEvents(stored.facts) ? stored : null);
+    if (stored !== null) this.stored.add(date);
+    else this.stored.delete(date);
+  }
+
+  /** Whether the store holds a day at all, even one without a single event. */
+  async filed(date: string): Promise<boolean> {
+    await this.day(date);
+    return this.stored.has(date);
   }
 
   /** Forgets a day, after it was filed again. */
   forget(date: string): void {
     this.cache.delete(date);
+    this.stored.delete(date);
   }
 
   /** The local days of a period that have no usable facts. */
@@ -124,8 +145,48 @@ export async function reportFromStore(
 }
 
 /**
- * The full report of a period: its figures, the comparisons and the centre's trailing series.
- * Throws when the period itself has no stored day (the caller files days first).
+ * The centre's trend over the trailing periods, from the store alone. A past period is a gap when one of
+ * its business days is not filed (its figures would be partial); a day outside the business days, or
+ * without a contact offered, is left off a daily line.
+ */
+async function trend(
+  reader: FactsReader,
+  args: {
+    readonly period: Period;
+    readonly config: Config;
+    readonly known: ReadonlyMap<string, Report | null>;
+    readonly point: (p: Period) => Promise<Report | null>;
+  },
+): Promise<{ points: TrendPoint[]; gaps: { period: string; missingDays: string[] }[] }> {
+  const { period, config } = args;
+  const points: TrendPoint[] = [];
+  const gaps: { period: string; missingDays: string[] }[] = [];
+  for (const p of trailingPeriods(period)) {
+    const id = periodId(p);
+    const businessDays = daysOf(p).filter((d) => isBusinessDay(d, config));
+    if (p.kind === 'day' && businessDays.length === 0) {
+      points.push({ period: id, report: null, closed: true });
+      continue;
+    }
+    const missingDays: string[] = [];
+    for (const d of businessDays) if (!(await reader.filed(d))) missingDays.push(d);
+    const own = args.known.get(id);
+    if (own === undefined && missingDays.length > 0) {
+      gaps.push({ period: id, missingDays });
+      points.push({ period: id, report: null });
+      continue;
+    }
+    const report = own === undefined ? await args.point(p) : own;
+    // A filed day without events, or without a contact offered, is a day the centre was closed.
+    const closed = p.kind === 'day' && id !== periodId(period) && (report === null || noContactOffered(report));
+    points.push({ period: id, report, ...(closed ? { closed } : {}) });
+  }
+  return { points, gaps };
+}
+
+/**
+ * The full report of a period: its figures, the comparisons, the centre's trends and the notable
+ * changes. Throws when the period itself has no stored day (the caller files days first).
  */
 export async function composeReport(
   reader: FactsReader,
@@ -135,6 +196,8 @@ export async function composeReport(
     readonly now: Date;
     readonly distinct: (period: Period) => Promise<PeriodDistinct | null>;
     readonly revised?: readonly string[];
+    /** The command the report names to fill the trend's gaps. */
+    readonly backfillCommand?: BackfillCommand;
   },
 ): Promise<Report> {
   const { period, config, now } = args;
@@ -147,21 +210,38 @@ export async function composeReport(
   const yearAgo = samePeriodLastYear(period);
   const lastYear = yearAgo === null ? null : await of(yearAgo, null);
   const weekAgo = period.kind === 'day' ? await of(sameWeekdayLastWeek(period), null) : null;
-  const trailing = [];
-  for (const p of trailingPeriods(period)) {
-    const id = periodId(p);
-    // The last two points are the reports just built; older ones need no distinct counts for a sparkline.
-    const report = id === periodId(period) ? current : id === periodId(before) ? previous : await of(p, null, true);
-    trailing.push({ period: id, report });
-  }
+  // The period's own point is always drawn; the previous one was just built; older ones need no distinct counts.
+  const known = new Map<string, Report | null>([[periodId(period), current]]);
+  if (previous !== null) known.set(periodId(before), previous);
+  const { points, gaps } = await trend(reader, { period, config, known, point: (p) => of(p, null, true) });
+  const compared = withComparisons(current, previous, lastYear, weekAgo);
+  const missing = trendGaps(gaps, args.backfillCommand ?? DEFAULT_BACKFILL_COMMAND);
   return {
-    ...withComparisons(current, previous, lastYear, weekAgo),
+    ...compared,
     revised: [...(args.revised ?? [])],
-    series: centreSeries(trailing),
+    series: centreSeries(points),
+    ...(missing === null ? {} : { trend_gaps: missing }),
+    changes: notableChanges(compared, config),
   };
 }
 
-/** Evaluates the alert rules on a report, persisting their state; the report gains its alerts. */
+/** Per export kind, the records and rejects of a report's period, for `reject_share` rules. */
+export function rejectObservations(report: Report): RejectObservation[] {
+  const records = report.inputs.records_by_kind ?? {};
+  const byKind = report.rejects.by_kind ?? {};
+  const period = { kind: report.period.kind, start: report.period.start };
+  return Object.entries(records).map(([source, n]) => ({
+    source,
+    period,
+    records: n,
+    rejected: Object.values(byKind[source] ?? {}).reduce((a, b) => a + b, 0),
+  }));
+}
+
+/**
+ * Evaluates the alert rules on a report, persisting their state; the report gains its alerts, each with
+ * its kind and numbers and a message worded in the first recipient's language (docs/spec.md §4).
+ */
 export async function applyAlerts(archive: ObjectStore, report: Report, config: Config): Promise<Report> {
   const bytes = await archive.get(ALERT_STATE_KEY);
   const parsed = bytes === null ? null : alertStateSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
@@ -180,16 +260,13 @@ export async function applyAlerts(archive: ObjectStore, report: Report, config: 
       denominator: e.denominator,
     })),
   );
-  const result = evaluateAlerts({
-    rules: config.alerts,
-    observations,
-    state,
-    locale: config.mail.recipients[0]?.locale ?? 'fr',
-    currency: config.currency,
-  });
+  const result = evaluateAlerts({ rules: config.alerts, observations, rejects: rejectObservations(report), state });
   await archive.put(ALERT_STATE_KEY, `${JSON.stringify(result.state, null, 2)}\n`, 'application/json');
-  return {
-    ...report,
-    alerts: result.alerts.map((a) => ({ kpi: a.kpi, scope: a.scope, rule: a.rule, message: a.message })),
-  };
+  const locale = config.mail.recipients[0]?.locale ?? 'fr';
+  const alerts: Report['alerts'] = [];
+  for (const { period: _period, ...alert } of result.alerts) {
+    const message = await alertMessage(report, alert, { locale, currency: config.currency });
+    alerts.push({ ...alert, message });
+  }
+  return { ...report, alerts };
 }

@@ -14,10 +14,16 @@ export interface Customer {
   readonly segment: string;
 }
 
-/** Daily churn hazard by ISO weekday (about 2.5 % of the base a month). */
-const CHURN_HAZARD = [0, 0.0011, 0.0011, 0.0011, 0.0011, 0.0011, 0.0005, 0.0002];
-/** New customers a day by ISO weekday. */
-const ACQUISITIONS = [0, 75, 70, 70, 68, 72, 40, 14];
+/** Daily churn hazard by ISO weekday (about 1.5 % of the base a month). */
+const CHURN_HAZARD = [0, 0.00066, 0.00066, 0.00066, 0.00066, 0.00066, 0.0003, 0.00012];
+/** New customers a day by ISO weekday: about as many as leave, so the base holds steady. */
+const ACQUISITIONS = [0, 190, 180, 180, 175, 185, 100, 35];
+/**
+ * The base a centre taking ~2,000 inbound contacts a day serves: about 300,000 customers, so that the
+ * contact rate (inbound contacts ÷ active customers) is ~0.7 % a day and ~20 % a month, as consumer
+ * services see it. A base of 30,000 made every customer call twice a month (a monthly rate of 182 %).
+ */
+export const BASE_SIZE = { min: 270_000, max: 330_000 } as const;
 
 /** A set of customer ids with O(1) add, remove and uniform pick. */
 export class Pool {
@@ -76,7 +82,7 @@ export function simulateCustomers(
   const nextId = () => `c${String(++serial).padStart(6, '0')}`;
   const segment = () => rng.weighted(SEGMENTS).value;
 
-  const baseSize = rng.int(25_000, 35_000);
+  const baseSize = rng.int(BASE_SIZE.min, BASE_SIZE.max);
   const legacy: Customer[] = [];
   const active: Customer[] = [];
   for (let i = 0; i < baseSize; i++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centreSeries, withComparisons } from '../../functions/engine/comparisons.js';
+import { withComparisons } from '../../functions/engine/comparisons.js';
 import { NO_DATA_ENTRY, type Report } from '../../functions/engine/report.js';
 
 const report = (start: string, fcr: number | null, offered: number, team = true): Report => ({
@@ -50,17 +50,5 @@ describe('comparisons', () => {
     const compared = withComparisons(report('2026-11-24', 0.76, 10), report('2026-11-23', null, 0, false), null);
     expect(compared.scopes[0]?.kpis.fcr).toMatchObject({ previous: null, delta: null });
     expect(compared.scopes[1]?.kpis.fcr).toMatchObject({ previous: null, delta: null });
-  });
-
-  it('builds the centre series oldest first, with gaps where a period has no report', () => {
-    const series = centreSeries([
-      { period: '2026-11-22', report: null },
-      { period: '2026-11-23', report: report('2026-11-23', 0.78, 200) },
-    ]);
-    expect(series.fcr).toEqual([
-      { period: '2026-11-22', value: null },
-      { period: '2026-11-23', value: 0.78 },
-    ]);
-    expect(series.contacts_by_channel).toBeUndefined(); // breakdowns have no single value to plot
   });
 });

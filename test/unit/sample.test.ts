@@ -417,4 +417,28 @@ describe('realism', () => {
     const transcripts = monday.map((l) => String(l.row.transcript ?? '')).join(' ');
     for (const word of ['résiliation', 'remboursement', 'concurrent', 'retard']) expect(transcripts).toContain(word);
   });
+
+  it('serves a customer base sized for its contacts: a contact rate of 0.3–1.5 % a day, not 8 %', () => {
+    // contact_rate = inbound contacts ÷ active customers (docs/spec.md §3). A centre of ~2,500 inbound
+    // contacts a weekday serves hundreds of thousands of customers: a monthly rate of 10–40 %, not 182 %.
+    const end = DateTime.fromISO('2026-03-31', { zone: ZONE }).endOf('day');
+    const latest = new Map<string, Row>();
+    for (const { row } of good(springLines).filter((l) => l.kind === 'customers')) {
+      const before = latest.get(String(row.id));
+      if (before === undefined || String(row.updated_at ?? '') >= String(before.updated_at ?? '')) {
+        latest.set(String(row.id), row);
+      }
+    }
+    const active = [...latest.values()].filter(
+      (c) => localOf(c.acquired_at ?? null) <= end && (c.churned_at == null || localOf(c.churned_at) > end),
+    ).length;
+    const inbound = good(springLines).filter(
+      (l) =>
+        l.kind === 'contacts' &&
+        l.row.direction === 'inbound' &&
+        localOf(l.row.offered_at ?? null).toISODate() === '2026-03-31',
+    ).length;
+    expect(inbound / active).toBeGreaterThan(0.003);
+    expect(inbound / active).toBeLessThan(0.015);
+  });
 });

@@ -4,10 +4,6 @@ import { count, type KpiDefinition } from '../kpi.js';
 export const contactsOffered: KpiDefinition = {
   id: 'contacts_offered',
   name: { fr: 'Appels présentés', en: 'Contacts offered' },
-  definition: {
-    fr: 'Contacts entrants (voix, chat) présentés à une file.',
-    en: 'Inbound contacts offered to a queue (voice, chat).',
-  },
   unit: 'count',
   better: null,
   family: 'volume',
