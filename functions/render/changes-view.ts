@@ -6,8 +6,7 @@
  */
 import { kpiById } from '../engine/catalogue.js';
 import type { Quality } from '../engine/delta.js';
-import { changesReference } from '../engine/notable-changes.js';
-import { periodContaining } from '../engine/periods.js';
+import { periodContaining, previousPeriod } from '../engine/periods.js';
 import type { Report, ReportChange } from '../engine/report.js';
 import type { Scope } from '../engine/scope.js';
 import { fill } from './locale.js';
@@ -33,9 +32,15 @@ export interface ChangesView {
 
 const ORDER: readonly Quality[] = ['worse', 'better', 'neutral'];
 
+/** The previous period of a report, as a reference. */
+const previousOf = (report: Report): Pick<ReportChange, 'against' | 'against_start'> => ({
+  against: 'previous',
+  against_start: previousPeriod(periodContaining(report.period.kind, report.period.start, report.period.timezone))
+    .startDate,
+});
+
 /** Which period the changes are read against, in words. */
-function againstWords(report: Report, words: Words): string {
-  const change = changesReference(report);
+function againstWords(report: Report, change: Pick<ReportChange, 'against' | 'against_start'>, words: Words): string {
   const { against } = words.strings.changes;
   const { format } = words;
   if (change.against === 'same_weekday_last_week') {
@@ -86,7 +91,8 @@ export function changesView(report: Report, scopes: readonly Scope[], words: Wor
   });
   return {
     title: words.strings.changes.title,
-    against: compared ? againstWords(report, words) : null,
+    // The changes say what they were read against; without any, the previous period is what was looked at.
+    against: compared ? againstWords(report, mine[0] ?? report.changes[0] ?? previousOf(report), words) : null,
     groups,
     empty: groups.length > 0 ? null : compared ? words.strings.changes.none : words.strings.changes.noReference,
     preview: brief.join(' · '),

@@ -83,8 +83,8 @@ function rejectKinds(report: Report, words: Words): RejectKindView[] {
       const noun = capitalised(kindNoun(kind, words), words.locale);
       const line =
         read === undefined || read === 0
-          ? fill(dq.kindNoTotal, { records: noun, count: format.count(n) })
-          : fill(dq.kind, {
+          ? fill(counted(dq.kindNoTotal, n, words), { records: noun, count: format.count(n) })
+          : fill(counted(dq.kind, n, words), {
               records: noun,
               count: format.count(n),
               total: format.count(read),

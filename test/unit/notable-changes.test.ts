@@ -47,11 +47,12 @@ describe('notable changes', () => {
       }),
       config,
     );
+    // Larger first: 3.3 points of service level, then 2.5 of abandon rate.
     expect(changes.map((c) => [c.kpi, c.reason, c.reference_status, c.status, c.quality])).toEqual([
-      ['abandon_rate', 'status', 'breach', 'ok', 'better'],
       ['service_level', 'status', 'ok', 'warning', 'worse'],
+      ['abandon_rate', 'status', 'breach', 'ok', 'better'],
     ]);
-    expect(changes[0]).toMatchObject({ against: 'previous', against_start: '2026-11-16', delta: -2.5 });
+    expect(changes[1]).toMatchObject({ against: 'previous', against_start: '2026-11-16', delta: -2.5 });
   });
 
   it('picks a move wider than the warning band even without a change of status', () => {
@@ -63,15 +64,16 @@ describe('notable changes', () => {
     expect(c).toMatchObject({ kpi: 'answer_rate', reason: 'band', delta: -3, quality: 'worse' });
   });
 
-  it('keeps the largest relative moves, no more than MAX_MOVES, and leaves out wobbles and thin volumes', () => {
+  it('keeps the largest moves for their unit, no more than MAX_MOVES, and leaves out wobbles and thin volumes', () => {
     const changes = notableChanges(
       report('week', '2026-11-23', {
-        // Relative moves: AHT −12 %, backlog +30 %, tickets +8 %, contacts +20 %.
+        // Sizes against a notable move of 10 %: AHT −12 % (1.2), backlog +30 % (3), tickets +8 % (0.8),
+        // contacts +20 % (2).
         aht: { value: 352, previous: 400 },
         backlog: { value: 1300, previous: 1000 },
         tickets_created: { value: 3240, previous: 3000 },
         contacts_offered: { value: 12000, previous: 10000 },
-        // A wobble: FCR 65.4 % → 65.2 %.
+        // A wobble against a notable move of 2 points: FCR 65.4 % → 65.2 % (0.1).
         fcr: rate(0.652, 0.654),
         // A rate from 12 answers moves by chance: CSAT 50 % → 75 %.
         csat: rate(0.75, 0.5, 'ok', 12),
@@ -103,7 +105,19 @@ describe('notable changes', () => {
     expect(changes.slice(0, 4).every((c) => c.reason === 'status')).toBe(true);
   });
 
-  it('compares a day with the same weekday a week before when that day is stored', () => {
+  it('compares a day with the day before, as its tables do', () => {
+    // Thursday 26 November against Wednesday 25.
+    const day = report('day', '2026-11-26', {
+      contacts_offered: { value: 2400, previous: 2000, same_weekday_last_week: 2300 },
+    });
+    expect(notableChanges(day, config)[0]).toMatchObject({
+      against: 'previous',
+      against_start: '2026-11-25',
+      delta: 400,
+    });
+  });
+
+  it('compares a day after a closed day with the same weekday a week before', () => {
     // Monday 30 November: Sunday (the previous day) was closed; the Monday before had 2,000 contacts.
     const day = report('day', '2026-11-30', {
       contacts_offered: { value: 2400, previous: 23, same_weekday_last_week: 2000 },
@@ -124,6 +138,20 @@ describe('notable changes', () => {
       config,
     );
     expect(c).toMatchObject({ against_start: '2026-10-01', last_year: 380, last_year_delta: -28 });
+  });
+
+  it('ranks rates by points and counts by percent: 2.6 points of service level beats 4 % of contacts', () => {
+    // Service level 75.3 % → 77.9 % (2.6 points: 1.3 notable moves), still in its warning band; contacts
+    // offered 9,985 → 9,590 (−4 %: 0.4); abandon rate 4.7 % → 3.9 % (0.8 points: 0.4).
+    const changes = notableChanges(
+      report('week', '2026-11-23', {
+        service_level: { ...rate(0.779, 0.753, 'warning'), target: 0.8 },
+        contacts_offered: { value: 9590, previous: 9985 },
+        abandon_rate: { ...rate(0.039, 0.047), target: 0.05 },
+      }),
+      config,
+    );
+    expect(changes.map((c) => [c.kpi, c.reason, c.quality])).toEqual([['service_level', 'move', 'better']]);
   });
 
   it('says nothing without an earlier value', () => {
