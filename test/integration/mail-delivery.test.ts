@@ -15,6 +15,7 @@ import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { OutboxMailer } from '../../functions/adapters/outbox.js';
 import type { KpiEntry, Report } from '../../functions/engine/report.js';
 import { type Delivered, deliverReport } from '../../functions/pipeline/deliver.js';
+import { reportAlert } from '../fixtures/reports.js';
 import { weeklyDigest } from './weekly-digest-fixture.js';
 
 const config = configFrom({
@@ -45,11 +46,9 @@ function report(): Report {
     ),
     alerts: [
       ...week.alerts,
-      {
+      reportAlert({
         kpi: 'csat',
-        scope: { dimension: 'all', value: null },
         rule: 'csat-target',
-        message: 'La CSAT est toujours sous l’objectif',
         kind: 'still_breached',
         type: 'below_target',
         value: 0.8,
@@ -57,8 +56,7 @@ function report(): Report {
         target: 0.9,
         threshold: null,
         delta: -1,
-        delta_percent: null,
-      },
+      }),
     ],
   };
 }

@@ -9,6 +9,7 @@ import type { KpiEntry, Report, ReportAlert } from '../../functions/engine/repor
 import { renderAlert, renderScorecard } from '../../functions/render/scorecard.js';
 import { cidOf, type ReportSparklines, reportSparklines, sparklineSource } from '../../functions/render/sparklines.js';
 import { HOSTILE_TEAM, LONG_COMMENT, RTL_COMMENT, reportDay } from '../fixtures/report-day.js';
+import { reportAlert } from '../fixtures/reports.js';
 import { TEAMS, weeklyDigest } from './weekly-digest-fixture.js';
 
 const LOCALES = ['fr', 'en'] as const;
@@ -199,11 +200,9 @@ describe('alert mails', () => {
 
   it('word a recovery as a notice ("… est revenue au-dessus de l’objectif")', async () => {
     const back = withEntry(week, 'all', null, 'csat', { value: 0.91, target: 0.9, status: 'ok' });
-    const csat: ReportAlert = {
+    const csat = reportAlert({
       kpi: 'csat',
-      scope: { dimension: 'all', value: null },
       rule: 'csat-target',
-      message: 'x',
       kind: 'recovered',
       type: 'below_target',
       value: 0.91,
@@ -211,8 +210,7 @@ describe('alert mails', () => {
       target: 0.9,
       threshold: null,
       delta: 3,
-      delta_percent: null,
-    };
+    });
     const [fr, en] = await Promise.all(
       LOCALES.map((locale) => renderAlert(back, csat, { locale, rules, sparkline: cid() })),
     );
@@ -226,11 +224,9 @@ describe('alert mails', () => {
 
   it('take the kind and numbers from the alert, not from the period’s figures', async () => {
     // The report's figures say CSAT is fine now; the alert says it recovered: the mail believes the alert.
-    const csat: ReportAlert = {
+    const csat = reportAlert({
       kpi: 'csat',
-      scope: { dimension: 'all', value: null },
       rule: 'csat-target',
-      message: 'x',
       kind: 'still_breached',
       type: 'below_target',
       value: 0.8,
@@ -238,8 +234,7 @@ describe('alert mails', () => {
       target: 0.9,
       threshold: null,
       delta: -1,
-      delta_percent: null,
-    };
+    });
     const fr = await renderAlert(week, csat, { locale: 'fr', rules });
     expect(fr.kind).toBe('still_breached');
     expect(plain(fr.subject)).toBe(`[Vigie] La CSAT est toujours sous l’objectif — ${week.centre}`);
@@ -254,23 +249,17 @@ describe('alert mails', () => {
   });
 
   it('word a rule on rejected records without a KPI table', async () => {
-    const rejects: ReportAlert = {
+    const rejects = reportAlert({
       kpi: 'reject_share',
-      scope: { dimension: 'all', value: null },
       rule: 'reject-share',
-      message: 'x',
-      kind: 'fired',
       type: 'reject_share',
       value: 0.5,
       previous: null,
-      target: null,
-      threshold: 2,
       delta: null,
-      delta_percent: null,
       source: 'tickets',
       count: 405,
       total: 810,
-    };
+    });
     const fr = await renderAlert(week, rejects, { locale: 'fr', rules });
     expect(plain(fr.subject)).toBe(
       `[Vigie] Rejets : 50 % des tickets (405 sur 810), au-delà du seuil de 2 % — ${week.centre}`,

@@ -24,6 +24,7 @@ import {
   RTL_COMMENT,
   reportDay,
 } from '../fixtures/report-day.js';
+import { reportAlert } from '../fixtures/reports.js';
 
 type Rendered = Awaited<ReturnType<typeof renderScorecard>>;
 
@@ -316,25 +317,10 @@ describe('notices before the figures', () => {
     const noticed: Report = {
       ...base,
       alerts: [
-        {
-          kpi: 'fcr',
-          scope: { dimension: 'team', value: HOSTILE_TEAM },
-          rule: 'fcr-drop',
-          message: 'worded by the first recipient’s language, not shown',
-          kind: 'fired',
-          type: 'drop_points',
-          value: 0.76,
-          previous: 0.78,
-          target: null,
-          threshold: 2,
-          delta: -2,
-          delta_percent: null,
-        },
-        {
+        reportAlert({ scope: { dimension: 'team', value: HOSTILE_TEAM } }),
+        reportAlert({
           kpi: 'csat',
-          scope: { dimension: 'all', value: null },
           rule: 'csat-target',
-          message: 'x',
           kind: 'recovered',
           type: 'below_target',
           value: 0.86,
@@ -342,8 +328,7 @@ describe('notices before the figures', () => {
           target: 0.85,
           threshold: null,
           delta: 2,
-          delta_percent: null,
-        },
+        }),
       ],
       missing_days: ['2026-11-21', '2026-11-22'],
       revised: ['2026-11-20'],

@@ -9,6 +9,7 @@ import { CATALOGUE } from '../../functions/engine/catalogue.js';
 import { notableChanges } from '../../functions/engine/notable-changes.js';
 import { type KpiEntry, type Report, reportSchema } from '../../functions/engine/report.js';
 import { reportDay } from '../fixtures/report-day.js';
+import { reportAlert } from '../fixtures/reports.js';
 
 /** Twenty team names, some long, some accented, as a real centre has. */
 export const TEAMS = [
@@ -82,20 +83,10 @@ export function weeklyDigest(): Report {
     period: { kind: 'week', start: '2026-11-16', end: '2026-11-22', timezone: 'Europe/Paris' },
     scopes: [centre, ...teams],
     alerts: [
-      {
-        kpi: 'fcr',
+      reportAlert({
         scope: { dimension: 'team', value: 'Sud' },
-        rule: 'fcr-drop',
         message: '[Équipe Sud] Le FCR a baissé de 2 points, à 76 %',
-        kind: 'fired',
-        type: 'drop_points',
-        value: 0.76,
-        previous: 0.78,
-        target: null,
-        threshold: 2,
-        delta: -2,
-        delta_percent: null,
-      },
+      }),
     ],
     series,
   };

@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { withComparisons } from '../../functions/engine/comparisons.js';
 import { NO_DATA_ENTRY, type Report } from '../../functions/engine/report.js';
+import { bareReport } from '../fixtures/reports.js';
 
-const report = (start: string, fcr: number | null, offered: number, team = true): Report => ({
-  period: { kind: 'day', start, end: start, timezone: 'Europe/Paris' },
-  scopes: [
-    {
-      scope: { dimension: 'all', value: null },
-      kpis: { fcr: { ...NO_DATA_ENTRY, value: fcr }, contacts_offered: { ...NO_DATA_ENTRY, value: offered } },
-    },
-    ...(team
-      ? [{ scope: { dimension: 'team' as const, value: 'Sud' }, kpis: { fcr: { ...NO_DATA_ENTRY, value: 0.5 } } }]
-      : []),
-  ],
-  alerts: [],
-  rejects: { count: 0, by_reason: {} },
-  centre: 'C',
-  generated_at: '2026-11-24T02:30:00+01:00',
-  inputs: { files: 1, records: 1, duplicates: 0 },
-  verbatims: [],
-  missing_days: [],
-  revised: [],
-  series: {},
-});
+const report = (start: string, fcr: number | null, offered: number, team = true): Report => {
+  const r = bareReport({ kind: 'day', start }, { fcr: { value: fcr }, contacts_offered: { value: offered } });
+  const sud = { scope: { dimension: 'team' as const, value: 'Sud' }, kpis: { fcr: { ...NO_DATA_ENTRY, value: 0.5 } } };
+  return { ...r, scopes: [...r.scopes, ...(team ? [sud] : [])] };
+};
 
 describe('comparisons', () => {
   it('gives % deltas in points and count deltas in unit and percent, per scope', () => {

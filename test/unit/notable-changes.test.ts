@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { configFrom } from '../../functions/adapters/config-file.js';
 import type { Config } from '../../functions/engine/config.js';
 import { MAX_CHANGES, MAX_MOVES, notableChanges } from '../../functions/engine/notable-changes.js';
-import { type KpiEntry, NO_DATA_ENTRY, type Report, type Status } from '../../functions/engine/report.js';
+import type { KpiEntry, Report, Status } from '../../functions/engine/report.js';
+import { bareReport } from '../fixtures/reports.js';
 
 // The default targets (functions/engine/config.ts): service level 80 % (warning band 5 points), answer
 // rate 90 % (2 points), abandon rate 5 % (1 point), CSAT 90 % (3 points).
@@ -10,23 +11,11 @@ const config: Config = configFrom(undefined);
 
 type Entry = Partial<KpiEntry> & { value: number | null };
 
-function report(kind: Report['period']['kind'], start: string, kpis: Record<string, Entry>): Report {
-  const full: Record<string, KpiEntry> = {};
-  for (const [id, e] of Object.entries(kpis)) full[id] = { ...NO_DATA_ENTRY, status: 'ok', ...e };
-  return {
-    period: { kind, start, end: start, timezone: 'Europe/Paris' },
-    scopes: [{ scope: { dimension: 'all', value: null }, kpis: full }],
-    alerts: [],
-    rejects: { count: 0, by_reason: {} },
-    centre: 'C',
-    generated_at: '2026-11-30T03:30:00+01:00',
-    inputs: { files: 1, records: 1, duplicates: 0 },
-    verbatims: [],
-    missing_days: [],
-    revised: [],
-    series: {},
-  };
-}
+const report = (kind: Report['period']['kind'], start: string, kpis: Record<string, Entry>): Report =>
+  bareReport(
+    { kind, start },
+    Object.fromEntries(Object.entries(kpis).map(([id, e]) => [id, { status: 'ok' as const, ...e }])),
+  );
 
 const rate = (value: number, previous: number, status: Status = 'ok', denominator = 1000): Entry => ({
   value,

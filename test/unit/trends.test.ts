@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { configFrom } from '../../functions/adapters/config-file.js';
-import { NO_DATA_ENTRY, type Report } from '../../functions/engine/report.js';
+import type { Report } from '../../functions/engine/report.js';
 import { centreSeries, isBusinessDay, noContactOffered, trendGaps } from '../../functions/engine/trends.js';
+import { bareReport } from '../fixtures/reports.js';
 
-const report = (fcr: number | null, offered: number | null): Report => ({
-  period: { kind: 'day', start: '2026-11-23', end: '2026-11-23', timezone: 'Europe/Paris' },
-  scopes: [
-    {
-      scope: { dimension: 'all', value: null },
-      kpis: { fcr: { ...NO_DATA_ENTRY, value: fcr }, contacts_offered: { ...NO_DATA_ENTRY, value: offered } },
-    },
-  ],
-  alerts: [],
-  rejects: { count: 0, by_reason: {} },
-  centre: 'C',
-  generated_at: '2026-11-24T02:30:00+01:00',
-  inputs: { files: 1, records: 1, duplicates: 0 },
-  verbatims: [],
-  missing_days: [],
-  revised: [],
-  series: {},
-});
+const report = (fcr: number | null, offered: number | null): Report =>
+  bareReport({ kind: 'day', start: '2026-11-23' }, { fcr: { value: fcr }, contacts_offered: { value: offered } });
 
 describe('trends', () => {
   it('draws a period the store lacks as a gap, and leaves a closed day off the line', () => {
