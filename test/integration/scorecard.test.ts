@@ -112,6 +112,19 @@ describe('renderScorecard', () => {
     expect(en.html).toContain('✕ Off target');
   });
 
+  it('colours and words a change by what it means for the KPI: handling time down is better, answer rate down worse', () => {
+    // AHT 197.5 s → 185.2 s: a fall of a lower-is-better KPI; answer rate 89.3 % → 87.3 %: a fall of a higher-is-better one.
+    const cellOf = (name: string): string => {
+      const start = fr.html.indexOf(`class="vg-n">${name}`);
+      return fr.html.slice(start, fr.html.indexOf('</tr>', start));
+    };
+    expect(plain(cellOf('Durée moyenne de traitement (DMT)'))).toMatch(
+      /<span class="vg-better">−12 s \(−6,2 %\)<br><small>mieux<\/small>/,
+    );
+    expect(plain(cellOf('Taux de décroché'))).toMatch(/<span class="vg-worse">−2,0 pts<br><small>moins bien<\/small>/);
+    expect(en.html).toContain('<small>better</small>');
+  });
+
   it('shows headline values, targets and changes in points', () => {
     const html = plain(fr.html);
     expect(html).toContain('87,3 %');
@@ -267,6 +280,7 @@ describe('composeMail', () => {
     ['subject', { subject: 'Bonjour\r\nBcc: victim@example.com' }],
     ['to[0]', { to: ['a@example.com\nBcc: victim@example.com'] }],
     ['from', { from: 'Vigie\n <vigie@example.com>' }],
+    ['from', { from: { name: 'Vigie — Lyon\r\nBcc: victim@example.com', address: 'vigie@example.com' } }],
     ['messageId', { messageId: '<a@b>\r\nX-Evil: 1' }],
   ])('refuses a line break in %s (header injection)', async (field, override) => {
     const error = await composeMail({ ...input(), ...override }).catch((e: unknown) => e);
