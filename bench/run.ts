@@ -101,7 +101,8 @@ export interface BenchResults {
   readonly period: PeriodResult;
 }
 
-function stat(samples: readonly number[]): Stat {
+/** Median, range and spread of a measurement's samples. */
+export function stat(samples: readonly number[]): Stat {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
@@ -116,10 +117,14 @@ function stat(samples: readonly number[]): Stat {
   };
 }
 
-/** Runs one measurement in a child process (`node --import tsx bench/task.ts`). */
-async function measure(spec: TaskSpec): Promise<TaskResult> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(HERE, 'task.ts'), JSON.stringify(spec)], {
-    cwd: ROOT,
+/**
+ * Runs one measurement in a child process (`node --import tsx bench/task.ts`), with the code of
+ * `checkout` (default: this one), so its peak RSS is its own.
+ */
+export async function measure(spec: TaskSpec, checkout = ROOT): Promise<TaskResult> {
+  const task = join(checkout, 'bench', 'task.ts');
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', task, JSON.stringify(spec)], {
+    cwd: checkout,
     maxBuffer: 64 * 1024 * 1024,
   });
   const line = stdout.trim().split('\n').at(-1) ?? '';
@@ -127,7 +132,7 @@ async function measure(spec: TaskSpec): Promise<TaskResult> {
 }
 
 /** "now" for a run of `date`: 05:00 UTC the next day, as a nightly schedule would. */
-const nowAfter = (date: string): string =>
+export const nowAfter = (date: string): string =>
   `${DateTime.fromISO(date, { zone: 'utc' }).plus({ days: 1 }).toISODate()}T05:00:00Z`;
 
 export async function bench(options: BenchOptions): Promise<BenchResults> {

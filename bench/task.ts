@@ -20,6 +20,7 @@ import { runDigest } from '../functions/pipeline/digest.js';
 import { runNightly } from '../functions/pipeline/nightly.js';
 import type { Clock } from '../functions/pipeline/ports.js';
 import { EXPORT_SCHEMA, type ExportKind } from '../functions/sql/exports-schema.js';
+import { sqlString } from '../functions/sql/values.js';
 
 export type TaskSpec =
   | { readonly task: 'reference'; readonly exports: string; readonly date: string; readonly now: string }
@@ -71,7 +72,6 @@ export interface TaskResult {
 }
 
 const TIMEZONE = 'Europe/Paris';
-const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** Files a nightly run of `date` reads, by the same rule as the engine (window vs history kinds). */
 export async function filesOfRun(root: string, date: string, lookbackDays = 3): Promise<Map<ExportKind, string[]>> {

@@ -9,7 +9,7 @@ export class ContextError extends Error {
   override readonly name = 'ContextError';
 }
 
-/** The sender used when none is given: enough to synthesize and test, never deliverable (see the README, "Deploy"). */
+/** The sender used when none is given: enough to synthesize and test, never deliverable (see docs/deploy.md). */
 export const PLACEHOLDER_SENDER = 'vigie@example.com';
 
 const isTimeZone = (zone: string): boolean => {

@@ -5,8 +5,8 @@
 import { Annotations, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { COMPACTED_PREFIX } from '../functions/handlers/environment.js';
-import { Catalog } from './constructs/catalog.js';
 import { ConfigUpload } from './constructs/config-upload.js';
+import { GlueCatalog } from './constructs/glue-catalog.js';
 import { CONFIG_KEY, Jobs } from './constructs/jobs.js';
 import { Operations } from './constructs/operations.js';
 import { Schedules } from './constructs/schedules.js';
@@ -31,7 +31,7 @@ export const catalogName = (stackName: string): string => stackName.toLowerCase(
 
 export class VigieStack extends Stack {
   readonly storage: Storage;
-  readonly catalog: Catalog;
+  readonly catalog: GlueCatalog;
   readonly jobs: Jobs;
   readonly schedules: Schedules;
   readonly operations: Operations;
@@ -44,7 +44,8 @@ export class VigieStack extends Stack {
       exportsBucketName: context.exportsBucket,
       ctrBucketName: context.ctr?.bucket,
     });
-    this.catalog = new Catalog(this, 'Catalog', {
+    // The construct id stays 'Catalog' so the template's logical ids do not change on upgrade.
+    this.catalog = new GlueCatalog(this, 'Catalog', {
       databaseName: catalogName(this.stackName),
       workgroupName: catalogName(this.stackName),
       layout: {

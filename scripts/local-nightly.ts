@@ -15,7 +15,7 @@ import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DateTime } from 'luxon';
 import { nightlyHandler } from '../functions/handlers/nightly.js';
 import { writeSample } from '../functions/sample/write.js';
-import { ARCHIVE_BUCKET, startLocalAws } from '../test/support/aws-local.js';
+import { ARCHIVE_BUCKET, startLocalAws } from '../local-aws/aws-local.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 

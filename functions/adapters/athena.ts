@@ -13,17 +13,6 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type {
-  CompactedPartitionInfo,
-  ExportFileInfo,
-  QueryEngine,
-  Reject,
-  Row,
-  SqlParam,
-  StageRequest,
-  StageResult,
-} from '../pipeline/ports.js';
-import { kindsReadBy } from '../sql/athena-scan.js';
 import {
   type CompactedPartition,
   type CompactionManifest,
@@ -35,8 +24,19 @@ import {
   partitionsToCompact,
   SUPERSEDED_GRACE_SECONDS,
   usablePartitions,
-} from '../sql/compaction.js';
-import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
+} from '../pipeline/compacted-partitions.js';
+import type {
+  CompactedPartitionInfo,
+  ExportFileInfo,
+  QueryEngine,
+  Reject,
+  Row,
+  SqlParam,
+  StageRequest,
+  StageResult,
+} from '../pipeline/ports.js';
+import { kindsReadBy } from '../sql/athena-scan.js';
+import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
 import {
   checkedColumns,
@@ -46,9 +46,9 @@ import {
   duplicatesSelect,
   jsonRecordColumns,
   parseJson,
-  sqlString,
   stagedSelect,
 } from '../sql/staging.js';
+import { sqlString } from '../sql/values.js';
 import { firstLineOf } from './errors.js';
 import { sortRejects } from './rejects.js';
 import { isMissingKey } from './s3.js';
@@ -97,13 +97,6 @@ interface ExportObject {
 }
 
 const PARTITION_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function formatOf(key: string): ExportObject['format'] {
-  const base = key.toLowerCase().replace(/\.gz$/, '');
-  if (base.endsWith('.ndjson') || base.endsWith('.jsonl') || base.endsWith('.json')) return 'ndjson';
-  if (base.endsWith('.csv')) return 'csv';
-  return null;
-}
 
 /** Splits one CSV line (RFC 4180 quoting) into cells. */
 export function splitCsvRow(line: string): string[] {
@@ -293,7 +286,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
         const name = match?.[2];
         if (dt === undefined || name === undefined || dt > last) continue;
         if (name.startsWith('_') || name.startsWith('.')) continue;
-        objects.push({ kind, dt, bucket: this.options.exportsBucket, key, size, etag, format: formatOf(name) });
+        objects.push({ kind, dt, bucket: this.options.exportsBucket, key, size, etag, format: exportFormatOf(name) });
       }
     }
     return objects;
@@ -600,7 +593,7 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
     for (const [file, rows] of byFile) {
       const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.*)$/.exec(file) ?? [];
       const lines = await this.readLines(bucket, key).catch(() => [] as string[]);
-      const csv = formatOf(key) === 'csv';
+      const csv = exportFormatOf(key) === 'csv';
       const claimed = new Set<number>();
       for (const r of rows) {
         const raw = String(r.raw ?? '');

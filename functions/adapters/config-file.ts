@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { CATALOGUE } from '../engine/catalogue.js';
 import { type Config, parseConfig } from '../engine/config.js';
-import { firstLineOf } from './errors.js';
+import { firstLineOf, UsageError } from './errors.js';
 
 /** A config that cannot be used; the message is one line naming the file and the key. */
-export class ConfigError extends Error {
+export class ConfigError extends UsageError {
   override readonly name = 'ConfigError';
 }
 

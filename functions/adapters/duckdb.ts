@@ -15,15 +15,6 @@ import {
   type DuckDBValue,
   JSDuckDBValueConverter,
 } from '@duckdb/node-api';
-import type {
-  CompactedPartitionInfo,
-  QueryEngine,
-  Reject,
-  Row,
-  SqlParam,
-  StageRequest,
-  StageResult,
-} from '../pipeline/ports.js';
 import {
   type CompactedPartition,
   type CompactionManifest,
@@ -35,8 +26,17 @@ import {
   partitionPrefix,
   partitionsToCompact,
   usablePartitions,
-} from '../sql/compaction.js';
-import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
+} from '../pipeline/compacted-partitions.js';
+import type {
+  CompactedPartitionInfo,
+  QueryEngine,
+  Reject,
+  Row,
+  SqlParam,
+  StageRequest,
+  StageResult,
+} from '../pipeline/ports.js';
+import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import {
   checkedColumns,
   checkedSelect,
@@ -47,11 +47,12 @@ import {
   duplicatesSelect,
   stagedSelect,
 } from '../sql/staging.js';
-import { firstLineOf } from './errors.js';
+import { sqlString } from '../sql/values.js';
+import { firstLineOf, UsageError } from './errors.js';
 import { sortRejects } from './rejects.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
-export class ExportsRootError extends Error {
+export class ExportsRootError extends UsageError {
   override readonly name = 'ExportsRootError';
 }
 
@@ -63,7 +64,7 @@ export interface DuckDbOptions {
   /** Reject rows keep at most this many characters of the raw record. */
   readonly rawCharsKept?: number;
   /**
-   * Folder of compacted partitions (see functions/sql/compaction.ts): partitions compacted there are read
+   * Folder of compacted partitions (see functions/pipeline/compacted-partitions.ts): partitions compacted there are read
    * from it, and settled partitions read from their exports are compacted into it. Unset: neither.
    */
   readonly compactedRoot?: string;
@@ -80,15 +81,6 @@ interface ExportFile {
 }
 
 const PARTITION = /^dt=(\d{4}-\d{2}-\d{2})$/;
-
-function formatOf(name: string): ExportFile['format'] {
-  const base = name.toLowerCase().replace(/\.gz$/, '');
-  if (base.endsWith('.ndjson') || base.endsWith('.jsonl')) return 'ndjson';
-  if (base.endsWith('.csv')) return 'csv';
-  return null;
-}
-
-const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** DuckDB error types of its CSV reader, mapped to Vigie's reject reasons. */
 function structuralReason(errorType: string, format: 'ndjson' | 'csv'): string {
@@ -428,7 +420,7 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
             kind,
             dt,
             path,
-            format: formatOf(name),
+            format: exportFormatOf(name),
             size: info.size,
             version: String(Math.floor(info.mtimeMs)),
           });

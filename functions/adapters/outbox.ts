@@ -1,7 +1,8 @@
 /** Mailer over a local folder: each message becomes `<dir>/<key>.eml`, the outbox of the embedded default. */
-import { createHash } from 'node:crypto';
+
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fingerprint } from '../common/fingerprint.js';
 import type { Mailer, OutgoingMail } from '../pipeline/ports.js';
 
 /** Longest file name stem kept from a key (file systems cap names near 255 bytes). */
@@ -19,7 +20,7 @@ export function outboxFileStem(key: string): string {
     .replace(/^[.]+/, '_')
     .slice(0, MAX_STEM);
   if (safe === key) return safe;
-  return `${safe}~${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
+  return `${safe}~${fingerprint(key, 10)}`;
 }
 
 /** Writes each message once: a second send with the same key keeps the first file and returns its path. */

@@ -22,7 +22,7 @@ import { kpiById } from './catalogue.js';
 import { compareKpi } from './delta.js';
 import type { KpiDefinition } from './kpi.js';
 import { PERIOD_KINDS, type PeriodKind, periodOrdinal } from './periods.js';
-import type { Status } from './report.js';
+import type { Status } from './report-schema.js';
 import { CENTRE, type Scope, scopeKey } from './scope.js';
 
 /**

@@ -5,7 +5,7 @@
  */
 import { kpiById } from './catalogue.js';
 import { compareKpi } from './delta.js';
-import type { Report } from './report.js';
+import type { Report } from './report-schema.js';
 import { scopeKey } from './scope.js';
 
 type KpiTable = Report['scopes'][number]['kpis'];

@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import { changeQuality, compareKpi, shownDelta } from './delta.js';
 import type { KpiDefinition, Unit } from './kpi.js';
 import { dayPeriod, periodContaining, previousPeriod, sameWeekdayLastWeek } from './periods.js';
-import type { KpiEntry, Report, ReportChange, ReportScope } from './report.js';
+import type { KpiEntry, Report, ReportChange, ReportScope } from './report-schema.js';
 import { statusOf, targetFor } from './targets.js';
 import { isBusinessDay } from './trends.js';
 

@@ -12,7 +12,7 @@ import {
   type StateFacts,
   type Verbatim,
 } from './facts.js';
-import type { BusinessHoursOf } from './period-report.js';
+import type { BusinessHoursOf } from './period-kpis.js';
 import type { Period } from './periods.js';
 
 /** One local day's facts as the nightly run stores them. */

@@ -1,6 +1,6 @@
 import type { Config, Target } from './config.js';
 import type { Better } from './kpi.js';
-import type { Status } from './report.js';
+import type { Status } from './report-schema.js';
 import { type Scope, scopeKey } from './scope.js';
 
 /** The target that applies to a KPI in a scope: the scope's own, else the KPI's, else none. */

@@ -7,7 +7,7 @@
 import { CATALOGUE } from './catalogue.js';
 import type { Config } from './config.js';
 import { localDate } from './periods.js';
-import type { Report } from './report.js';
+import type { Report } from './report-schema.js';
 
 /** One trailing period: its id, its report (`null`: not in the store, a gap), and whether the centre was closed. */
 export interface TrendPoint {

@@ -7,7 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { z } from 'zod';
 import type { Config } from '../engine/config.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import type { RunResult } from '../pipeline/nightly.js';
 import type { Clock } from '../pipeline/ports.js';
 import type { ScanEstimate } from '../sql/athena-scan.js';

@@ -5,9 +5,9 @@
  * goes through `sendOnce`, so a re-run or a concurrent run never sends a key twice; a copy of each sent
  * .eml is archived beside the report; last, the archive's index page is rebuilt.
  */
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../common/fingerprint.js';
 import type { Config, Recipient } from '../engine/config.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { scopeKey } from '../engine/scope.js';
 import type { ReportAlert } from '../render/alert-view.js';
 import { ARCHIVE_INDEX_KEY } from '../render/archive-index.js';
@@ -45,8 +45,6 @@ export interface Delivered {
   readonly index: string;
 }
 
-const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
-
 /** A send key's part for a scope: readable, and safe as a file or folder name ("team-sud-1a2b3c4d"). */
 function scopeSlug(scope: ReportAlert['scope']): string {
   if (scope.dimension === 'all') return 'all';
@@ -57,7 +55,7 @@ function scopeSlug(scope: ReportAlert['scope']): string {
     .toLowerCase()
     .slice(0, 24);
   // The hash keeps "Sud" and "sud", or two names that differ only in accents, apart.
-  return `${scope.dimension}-${ascii ? `${ascii}-` : ''}${shortHash(scopeKey(scope)).slice(0, 8)}`;
+  return `${scope.dimension}-${ascii ? `${ascii}-` : ''}${fingerprint(scopeKey(scope), 8)}`;
 }
 
 /** The display form of a recipient: `"Name" <email>`, the name without the characters that would end it. */
@@ -149,7 +147,7 @@ export async function deliverReport(
   const mails: string[] = [];
   const inFlight: string[] = [];
   const send = async (key: string, recipient: Recipient, body: RenderedMail, list: 'scorecard' | 'alerts') => {
-    const id = shortHash(recipient.email.toLowerCase());
+    const id = fingerprint(recipient.email.toLowerCase(), 12);
     const raw = await composeMail({
       from,
       to: [addressOf(recipient)],
@@ -188,7 +186,7 @@ export async function deliverReport(
       });
       scorecards.set(variant, body);
     }
-    await send(`${period}-scorecard-${shortHash(recipient.email.toLowerCase())}`, recipient, body, 'scorecard');
+    await send(`${period}-scorecard-${fingerprint(recipient.email.toLowerCase(), 12)}`, recipient, body, 'scorecard');
   }
 
   const alertMails = new Map<string, RenderedMail>();
@@ -205,7 +203,7 @@ export async function deliverReport(
         });
         alertMails.set(variant, body);
       }
-      const id = shortHash(recipient.email.toLowerCase());
+      const id = fingerprint(recipient.email.toLowerCase(), 12);
       await send(`${period}-alert-${alert.rule}-${scopeSlug(alert.scope)}-${id}`, recipient, body, 'alerts');
     }
   }

@@ -12,7 +12,7 @@ import {
   previousPeriod,
   utcDatesBetween,
 } from '../engine/periods.js';
-import { type Report, reportSchema } from '../engine/report.js';
+import { type Report, reportSchema } from '../engine/report-schema.js';
 import type { PeriodDistinct } from '../engine/rollup.js';
 import { repeatBuyersSql } from '../sql/facts.js';
 import { type Delivered, deliverReport } from './deliver.js';

@@ -6,11 +6,12 @@
  * of values per row): a 1M-contact day's buckets take 25 MB of JSON instead of 144 MB, and a digest that
  * reads two months of days parses them in less than half the time.
  */
-import { createHash } from 'node:crypto';
+
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { fingerprint } from '../common/fingerprint.js';
 import type { Config } from '../engine/config.js';
 import { type BreakdownFact, type BucketFact, DIMENSIONS, MEASURES, type PeriodFacts } from '../engine/facts.js';
-import { businessHoursOf, type InputSummary } from '../engine/period-report.js';
+import { businessHoursOf, type InputSummary } from '../engine/period-kpis.js';
 import { dayPeriod } from '../engine/periods.js';
 import { foldDay } from '../engine/rollup.js';
 import type { ObjectStore } from './ports.js';
@@ -43,16 +44,14 @@ export const factsKey = (date: string): string => `facts/dt=${date}/facts.json.g
  */
 export const foldedFactsKey = (date: string): string => `facts/dt=${date}/folded.json.gz`;
 
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
-
 /** The fingerprint of the settings that change what facts are. */
 export function factsFingerprint(config: Pick<Config, 'timezone' | 'thresholds' | 'keywords'>): string {
-  return sha(JSON.stringify([FACTS_FORMAT, config.timezone, config.thresholds, [...config.keywords].sort()]));
+  return fingerprint(JSON.stringify([FACTS_FORMAT, config.timezone, config.thresholds, [...config.keywords].sort()]));
 }
 
 /** The fingerprint of the business hours a folded day was summed by: other hours mean folding again. */
 export function hoursFingerprint(config: Pick<Config, 'business_hours'>): string {
-  return sha(JSON.stringify(config.business_hours));
+  return fingerprint(JSON.stringify(config.business_hours));
 }
 
 // Level 3 gzips a 1M-contact day in a third of the default level's time for a file a third larger: the
@@ -61,7 +60,7 @@ const GZIP_LEVEL = 3;
 
 /** A stable hash of an export listing. */
 export function sourcesHash(listing: readonly { readonly file: string; readonly size: number }[]): string {
-  return sha(
+  return fingerprint(
     listing
       .map((f) => `${f.file}\t${f.size}`)
       .sort()

@@ -1,5 +1,5 @@
 /** What a report says about its inputs: files, records, duplicates and rejects of its own partitions. */
-import type { InputSummary } from '../engine/period-report.js';
+import type { InputSummary } from '../engine/period-kpis.js';
 import { EXPORT_SCHEMA, type ExportKind } from '../sql/exports-schema.js';
 import type { ExportFileInfo, StageResult } from './ports.js';
 

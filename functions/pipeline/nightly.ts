@@ -6,7 +6,7 @@
  */
 import type { Config } from '../engine/config.js';
 import { dayPeriod, localDateOf, type Period, periodId, trailingPeriods, utcDatesBetween } from '../engine/periods.js';
-import { type Report, reportSchema } from '../engine/report.js';
+import { type Report, reportSchema } from '../engine/report-schema.js';
 import { estimateScan, type ScanEstimate } from '../sql/athena-scan.js';
 import { type Delivered, deliverReport } from './deliver.js';
 import {

@@ -8,7 +8,7 @@ import { withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
 import { notableChanges } from '../engine/notable-changes.js';
-import { reportPeriod } from '../engine/period-report.js';
+import { reportPeriod } from '../engine/period-kpis.js';
 import {
   daysOf,
   type Period,
@@ -18,7 +18,7 @@ import {
   sameWeekdayLastWeek,
   trailingPeriods,
 } from '../engine/periods.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
 import { centreSeries, isBusinessDay, noContactOffered, type TrendPoint, trendGaps } from '../engine/trends.js';
 import { alertMessage } from '../render/wording.js';

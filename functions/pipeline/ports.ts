@@ -4,8 +4,9 @@
  * the CLI build adapters and pass them in, so every stage is testable with real local servers.
  */
 
-/** A value bound to a `?` placeholder of a query. */
-export type SqlParam = string | number | boolean | null;
+import type { SqlParam } from '../sql/values.js';
+
+export type { SqlParam };
 
 /** One result row, column name → value (numbers, strings, booleans or null). */
 export type Row = Readonly<Record<string, string | number | boolean | null>>;

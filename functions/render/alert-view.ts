@@ -7,14 +7,14 @@
 import type { AlertRule } from '../engine/alerts.js';
 import { kpiById } from '../engine/catalogue.js';
 import { pluralOf } from '../engine/format.js';
-import { NO_DATA_ENTRY, type Report, type ReportAlert } from '../engine/report.js';
+import { NO_DATA_ENTRY, type Report, type ReportAlert } from '../engine/report-schema.js';
 import { kpiView, type SparklineSource, type TableView, table } from './kpi-view.js';
 import { fill, type Strings } from './locale.js';
 import { clip, MAX_NAME, oneLine, reportScopeName } from './names.js';
 import { type FooterView, footerView, periodWords } from './scorecard-view.js';
 import { type AlertFacts, alertFacts, alertSentence, sentencePercent, type Words } from './wording.js';
 
-export type { ReportAlert } from '../engine/report.js';
+export type { ReportAlert } from '../engine/report-schema.js';
 
 /** What happened to the rule: it fired, it cleared, or it is still firing. */
 export type AlertKind = AlertFacts['kind'];

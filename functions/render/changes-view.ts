@@ -7,7 +7,7 @@
 import { kpiById } from '../engine/catalogue.js';
 import type { Quality } from '../engine/delta.js';
 import { periodContaining, previousPeriod } from '../engine/periods.js';
-import type { Report, ReportChange } from '../engine/report.js';
+import type { Report, ReportChange } from '../engine/report-schema.js';
 import type { Scope } from '../engine/scope.js';
 import { fill } from './locale.js';
 import { capitalised, changeSentence, movedSentence, scoped, type Words } from './wording.js';

@@ -10,7 +10,7 @@ import { kpiById } from '../engine/catalogue.js';
 import { compareKpi } from '../engine/delta.js';
 import type { Locale } from '../engine/format.js';
 import type { Unit } from '../engine/kpi.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 
 const COLUMNS = [
   'dimension',

@@ -5,7 +5,7 @@
  */
 import { CATALOGUE } from '../engine/catalogue.js';
 import type { Locale } from '../engine/format.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { fill } from './locale.js';
 import { kpiLabel, thresholdText, type Words } from './wording.js';
 

@@ -7,7 +7,7 @@ import { CATALOGUE, kpiById } from '../engine/catalogue.js';
 import { changeQuality, compareKpi, type Quality } from '../engine/delta.js';
 import type { Formatter, Locale } from '../engine/format.js';
 import type { Family, KpiDefinition } from '../engine/kpi.js';
-import { type KpiEntry, NO_DATA_ENTRY, type Report, type ReportScope, type Status } from '../engine/report.js';
+import { type KpiEntry, NO_DATA_ENTRY, type Report, type ReportScope, type Status } from '../engine/report-schema.js';
 import { sparklineAlt } from './charts.js';
 import { fill, type Strings } from './locale.js';
 import { channelLabel, clip, MAX_NAME } from './names.js';

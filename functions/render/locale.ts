@@ -10,7 +10,7 @@ import { ALERT_KINDS } from '../engine/alerts.js';
 import { KPI_IDS } from '../engine/catalogue.js';
 import type { FormatWords, Locale } from '../engine/format.js';
 import { FAMILIES } from '../engine/kpi.js';
-import { STATUSES } from '../engine/report.js';
+import { STATUSES } from '../engine/report-schema.js';
 
 /**
  * Where the templates and locale files live: beside `functions/` in the sources; in Lambda, where the

@@ -3,7 +3,7 @@
  * reader's language ("Équipe Sud", "Canal Téléphone"), channels by their word.
  */
 import type { RecipientScope } from '../engine/config.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { fill, type Strings } from './locale.js';
 
 /** Longest comment shown, in user-perceived characters; the archive keeps the whole text. */

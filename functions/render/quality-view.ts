@@ -7,7 +7,7 @@
  */
 import { DEFAULT_REJECT_SHARE } from '../engine/alerts.js';
 import { pluralOf } from '../engine/format.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { fill } from './locale.js';
 import { clip, MAX_NAME } from './names.js';
 import { capitalised, sentencePercent, type Words } from './wording.js';

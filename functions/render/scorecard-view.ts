@@ -8,7 +8,7 @@
 import type { AlertRule } from '../engine/alerts.js';
 import type { RecipientScope } from '../engine/config.js';
 import type { Formatter, Locale } from '../engine/format.js';
-import type { Report, ReportScope, ReportVerbatim } from '../engine/report.js';
+import type { Report, ReportScope, ReportVerbatim } from '../engine/report-schema.js';
 import { CENTRE, type Scope } from '../engine/scope.js';
 import { type ChangesView, changesView } from './changes-view.js';
 import {

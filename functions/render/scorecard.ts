@@ -7,7 +7,7 @@ import mjml2html from 'mjml';
 import { type AlertRule, DEFAULT_REJECT_SHARE } from '../engine/alerts.js';
 import type { RecipientScope } from '../engine/config.js';
 import type { Locale } from '../engine/format.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { type AlertKind, alertView, type ReportAlert } from './alert-view.js';
 import { archiveIndexView } from './archive-index.js';
 import { glossaryView } from './glossary.js';

@@ -7,10 +7,10 @@
  * Pictures are named by a hash of their series, so identical series share one attachment, and a
  * `cid:` or a file name is stable across re-renders of the same report.
  */
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../common/fingerprint.js';
 import { CATALOGUE } from '../engine/catalogue.js';
 import type { Unit } from '../engine/kpi.js';
-import type { Report } from '../engine/report.js';
+import type { Report } from '../engine/report-schema.js';
 import { PngRendererUnavailableError, sparklinePng } from './charts.js';
 import type { ImageRef, SparklineSize, SparklineSource } from './kpi-view.js';
 
@@ -81,10 +81,7 @@ export async function reportSparklines(report: Report): Promise<ReportSparklines
     if (known.length < MIN_KNOWN) continue;
     const minSpan = minSpanOf(kpi.unit, known);
     const values = series.map((p) => p.value);
-    const name = createHash('sha256')
-      .update(JSON.stringify([values, minSpan]))
-      .digest('hex')
-      .slice(0, 16);
+    const name = fingerprint(JSON.stringify([values, minSpan]));
     let image = byName.get(name);
     if (image === undefined) {
       const points = series.map((p) => ({ label: p.period, value: p.value }));

@@ -10,7 +10,7 @@ import { kpiById } from '../engine/catalogue.js';
 import { compareKpi } from '../engine/delta.js';
 import { createFormatter, type Formatter, type Locale, pluralOf } from '../engine/format.js';
 import type { KpiDefinition, Unit } from '../engine/kpi.js';
-import type { Report, ReportAlert, ReportChange } from '../engine/report.js';
+import type { Report, ReportAlert, ReportChange } from '../engine/report-schema.js';
 import { fill, formatWords, loadStrings, type Strings } from './locale.js';
 import { reportScopeName } from './names.js';
 

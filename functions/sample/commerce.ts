@@ -2,7 +2,7 @@
  * CRM and shop exports: customer rows (latest state, sometimes with the earlier state beside it), orders, and
  * the monthly cost lines finance attributes to each team.
  */
-import { AGENTS, DIGITAL_ALL_DAY, TEAMS } from './catalog.js';
+import { AGENTS, DIGITAL_ALL_DAY, TEAMS } from './centre.js';
 import type { Customer, Pool } from './customers.js';
 import type { Fields, Kind } from './model.js';
 import type { Random } from './random.js';
@@ -103,7 +103,7 @@ export function legacyOrders(
 ): void {
   let serial = 0;
   for (const c of base) {
-    if (!rng.chance(LEGACY_BUYERS / base.length)) continue;
+    if (!rng.chance(Math.min(0.45, LEGACY_BUYERS / base.length))) continue;
     const ms = c.acquiredMs + Math.floor((rng.next() * (toMs - c.acquiredMs)) / 1000) * 1000;
     buyers.add(c.id);
     emit('orders', 0, ms, orderFields(`or-legacy-${String(++serial).padStart(6, '0')}`, c.id, ms, zone, rng));

@@ -20,7 +20,7 @@ import {
   VOICE_SATURDAY,
   VOICE_SUNDAY,
   VOICE_WEEKDAY,
-} from './catalog.js';
+} from './centre.js';
 import type { Pool } from './customers.js';
 import type { Fields, Kind } from './model.js';
 import type { Random } from './random.js';

@@ -3,7 +3,7 @@
  * decided up front for the whole window, because a customer's export row (partitioned by `acquired_at`) carries
  * its latest state, `churned_at` included, and is written long before the churn day is generated.
  */
-import { DIGITAL_ALL_DAY, SEGMENTS, VOICE_WEEKDAY } from './catalog.js';
+import { DIGITAL_ALL_DAY, SEGMENTS, VOICE_WEEKDAY } from './centre.js';
 import type { Random } from './random.js';
 import { ArrivalSampler, type Zone } from './time.js';
 
@@ -16,14 +16,8 @@ export interface Customer {
 
 /** Daily churn hazard by ISO weekday (about 1.5 % of the base a month). */
 const CHURN_HAZARD = [0, 0.00066, 0.00066, 0.00066, 0.00066, 0.00066, 0.0003, 0.00012];
-/** New customers a day by ISO weekday: about as many as leave, so the base holds steady. */
-const ACQUISITIONS = [0, 190, 180, 180, 175, 185, 100, 35];
-/**
- * The base a centre taking ~2,000 inbound contacts a day serves: about 300,000 customers, so that the
- * contact rate (inbound contacts ÷ active customers) is ~0.7 % a day and ~20 % a month, as consumer
- * services see it. A base of 30,000 made every customer call twice a month (a monthly rate of 182 %).
- */
-export const BASE_SIZE = { min: 270_000, max: 330_000 } as const;
+/** New customers a day per customer of the base, by ISO weekday: about as many as leave, so the base holds. */
+const ACQUISITION_RATE = [0, 0.00063, 0.0006, 0.0006, 0.00058, 0.00062, 0.00033, 0.00012];
 
 /** A set of customer ids with O(1) add, remove and uniform pick. */
 export class Pool {
@@ -74,15 +68,20 @@ export function simulateCustomers(
   rng: Random,
   zone: Zone,
   dates: readonly string[],
-  legacyFromMs: number,
-  legacyToMs: number,
-  latestMs: number,
+  window: {
+    /** The base's size at the start, within ±10 %. */
+    readonly base: number;
+    readonly legacyFromMs: number;
+    readonly legacyToMs: number;
+    readonly latestMs: number;
+  },
 ): CustomerBook {
+  const { legacyFromMs, legacyToMs, latestMs } = window;
   let serial = 0;
   const nextId = () => `c${String(++serial).padStart(6, '0')}`;
   const segment = () => rng.weighted(SEGMENTS).value;
 
-  const baseSize = rng.int(BASE_SIZE.min, BASE_SIZE.max);
+  const baseSize = rng.int(Math.round(window.base * 0.9), Math.round(window.base * 1.1));
   const legacy: Customer[] = [];
   const active: Customer[] = [];
   for (let i = 0; i < baseSize; i++) {
@@ -113,7 +112,7 @@ export function simulateCustomers(
     churnedOn.set(date, lost);
 
     const won: Customer[] = [];
-    const n = rng.poisson(ACQUISITIONS[day.weekday] ?? 0);
+    const n = rng.poisson(baseSize * (ACQUISITION_RATE[day.weekday] ?? 0));
     for (let i = 0; i < n; i++) {
       const c: Customer = { id: nextId(), acquiredMs: allDay.sample(rng), churnedMs: undefined, segment: segment() };
       won.push(c);

@@ -5,7 +5,7 @@
  * the skipped hour has none, the repeated hour has twice as many.
  */
 import { DateTime, IANAZone } from 'luxon';
-import type { HourCurve, OpeningHours } from './catalog.js';
+import type { HourCurve, OpeningHours } from './centre.js';
 import type { Random } from './random.js';
 
 export const SECOND = 1000;

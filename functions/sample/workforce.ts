@@ -2,7 +2,7 @@
  * Who works when: a rota that is a pure function of (seed, agent, date), so any day's on-duty agents can be
  * asked for in any order (an e-mail answered three days later is answered by someone on duty that day).
  */
-import { AGENTS, type AgentDef, ESAT_COMMENTS, TEAMS, type Team } from './catalog.js';
+import { AGENTS, type AgentDef, ESAT_COMMENTS, TEAMS, type Team } from './centre.js';
 import type { Fields } from './model.js';
 import { hashUnit, type Random } from './random.js';
 import { addDays, epochDay, isoWeekday } from './time.js';

@@ -188,3 +188,18 @@ export const EXPORT_SCHEMA: Readonly<Record<ExportKind, KindSpec>> = {
 export function columnOf(field: FieldSpec): string {
   return field.column ?? field.name;
 }
+
+/** How an export file is written, from its name. */
+export type ExportFormat = 'ndjson' | 'csv';
+
+/**
+ * The format an export file's name says (docs/spec.md §1: `.ndjson[.gz]` or `.csv[.gz]`; `.jsonl` is the
+ * other usual name of NDJSON), or `null`: an `unsupported_file` on every engine. A `.json` file is
+ * refused: it usually holds one document, not one record per line.
+ */
+export function exportFormatOf(name: string): ExportFormat | null {
+  const base = name.toLowerCase().replace(/\.gz$/, '');
+  if (base.endsWith('.ndjson') || base.endsWith('.jsonl')) return 'ndjson';
+  if (base.endsWith('.csv')) return 'csv';
+  return null;
+}

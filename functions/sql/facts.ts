@@ -4,7 +4,7 @@
  * used, and every value from configuration is a `?` parameter, never spliced into the text.
  */
 import { MEASURES, type Measure } from '../engine/facts.js';
-import type { SqlParam } from '../pipeline/ports.js';
+import type { SqlParam } from './values.js';
 
 /** An SQL text with its positional parameters, in order. */
 export interface SqlText {

@@ -9,7 +9,7 @@
  *   with its reason instead of failing the query.
  * - `<kind>_csv`: `c01`…`c40`, one string per cell (OpenCSVSerde), header row skipped.
  * - `<kind>_checked` (when the layout has a compacted location): the checked records of compacted
- *   partitions (functions/sql/compaction.ts), Parquet, typed; written by the engine's UNLOAD queries.
+ *   partitions (functions/pipeline/compacted-partitions.ts), Parquet, typed; written by the engine's UNLOAD queries.
  *
  * Partitions are projected (no crawler, no `MSCK REPAIR`): `dt` is a date from 2020-01-01 to tomorrow.
  * Pure: no AWS import, so it is tested without the CDK.

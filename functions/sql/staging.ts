@@ -7,8 +7,9 @@
  * (the JSON type of the whole record: 'OBJECT', another type, or NULL when it is not JSON) and, per
  * field, `t_<field>` (its text) and `jt_<field>` (its JSON type, for NDJSON records).
  */
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../common/fingerprint.js';
 import { columnOf, EXPORT_SCHEMA, type ExportKind, type FieldSpec, SURVEY_SCALES } from './exports-schema.js';
+import { sqlString } from './values.js';
 
 /** The SQL engines Vigie runs on. */
 export type Dialect = 'duckdb' | 'trino';
@@ -18,9 +19,6 @@ const ISO_TIMESTAMP = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1
 const ISO_DATE = String.raw`^\d{4}-\d{2}-\d{2}$`;
 /** JSON types, named as DuckDB's `json_type` names them; the Trino spelling maps onto the same names. */
 const NUMERIC_JSON = `('BIGINT', 'UBIGINT', 'DOUBLE')`;
-
-/** Quotes a text as an SQL string literal. */
-export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 interface DialectFunctions {
   /** JSON value of a record's raw text, or NULL when it is not JSON. */
@@ -87,26 +85,6 @@ export function jsonRecordColumns(kind: ExportKind, dialect: Dialect, json: stri
       return `${d.jsonText(json, path)} AS ${text(f)}, ${d.jsonType(json, path)} AS ${jsonTypeOf(f)}`;
     }),
   ].join(',\n  ');
-}
-
-/**
- * A SELECT over `relation` (with `file, dt, line, raw, fmt, j`) giving the source columns of
- * `checkedSelect`. On DuckDB, whose JSON functions parse their argument on every call, all fields are
- * extracted in two calls with lists of paths (one parse each) instead of two per field.
- */
-export function jsonRecordSource(kind: ExportKind, dialect: Dialect, relation: string): string {
-  if (dialect === 'trino') {
-    return `SELECT file, dt, line, raw, fmt, ${jsonRecordColumns(kind, dialect, 'j')} FROM ${relation}`;
-  }
-  const fields = EXPORT_SCHEMA[kind].fields;
-  const paths = `[${fields.map((f) => memberPath(dialect, f.name)).join(', ')}]`;
-  const columns = fields.map((f, i) => `texts[${i + 1}] AS ${text(f)}, types[${i + 1}] AS ${jsonTypeOf(f)}`);
-  return `SELECT file, dt, line, raw, fmt, rec_type, ${columns.join(', ')}
-FROM (
-  SELECT file, dt, line, raw, fmt, json_type(j) AS rec_type,
-    json_extract_string(j, ${paths}) AS texts, json_type(j, ${paths}) AS types
-  FROM ${relation}
-) extracted`;
 }
 
 /** A text no JSON value but a string has when DuckDB writes it (numbers, `true`, `NaN`, objects do not look so). */
@@ -435,7 +413,7 @@ export function checksFingerprint(kind: ExportKind, dialect: Dialect): string {
       ? [duckdbNdjsonSource(kind, 'lines'), duckdbCsvSource(kind, 'rows', names, { file: 'f', dt: 'd', line: 'l' })]
       : [jsonRecordColumns(kind, dialect, 'j')];
   const text = [checkedSelect(kind, 0, dialect, 'source'), ...readers, JSON.stringify(checkedColumns(kind))].join('\n');
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return fingerprint(text);
 }
 
 const scaleColumns = `COALESCE(v_scale_min, ${surveyScaleDefault('min')}) AS scale_lo, COALESCE(v_scale_max, ${surveyScaleDefault('max')}) AS scale_hi`;

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { COMPACTED_PREFIX, ENV } from '../../functions/handlers/environment.js';
 import type { VigieContext } from '../context.js';
 import { acknowledgeWildcards } from '../nag.js';
-import type { Catalog } from './catalog.js';
+import type { GlueCatalog } from './glue-catalog.js';
 import type { Storage } from './storage.js';
 import { PROJECT_ROOT, VigieFunction } from './vigie-function.js';
 
@@ -33,7 +33,7 @@ export const DEFAULT_ENTRIES = {
 export interface JobsProps {
   readonly context: VigieContext;
   readonly storage: Storage;
-  readonly catalog: Catalog;
+  readonly catalog: GlueCatalog;
   /** @default DEFAULT_ENTRIES */
   readonly entries?: { readonly nightly: string; readonly digest: string } | undefined;
 }
@@ -107,7 +107,7 @@ function readPrefix(bucket: IBucket, prefix: string): PolicyStatement[] {
   ];
 }
 
-function grantRun(scope: Construct, role: IRole, context: VigieContext, storage: Storage, catalog: Catalog): void {
+function grantRun(scope: Construct, role: IRole, context: VigieContext, storage: Storage, catalog: GlueCatalog): void {
   const stack = Stack.of(scope);
   const add = (statement: PolicyStatement, wildcardReason?: string) => {
     role.addToPrincipalPolicy(statement);

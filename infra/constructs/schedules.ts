@@ -4,7 +4,7 @@
  * so a schedule the handler would refuse does not compile.
  *
  * Daylight saving time: Scheduler skips an invocation whose local time does not exist (spring forward) and
- * runs an ambiguous local time once (fall back). See the README, "Deploy".
+ * runs an ambiguous local time once (fall back). See docs/deploy.md.
  */
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';

@@ -71,7 +71,7 @@ export class VigieFunction extends Construct {
       if (missing.length > 0)
         Annotations.of(this).addWarningV2(
           'vigie:native-package-missing',
-          `${missing.join(', ')} not in node_modules: bundling fetches it from the npm registry; offline, the scorecards go out without charts. See the README, "Deploy".`,
+          `${missing.join(', ')} not in node_modules: bundling fetches it from the npm registry; offline, the scorecards go out without charts. See docs/deploy.md.`,
         );
     }
 

@@ -1,6 +1,8 @@
 /**
- * Smoke test of the benchmark harness (bench/run.ts) on a tiny set: 2k contacts, one repetition, three
- * days. It checks the plumbing and that results.json holds every figure, not the performance.
+ * Smoke test of the benchmarks on a tiny set: bench/run.ts with 2k contacts, one repetition, eight days,
+ * then every other maintained script of bench/ on its data (compaction bytes, folded read, the Lambda
+ * path, the A/B tool against this very checkout), so none of them can rot. It checks the plumbing and
+ * that each prints its figures, not the performance.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -9,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../bench/generate.js';
 import { type BenchResults, table } from '../../bench/run.js';
 
 const run = promisify(execFile);
@@ -70,7 +73,7 @@ describe('bench/run on a tiny set', () => {
         '--import',
         'tsx',
         'bench/run.ts',
-        ...['--sizes', '2k', '--reps', '1', '--days', '3', '--daily', '2k'],
+        ...['--sizes', '2k', '--reps', '1', '--days', '8', '--daily', '2k'],
         ...['--data', join(dir, 'data'), '--out', out, '--quiet'],
       ],
       { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
@@ -89,6 +92,47 @@ describe('bench/run on a tiny set', () => {
       expect.soft(Number.isFinite(value), name).toBe(true);
     }
   });
+
+  const script = async (...args: string[]): Promise<string> =>
+    (await run(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 })).stdout;
+
+  it('compaction-bytes: two nights without, two with compaction, the same reports, bytes per kind', async () => {
+    const stdout = await script(
+      'bench/compaction-bytes.ts',
+      ...['--exports', join(dir, 'data', 'period-8d-2k'), '--date', '2026-11-22', '--out', join(dir, 'cb')],
+    );
+    expect(stdout).toMatch(/\| compaction on, next night \(reads compacted\) \| 0 \/ \d+ \|/);
+    expect(stdout).toMatch(/\| tickets \| \d+ \|/);
+  }, 180_000);
+
+  it('folded-read: reads each filed day from its full and its folded facts', async () => {
+    const stdout = await script(
+      'bench/folded-read.ts',
+      ...['--out', join(dir, 'cb', 'plain'), '--from', '2026-11-22', '--to', '2026-11-22'],
+    );
+    expect(stdout).toMatch(/^2026-11-22 {2}full: read \d+ ms \+ fold \d+ ms \(\d+ bucket rows\)/m);
+  }, 120_000);
+
+  it('lambda-path: the nightly handler on the local AWS, with its peak memory', async () => {
+    const stdout = await script(
+      'bench/lambda-path.ts',
+      ...['--exports', join(dir, 'data', 'day-2k'), '--date', DEFAULTS.endDate],
+    );
+    const measured = JSON.parse(stdout) as { records: number; queries: number; peakRssMb: number; mails: number };
+    expect(measured.records).toBeGreaterThan(2000);
+    expect(measured.queries).toBeGreaterThan(0);
+    expect(measured.peakRssMb).toBeGreaterThan(0);
+    expect(measured.mails).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('ab: this checkout against itself, nightly and staging, with identical staged rows', async () => {
+    const common = ['--exports', join(dir, 'data', 'day-2k'), '--date', DEFAULTS.endDate];
+    const base = ['--base', ROOT, '--reps', '1', '--scratch', join(dir, 'ab')];
+    expect(await script('bench/ab.ts', 'nightly', ...common, ...base)).toMatch(/this\/base \d+\.\d{3}/);
+    const staging = await script('bench/ab.ts', 'staging', ...common, ...base);
+    expect(staging).toContain('StageResult identical: true');
+    expect(staging).toContain('staged rows identical: true');
+  }, 300_000);
 
   it('measured real work: records read, a scorecard rendered, the days filed', () => {
     const size = results.sizes[0];

@@ -6,7 +6,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromText } from '../../functions/adapters/config-file.js';
 import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
@@ -21,36 +20,11 @@ import { runDigest } from '../../functions/pipeline/digest.js';
 import { factsKey } from '../../functions/pipeline/facts-store.js';
 import { runNightly } from '../../functions/pipeline/nightly.js';
 import type { Clock } from '../../functions/pipeline/ports.js';
-import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../support/aws-local.js';
+import { ARCHIVE_BUCKET, type LocalAws, startLocalAwsWith } from '../../local-aws/aws-local.js';
 import { sampleExportsDir } from '../support/exports.js';
+import { archived, CLOCK, CONFIG, SCHEDULED } from '../support/handlers.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-
-const SCHEDULED = '2026-11-23T01:30:00Z';
-const CLOCK: Clock = { now: () => new Date('2026-11-23T01:31:00Z') };
-const CONFIG = `centre: Centre Sud-Ouest
-timezone: Europe/Paris
-lookback_days: 1
-mail:
-  from: vigie@acme.example
-  recipients:
-    - { email: manager@acme.example, locale: fr }
-    - { email: analyst@acme.example, locale: en }
-`;
-
-async function archived(aws: LocalAws, key: string): Promise<string | null> {
-  try {
-    const object = await aws.admin.send(new GetObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }));
-    return (await object.Body?.transformToString('utf8')) ?? null;
-  } catch {
-    return null;
-  }
-}
-
-async function archiveKeys(aws: LocalAws, prefix: string): Promise<string[]> {
-  const page = await aws.admin.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: prefix }));
-  return (page.Contents ?? []).map((o) => o.Key ?? '').sort();
-}
 
 describe('nightly and digest handlers on local S3, Athena and SES', () => {
   let aws: LocalAws;
@@ -102,20 +76,6 @@ describe('nightly and digest handlers on local S3, Athena and SES', () => {
       await engine.close();
       await rm(out, { recursive: true, force: true });
     }
-  }, 300_000);
-
-  it('sends nothing twice when the same scheduled run is retried', async () => {
-    await aws.clearMails();
-    const handler = nightlyHandler(aws.deps({ clock: { now: () => new Date('2026-11-22T01:31:00Z') } }));
-    const first = await handler({ scheduledTime: '2026-11-22T01:30:00Z' });
-    expect(first.period).toBe('day 2026-11-21');
-    expect(await aws.mails()).toHaveLength(2);
-    const retry = await handler({ scheduledTime: '2026-11-22T01:30:00Z' });
-    // The retry finds both mails already sent: it names them and sends nothing.
-    expect(retry.mails).toBe(2);
-    expect(await aws.mails()).toHaveLength(2);
-    // One claim and one sent record per recipient for that day.
-    expect(await archiveKeys(aws, 'sends/day-2026-11-21-')).toHaveLength(4);
   }, 300_000);
 
   it('files the day the nightly runs missed through Athena, rolls the week up, and matches the DuckDB digest', async () => {

@@ -1,34 +1,21 @@
-import { execFile } from 'node:child_process';
+/** The `vigie` command as a user runs it: `run` on a generated sample, and its usage errors. */
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dayPeriod } from '../../functions/engine/periods.js';
-import { type Report, reportSchema } from '../../functions/engine/report.js';
+import { type Report, reportSchema } from '../../functions/engine/report-schema.js';
+import { SAMPLE_RUN_DATE as DATE, sampleRun, vigie } from '../support/cli.js';
 import { rawRecords } from '../support/raw-records.js';
 
-const exec = promisify(execFile);
-const VIGIE = join(import.meta.dirname, '..', '..', 'bin', 'vigie.mjs');
-const vigie = (...args: string[]) => exec(process.execPath, [VIGIE, ...args], { maxBuffer: 16 * 1024 * 1024 });
-// A Monday; its 3-day lookback window reaches back over the spring DST Sunday (a 23-hour day in Paris).
-const DATE = '2026-03-30';
-
-let work: string;
 let exportsRoot: string;
 let out: string;
 let stdout: string;
 let report: Report;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'vigie-e2e-'));
-  exportsRoot = join(work, 'exports');
-  out = join(work, 'out');
-  await vigie('sample', '--out', exportsRoot, '--days', '5', '--end', '2026-03-31', '--seed', '7');
-  ({ stdout } = await vigie('run', '--exports', exportsRoot, '--date', DATE, '--out', out));
-  report = JSON.parse(await readFile(join(out, 'reports', 'day', DATE, 'report.json'), 'utf8')) as Report;
+  ({ exportsRoot, out, stdout, report } = await sampleRun());
 }, 180_000);
 
 describe('vigie run on a generated sample', () => {
@@ -112,56 +99,6 @@ describe('vigie run on a generated sample', () => {
   });
 });
 
-describe('vigie digest and backfill on the sample', () => {
-  it('rolls a week up from daily facts and says which days the sample does not cover', async () => {
-    // The sample covers 27–31 March; ISO week 13 runs Monday 23 to Sunday 29 March.
-    const { stdout: printed } = await vigie('digest', '--exports', exportsRoot, '--week', '2026-W13', '--out', out);
-    expect(printed).toContain(join('reports', 'week', '2026-W13', 'report.json'));
-    const week = JSON.parse(await readFile(join(out, 'reports', 'week', '2026-W13', 'report.json'), 'utf8')) as Report;
-    expect(reportSchema.safeParse(week).success).toBe(true);
-    expect(week.period).toMatchObject({ kind: 'week', start: '2026-03-23', end: '2026-03-29' });
-    expect(week.missing_days).toEqual(['2026-03-23', '2026-03-24', '2026-03-25', '2026-03-26']);
-    expect(printed).toContain('missing days 2026-03-23, 2026-03-24, 2026-03-25, 2026-03-26');
-  });
-
-  it('backfills missing days once, then skips them on a re-run (resumable), printing plain progress lines', async () => {
-    const backfill = () =>
-      vigie('backfill', '--exports', exportsRoot, '--from', '2026-03-27', '--to', '2026-03-31', '--out', out);
-    const first = await backfill();
-    expect(first.stdout).toMatch(/backfill 2026-03-27 → 2026-03-31: \d+ days filed, \d+ already done/);
-    const again = await backfill();
-    expect(again.stdout).toContain('0 days filed, 5 already done, 0 export bytes read');
-  });
-
-  it('stages as many days at once as --days-per-stage says, and files the same facts', async () => {
-    const staged = join(work, 'out-by-2');
-    const { stdout: printed } = await vigie(
-      ...['backfill', '--exports', exportsRoot, '--from', '2026-03-27', '--to', '2026-03-31'],
-      ...['--out', staged, '--days-per-stage', '2'],
-    );
-    // One progress line per stage: 2 + 2 + 1 days.
-    expect(printed.match(/^ {2}backfill \d\/5 days/gm)).toEqual([
-      '  backfill 2/5 days',
-      '  backfill 4/5 days',
-      '  backfill 5/5 days',
-    ]);
-    // The SQL returns rows in no fixed order: every list is compared as a sorted one.
-    const unordered = (value: unknown): unknown =>
-      Array.isArray(value)
-        ? value.map((v) => JSON.stringify(unordered(v))).sort()
-        : value !== null && typeof value === 'object'
-          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unordered(v)]))
-          : value;
-    for (const date of ['2026-03-27', '2026-03-29', '2026-03-31']) {
-      const facts = async (root: string) =>
-        unordered(
-          JSON.parse(gunzipSync(await readFile(join(root, 'facts', `dt=${date}`, 'facts.json.gz'))).toString()),
-        );
-      expect(await facts(staged)).toEqual(await facts(out));
-    }
-  });
-});
-
 describe('vigie usage errors', () => {
   it.each([
     [['run', '--exports', '/nonexistent/vigie', '--date', DATE], /exports root not found: \/nonexistent\/vigie/],
@@ -204,47 +141,6 @@ describe('vigie usage errors', () => {
     );
     expect(failure?.code).toBe(2);
     expect(failure?.stderr.trim()).toBe(`vigie: ${file}: targets.fcr.target: 120 is outside 0–100 for a KPI in %`);
-  });
-
-  it('compacts partitions with vigie compact, then reports the same day from them', async () => {
-    // Prepare: a fresh output folder, so the run below reads only what `compact` wrote.
-    const fresh = await mkdtemp(join(tmpdir(), 'vigie-compact-'));
-    // Act
-    const args = ['compact', '--exports', exportsRoot, '--from', '2026-03-26', '--to', '2026-03-31', '--out', fresh];
-    const { stdout: compacted } = await vigie(...args);
-    const again = await vigie(...args);
-    await vigie('run', '--exports', exportsRoot, '--date', DATE, '--out', fresh);
-    // Assess
-    expect(compacted).toMatch(/^ {2}contacts +\d+ partitions {2}\d+\.\d MB of exports → \d+\.\d MB of Parquet$/m);
-    expect(compacted).toMatch(/compact 2026-03-26 → 2026-03-31: [1-9]\d* partitions compacted .*, 0 already compacted/);
-    expect(again.stdout).toMatch(/: 0 partitions compacted \(0\.0 MB → 0\.0 MB\), [1-9]\d* already compacted/);
-    const manifest = JSON.parse(await readFile(join(fresh, 'compacted', 'contacts', '_partitions.json'), 'utf8'));
-    expect(Object.keys(manifest.partitions)).toContain('2026-03-29');
-    const fromCompacted = JSON.parse(await readFile(join(fresh, 'reports', 'day', DATE, 'report.json'), 'utf8'));
-    // The same figures; only the time and the backfill command (it names its own --out) differ.
-    const { generated_at: _a, trend_gaps: gapsA, ...mine } = fromCompacted as Report;
-    const { generated_at: _b, trend_gaps: gapsB, ...theirs } = report as Report;
-    expect(mine).toEqual(theirs);
-    expect({ ...gapsA, command: '' }).toEqual({ ...gapsB, command: '' });
-  });
-
-  it('refuses an unknown kind to compact with one line naming the flag', async () => {
-    const failure = await vigie(
-      'compact',
-      '--exports',
-      exportsRoot,
-      '--from',
-      '2026-03-26',
-      '--to',
-      '2026-03-31',
-      '--kinds',
-      'tickets,calls',
-    ).then(
-      () => null,
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(failure?.code).toBe(2);
-    expect(failure?.stderr.trim()).toMatch(/^vigie: --kinds: unknown kind calls \(expected some of contacts, /);
   });
 
   it('documents every flag in --help', async () => {

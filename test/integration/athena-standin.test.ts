@@ -6,7 +6,7 @@ import {
   type AthenaStandInOptions,
   startAthenaStandIn,
   substituteParameters,
-} from '../support/athena-standin.js';
+} from '../../local-aws/athena-standin.js';
 
 let standIn: AthenaStandIn | undefined;
 afterEach(async () => {

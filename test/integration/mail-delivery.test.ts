@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { configFrom } from '../../functions/adapters/config-file.js';
 import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { OutboxMailer } from '../../functions/adapters/outbox.js';
-import type { KpiEntry, Report } from '../../functions/engine/report.js';
+import type { KpiEntry, Report } from '../../functions/engine/report-schema.js';
 import { type Delivered, deliverReport } from '../../functions/pipeline/deliver.js';
 import { reportAlert } from '../fixtures/reports.js';
 import { weeklyDigest } from './weekly-digest-fixture.js';

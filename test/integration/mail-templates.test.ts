@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alertRulesSchema, EXAMPLE_ALERT_RULES } from '../../functions/engine/alerts.js';
-import type { KpiEntry, Report, ReportAlert } from '../../functions/engine/report.js';
+import type { KpiEntry, Report, ReportAlert } from '../../functions/engine/report-schema.js';
 import { renderAlert, renderScorecard } from '../../functions/render/scorecard.js';
 import { cidOf, type ReportSparklines, reportSparklines, sparklineSource } from '../../functions/render/sparklines.js';
 import { HOSTILE_TEAM, LONG_COMMENT, RTL_COMMENT, reportDay } from '../fixtures/report-day.js';

@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OutboxMailer, outboxFileStem } from '../../functions/adapters/outbox.js';
 import { KPI_IDS, kpiById } from '../../functions/engine/catalogue.js';
-import type { Report } from '../../functions/engine/report.js';
+import type { Report } from '../../functions/engine/report-schema.js';
 import { TEMPLATES_DIR } from '../../functions/render/locale.js';
 import { composeMail, MailHeaderError } from '../../functions/render/mail.js';
 import {

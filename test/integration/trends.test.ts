@@ -12,7 +12,7 @@ import { configFrom } from '../../functions/adapters/config-file.js';
 import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { type BucketFact, zeroMeasures } from '../../functions/engine/facts.js';
 import { dayPeriod, daysOf, type Period, parsePeriod } from '../../functions/engine/periods.js';
-import type { Report } from '../../functions/engine/report.js';
+import type { Report } from '../../functions/engine/report-schema.js';
 import {
   FACTS_FORMAT,
   factsFingerprint,

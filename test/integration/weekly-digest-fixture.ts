@@ -7,7 +7,7 @@
 import { configFrom } from '../../functions/adapters/config-file.js';
 import { CATALOGUE } from '../../functions/engine/catalogue.js';
 import { notableChanges } from '../../functions/engine/notable-changes.js';
-import { type KpiEntry, type Report, reportSchema } from '../../functions/engine/report.js';
+import { type KpiEntry, type Report, reportSchema } from '../../functions/engine/report-schema.js';
 import { reportDay } from '../fixtures/report-day.js';
 import { reportAlert } from '../fixtures/reports.js';
 

@@ -13,7 +13,7 @@ import {
   EXAMPLE_ALERT_RULES,
   evaluateAlerts,
 } from '../../functions/engine/alerts.js';
-import type { Status } from '../../functions/engine/report.js';
+import type { Status } from '../../functions/engine/report-schema.js';
 import { CENTRE, type Scope } from '../../functions/engine/scope.js';
 
 const rule = (input: AlertRuleInput): AlertRule => alertRuleSchema.parse(input);

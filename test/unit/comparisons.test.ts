@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withComparisons } from '../../functions/engine/comparisons.js';
-import { NO_DATA_ENTRY, type Report } from '../../functions/engine/report.js';
+import { NO_DATA_ENTRY, type Report } from '../../functions/engine/report-schema.js';
 import { bareReport } from '../fixtures/reports.js';
 
 const report = (start: string, fcr: number | null, offered: number, team = true): Report => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_DATA_ENTRY, type Report } from '../../functions/engine/report.js';
+import { NO_DATA_ENTRY, type Report } from '../../functions/engine/report-schema.js';
 import { reportCsv, textCell } from '../../functions/render/csv.js';
 
 const report = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configFrom } from '../../functions/adapters/config-file.js';
 import type { Config } from '../../functions/engine/config.js';
 import { MAX_CHANGES, MAX_MOVES, notableChanges } from '../../functions/engine/notable-changes.js';
-import type { KpiEntry, Report, Status } from '../../functions/engine/report.js';
+import type { KpiEntry, Report, Status } from '../../functions/engine/report-schema.js';
 import { bareReport } from '../fixtures/reports.js';
 
 // The default targets (functions/engine/config.ts): service level 80 % (warning band 5 points), answer

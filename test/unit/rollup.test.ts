@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../functions/engine/catalogue.js';
 import { parseConfig } from '../../functions/engine/config.js';
 import { type BreakdownFact, type BucketFact, type PeriodFacts, zeroMeasures } from '../../functions/engine/facts.js';
-import { businessHoursOf, reportPeriod } from '../../functions/engine/period-report.js';
+import { businessHoursOf, reportPeriod } from '../../functions/engine/period-kpis.js';
 import { dayPeriod, weekPeriod } from '../../functions/engine/periods.js';
 import { combineDays, foldDay } from '../../functions/engine/rollup.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../functions/engine/catalogue.js';
 import { parseConfig } from '../../functions/engine/config.js';
 import { type BucketFact, type PeriodFacts, zeroMeasures } from '../../functions/engine/facts.js';
-import { factsByScope, kpiInput, reportPeriod, scopesOf } from '../../functions/engine/period-report.js';
+import { factsByScope, kpiInput, reportPeriod, scopesOf } from '../../functions/engine/period-kpis.js';
 import { dayPeriod } from '../../functions/engine/periods.js';
 
 const parsed = parseConfig({}, new Map(CATALOGUE.map((k) => [k.id, { unit: k.unit }])));

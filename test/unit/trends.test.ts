@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configFrom } from '../../functions/adapters/config-file.js';
-import type { Report } from '../../functions/engine/report.js';
+import type { Report } from '../../functions/engine/report-schema.js';
 import { centreSeries, isBusinessDay, noContactOffered, trendGaps } from '../../functions/engine/trends.js';
 import { bareReport } from '../fixtures/reports.js';
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { kpiById } from '../../functions/engine/catalogue.js';
 import { createFormatter, type Locale } from '../../functions/engine/format.js';
 import type { KpiDefinition } from '../../functions/engine/kpi.js';
-import type { ReportAlert, ReportChange, Status } from '../../functions/engine/report.js';
+import type { ReportAlert, ReportChange, Status } from '../../functions/engine/report-schema.js';
 import { formatWords, loadStrings } from '../../functions/render/locale.js';
 import {
   type AlertFacts,

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Report, reportSchema } from '../../../functions/engine/report.js';
+import { type Report, reportSchema } from '../../../functions/engine/report-schema.js';
 
 const exec = promisify(execFile);
 const VIGIE = join(import.meta.dirname, '..', '..', '..', 'bin', 'vigie.mjs');
