@@ -88,13 +88,19 @@ function rejectKinds(report: Report, words: Words): RejectKindView[] {
               records: noun,
               count: format.count(n),
               total: format.count(read),
-              share: sentencePercent(n / read, words.locale),
+              share: shareOf(n, read, words),
             });
       return { line, reasons: reasonsOf(counts) };
     });
 }
 
 const days = (dates: readonly string[], words: Words): string => dates.map((d) => words.format.shortDate(d)).join(', ');
+
+/** A share of records: "50 %", and "< 0,1 %" rather than a "0 %" that would say nothing was rejected. */
+const shareOf = (n: number, total: number, words: Words): string =>
+  n > 0 && n / total < 0.0005
+    ? `<\u00a0${sentencePercent(0.001, words.locale)}`
+    : sentencePercent(n / total, words.locale);
 
 function counted(sentence: { one: string; other: string }, n: number, words: Words): string {
   return pluralOf(words.locale, n) === 'one' ? sentence.one : sentence.other;
@@ -179,9 +185,7 @@ export function dataQualityBanner(report: Report, words: Words, rejectShare = DE
     const read = records[kind] ?? 0;
     const n = total(counts);
     if (read > 0 && (n / read) * 100 > rejectShare) {
-      issues.push(
-        fill(dq.bannerRejects, { share: sentencePercent(n / read, words.locale), records: kindNoun(kind, words) }),
-      );
+      issues.push(fill(dq.bannerRejects, { share: shareOf(n, read, words), records: kindNoun(kind, words) }));
     }
   }
   const incomplete = (report.inputs.incomplete_days ?? []).length;
