@@ -57,6 +57,8 @@ export class FactsReader {
   private readonly cache = new Map<string, StoredDayFacts | null>();
   /** Days the store holds, events or not (a closed day is filed, with nothing in it). */
   private readonly stored = new Set<string>();
+  /** The days the store's listing names, read once: most days a trend lacks are not there at all. */
+  private listing: Promise<ReadonlySet<string>> | undefined;
 
   constructor(
     private readonly archive: ObjectStore,
@@ -84,8 +86,21 @@ export class FactsReader {
     else this.stored.delete(date);
   }
 
-  /** Whether the store holds a day at all, even one without a single event. */
+  /**
+   * Whether the store holds a day at all, even one without a single event. A day the store's listing
+   * does not name is not read: a 13-month trend over a young store would otherwise try hundreds of keys.
+   */
   async filed(date: string): Promise<boolean> {
+    if (this.stored.has(date)) return true;
+    this.listing ??= this.archive.list('facts/').then((keys) => {
+      const dates = new Set<string>();
+      for (const key of keys) {
+        const match = /^facts\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key);
+        if (match?.[1] !== undefined) dates.add(match[1]);
+      }
+      return dates;
+    });
+    if (!(await this.listing).has(date)) return false;
     await this.day(date);
     return this.stored.has(date);
   }
@@ -94,6 +109,7 @@ export class FactsReader {
   forget(date: string): void {
     this.cache.delete(date);
     this.stored.delete(date);
+    this.listing = undefined;
   }
 
   /** The local days of a period that have no usable facts. */
