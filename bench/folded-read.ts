@@ -15,7 +15,7 @@ import { businessHoursOf } from '../functions/engine/period-kpis.js';
 import { dayPeriod, daysOf } from '../functions/engine/periods.js';
 import { foldDay } from '../functions/engine/rollup.js';
 import { factsFingerprint, hoursFingerprint, loadDayFacts, saveDayFacts } from '../functions/pipeline/facts-store.js';
-import { FactsReader } from '../functions/pipeline/period-reports.js';
+import { FactsReader } from '../functions/pipeline/stored-reports.js';
 
 const { values } = parseArgs({
   options: {

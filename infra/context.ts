@@ -9,6 +9,9 @@ export class ContextError extends Error {
   override readonly name = 'ContextError';
 }
 
+/** The config deployed, without its recipients, when no `-c configFile` is given. */
+export const EXAMPLE_CONFIG_FILE = 'config/vigie.example.yaml';
+
 /** The sender used when none is given: enough to synthesize and test, never deliverable (see docs/deploy.md). */
 export const PLACEHOLDER_SENDER = 'vigie@example.com';
 
@@ -39,6 +42,10 @@ const keyPrefix = text.refine(
   (v) => v === '' || (v.endsWith('/') && !v.startsWith('/') && !v.includes('//')),
   'must be empty or a key prefix ending with "/" (no leading "/")',
 );
+const flag = z
+  .union([z.boolean(), z.string()])
+  .refine((v) => typeof v === 'boolean' || v === 'true' || v === 'false', 'must be true or false')
+  .transform((v) => v === true || v === 'true');
 const email = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const domain = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
@@ -48,17 +55,26 @@ const contextSchema = z
     exportsBucket: bucketName.optional(),
     exportsPrefix: keyPrefix.default(''),
     ctrBucket: bucketName.optional(),
-    ctrPrefix: keyPrefix.optional(),
+    // Firehose pastes its prefix before the date as it is: `ctr` (no slash) and `""` (the bucket root) are prefixes too.
+    ctrPrefix: text.refine((v) => !v.startsWith('/'), 'must be a key prefix (no leading "/")').optional(),
     sender: text
       .refine((v) => email.test(v) || domain.test(v), 'must be an email address or a domain verified in SES')
       .default(PLACEHOLDER_SENDER),
     sesConfigurationSet: text
       .refine((v) => /^[A-Za-z0-9_-]{1,64}$/.test(v), 'must be an SES configuration set name')
       .optional(),
-    configFile: text.refine((v) => v.trim() !== '', 'must be a path').default('config/vigie.example.yaml'),
+    // Absent: the example config without its recipients (archive only), with a warning.
+    configFile: text.refine((v) => v.trim() !== '', 'must be a path').optional(),
+    allowExampleRecipients: flag.default(false),
     // 03:30, not 02:30: in most zones 02:xx does not exist on the spring-forward night and Scheduler skips it.
     nightlyAt: hhmm.default({ hour: 3, minute: 30 }),
-    digestAt: hhmm.default({ hour: 7, minute: 0 }),
+    // The monthly digest runs 30 minutes after it, on the same day.
+    digestAt: hhmm
+      .refine(
+        (t) => t.hour * 60 + t.minute <= 23 * 60 + 29,
+        'must be 23:29 or earlier (the monthly digest runs 30 minutes later)',
+      )
+      .default({ hour: 7, minute: 0 }),
     // Athena refuses a cutoff below 10 MB.
     bytesScannedCutoffMb: whole(10, 10_000_000).default(10_240),
     lookbackDays: whole(0, 31).optional(),
@@ -67,13 +83,6 @@ const contextSchema = z
   .superRefine((c, ctx) => {
     if (c.ctrPrefix !== undefined && c.ctrBucket === undefined)
       ctx.addIssue({ code: 'custom', path: ['ctrPrefix'], message: 'needs ctrBucket' });
-    // The handlers read "CTRs on" from a non-empty prefix (VIGIE_CTR_PREFIX), so the bucket root cannot be used.
-    if (c.ctrBucket !== undefined && (c.ctrPrefix ?? '') === '')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ctrPrefix'],
-        message: 'is required with ctrBucket (Firehose prefix ending with "/")',
-      });
   });
 
 /** The validated settings. Times are local to `timezone`. */
@@ -88,7 +97,10 @@ export interface VigieContext {
   /** The From address: the sender when it is an address, `vigie@<domain>` for a domain identity. */
   readonly fromAddress: string;
   readonly sesConfigurationSet: string | undefined;
-  readonly configFile: string;
+  /** The YAML config to upload; `undefined`: the example's settings without recipients (EXAMPLE_CONFIG_FILE). */
+  readonly configFile: string | undefined;
+  /** Whether recipients at reserved example domains (never delivered) may be deployed, for trials. */
+  readonly allowExampleRecipients: boolean;
   readonly nightlyAt: { readonly hour: number; readonly minute: number };
   readonly digestAt: { readonly hour: number; readonly minute: number };
   readonly bytesScannedCutoffMb: number;
@@ -137,6 +149,7 @@ export function parseContext(raw: Readonly<Record<string, unknown>>): VigieConte
     fromAddress: c.sender.includes('@') ? c.sender : `vigie@${c.sender}`,
     sesConfigurationSet: c.sesConfigurationSet,
     configFile: c.configFile,
+    allowExampleRecipients: c.allowExampleRecipients,
     nightlyAt: c.nightlyAt,
     digestAt: c.digestAt,
     bytesScannedCutoffMb: c.bytesScannedCutoffMb,

@@ -44,6 +44,15 @@ export type AthenaFault =
       readonly errorType?: number;
       readonly retryable?: boolean;
       readonly times?: number;
+    }
+  | {
+      /**
+       * A query whose SQL matches stays RUNNING until it is stopped (StopQueryExecution), as a scan too big
+       * for the caller's time would: what a caller that must stop its queries is tested against.
+       */
+      readonly match: RegExp;
+      readonly hold: true;
+      readonly times?: number;
     };
 
 export interface AthenaStandInOptions {
@@ -424,6 +433,13 @@ export async function startAthenaStandIn(options: AthenaStandInOptions = {}): Pr
     }
     if (run.state !== 'RUNNING') return;
     const fault = sqlFault(run.sql);
+    if (fault && 'hold' in fault) {
+      // Until StopQueryExecution (or the stand-in's stop) cancels it.
+      await new Promise<void>((resolve) => {
+        run.wake = resolve;
+      });
+      return;
+    }
     if (fault && 'match' in fault) {
       run.athenaError = {
         ErrorCategory: fault.errorCategory ?? 2,

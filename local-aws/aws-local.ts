@@ -15,9 +15,10 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as sesLocal from 'aws-ses-v2-local';
 import { sesClientConfig } from '../functions/adapters/ses.js';
 import type { AwsClients } from '../functions/handlers/aws-ports.js';
-import { COMPACTED_PREFIX, ENV } from '../functions/handlers/environment.js';
+import { COMPACTED_PREFIX, CTR_STAGING_PREFIX, ENV } from '../functions/handlers/environment.js';
 import type { HandlerDeps } from '../functions/handlers/run-job.js';
 import type { Clock } from '../functions/pipeline/ports.js';
+import type { TimeBudgetOptions } from '../functions/pipeline/time-budget.js';
 import { type AthenaFault, type AthenaStandIn, startAthenaStandIn } from './athena-standin.js';
 import { glueOnDuckDb, glueUnload } from './glue-on-duckdb.js';
 import { conditionalS3rverClient, type LocalS3, startS3rver } from './s3rver.js';
@@ -64,11 +65,13 @@ export interface LocalDepsOptions {
   readonly env?: Record<string, string | undefined>;
   readonly clients?: Partial<AwsClients>;
   readonly athenaTimeoutMs?: number;
+  /** How the handler spends the Lambda context's remaining time (when the test passes a context). */
+  readonly budget?: TimeBudgetOptions;
 }
 
 /** Handler dependencies with real SDK clients pointed at the local servers at `endpoints`. */
 export function localDeps(endpoints: LocalEndpoints, options: LocalDepsOptions): HandlerDeps {
-  const { clock, env = {}, clients = {}, athenaTimeoutMs } = options;
+  const { clock, env = {}, clients = {}, athenaTimeoutMs, budget } = options;
   const built: AwsClients = {
     s3: clients.s3 ?? conditionalS3rverClient(endpoints.s3),
     athena:
@@ -85,6 +88,7 @@ export function localDeps(endpoints: LocalEndpoints, options: LocalDepsOptions):
     logger: new Logger({ serviceName: 'vigie', logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'Vigie', serviceName: 'vigie' }),
     ...(athenaTimeoutMs === undefined ? {} : { athenaTimeoutMs }),
+    ...(budget === undefined ? {} : { budget }),
   };
 }
 
@@ -119,7 +123,7 @@ export async function startLocalAws(
       s3: admin,
       bucket: EXPORTS_BUCKET,
       exportsPrefix: '',
-      ctrPrefix: CTR_PREFIX,
+      ctr: { bucket: ARCHIVE_BUCKET, prefix: CTR_STAGING_PREFIX },
       compacted: { bucket: ARCHIVE_BUCKET, prefix: COMPACTED_PREFIX },
     }),
     unload: glueUnload({ s3: admin }),

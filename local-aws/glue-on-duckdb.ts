@@ -20,7 +20,8 @@ export interface GlueOnDuckDbOptions {
   readonly bucket: string;
   /** Exports root prefix (`""` or ending in `/`). */
   readonly exportsPrefix: string;
-  readonly ctrPrefix?: string;
+  /** Where CTR objects are staged as NDJSON (`connect_ctr_lines`, partitioned by `dt=`), when CTRs are on. */
+  readonly ctr?: { readonly bucket: string; readonly prefix: string };
   /** Location of the `<kind>_checked` tables (compacted partitions). */
   readonly compacted?: { readonly bucket: string; readonly prefix: string };
 }
@@ -92,13 +93,16 @@ export function glueOnDuckDb(
   }
 
   /** A view of one row per physical line, as LazySimpleSerDe with a delimiter that never occurs gives. */
-  function linesView(name: string, files: readonly { path: string; key: string; dt: string }[]): string {
+  function linesView(
+    name: string,
+    files: readonly { path: string; key: string; bucket: string; dt: string }[],
+  ): string {
     if (files.length === 0) {
       return `CREATE OR REPLACE VIEW ${name} AS SELECT CAST(NULL AS VARCHAR) AS line, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS VARCHAR) AS "$path" WHERE false`;
     }
     const parts = files.map(
       (f) =>
-        `SELECT line, ${literal(f.dt)} AS dt, ${literal(uri(f.key))} AS "$path" FROM read_csv(${literal(f.path)}, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', new_line = '\\n', null_padding = true, ignore_errors = true)`,
+        `SELECT line, ${literal(f.dt)} AS dt, ${literal(uri(f.key, f.bucket))} AS "$path" FROM read_csv(${literal(f.path)}, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', new_line = '\\n', null_padding = true, ignore_errors = true)`,
     );
     return `CREATE OR REPLACE VIEW ${name} AS ${parts.join(' UNION ALL ')}`;
   }
@@ -131,16 +135,16 @@ export function glueOnDuckDb(
       await connection.run(csvView(glueTableName(kind, 'csv'), csvs));
       if (new RegExp(`\\b${kind}_(lines|csv)\\b`).test(sql)) for (const o of under) read.add(o.key);
     }
-    const ctrPrefix = options.ctrPrefix;
+    const ctr = options.ctr;
     const ctrs =
-      ctrPrefix === undefined
+      ctr === undefined
         ? []
-        : objects
-            .filter((o) => o.key.startsWith(ctrPrefix) && o.size > 0)
-            .map((o) => ({ ...o, dt: /^(\d{4}\/\d{2}\/\d{2})\//.exec(o.key.slice(ctrPrefix.length))?.[1] ?? '' }))
-            .filter((o) => o.dt !== '');
+        : (await refresh(ctr.bucket, ctr.prefix))
+            .filter((o) => o.size > 0)
+            .map((o) => ({ ...o, dt: /^dt=(\d{4}-\d{2}-\d{2})\//.exec(o.key.slice(ctr.prefix.length))?.[1] ?? '' }))
+            .filter((o) => o.dt !== '' && /\.ndjson(\.gz)?$/.test(o.key));
     await connection.run(linesView(CTR_TABLE, ctrs));
-    if (sql.includes(CTR_TABLE)) for (const o of ctrs) read.add(o.key);
+    const ctrRead = sql.includes(CTR_TABLE) ? ctrs : [];
     const compacted = options.compacted;
     const checked: Mirrored[] = [];
     if (compacted !== undefined) {
@@ -159,7 +163,7 @@ export function glueOnDuckDb(
     // its `"$path" IN (…)` lists name (Athena skips the others before reading them). Parquet is billed
     // whole here, where Athena reads only the columns named: an upper bound.
     const named = new Set([...sql.matchAll(/'(s3:\/\/[^']+)'/g)].map((m) => m[1]));
-    const bytesScanned = [...objects.filter((o) => read.has(o.key)), ...checked]
+    const bytesScanned = [...objects.filter((o) => read.has(o.key)), ...ctrRead, ...checked]
       .filter((o) => named.size === 0 || named.has(uri(o.key, o.bucket)))
       .reduce((sum, o) => sum + o.size, 0);
     return { bytesScanned };

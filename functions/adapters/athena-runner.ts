@@ -17,6 +17,7 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import type { Row, SqlParam } from '../pipeline/ports.js';
+import type { TimeBudget } from '../pipeline/time-budget.js';
 import { costOfBytes } from '../sql/athena-scan.js';
 
 export { costOfBytes };
@@ -39,6 +40,11 @@ export interface AthenaRunnerOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Receives one entry per finished execution, failed ones included. */
   readonly log?: (entry: QueryStats & { readonly sql: string }) => void;
+  /**
+   * The run's time budget: no query starts that could not end in time, and a running one is stopped
+   * (TimeBudgetError) when the run's finish time comes. @default - no budget
+   */
+  readonly budget?: TimeBudget;
 }
 
 export interface QueryStats {
@@ -148,6 +154,11 @@ export class AthenaRunner {
   private readonly maxAttempts: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly sum = { queries: 0, bytesScanned: 0, costUsd: 0 };
+  private readonly budget: TimeBudget | undefined;
+  /** Queries started and not yet ended, so a run that fails can stop them all. */
+  private readonly running = new Set<string>();
+  /** Why this runner refuses new queries (set by `stopAll`). */
+  private closed: string | undefined;
 
   constructor(private readonly options: AthenaRunnerOptions) {
     this.client = options.client;
@@ -155,6 +166,7 @@ export class AthenaRunner {
     this.timeoutMs = options.timeoutMs ?? 600_000;
     this.poll = options.poll ?? { initialMs: 250, maxMs: 5000 };
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.budget = options.budget;
     // The default sleep ends with the signal, so an aborted run leaves no timer behind.
     this.sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
   }
@@ -162,6 +174,18 @@ export class AthenaRunner {
   /** Queries run to success so far, with the bytes they scanned and what that cost. */
   get totals(): { queries: number; bytesScanned: number; costUsd: number } {
     return { ...this.sum };
+  }
+
+  /**
+   * Stops every query this runner started that has not ended, and refuses any new one; returns the ids
+   * stopped. A run that fails calls it before returning: Lambda freezes the process as soon as the
+   * handler returns, and a query still running would bill until the workgroup's limit.
+   */
+  async stopAll(reason: string): Promise<string[]> {
+    this.closed ??= reason;
+    const ids = [...this.running];
+    await Promise.all(ids.map((id) => this.stop(id)));
+    return ids;
   }
 
   /**
@@ -238,11 +262,22 @@ export class AthenaRunner {
     clock: { started: number; slept: number },
     signal: AbortSignal | undefined,
   ): Promise<{ rows: Row[]; stats: QueryStats }> {
+    if (this.closed !== undefined)
+      throw new AthenaQueryError({ queryId: '', state: 'CANCELLED', reason: this.closed, transient: false });
+    const runwayAtStart = this.budget?.beforeQuery();
     const queryId = await this.start(sql, parameters, clock, signal);
-    const execution = await this.wait(sql, queryId, clock, signal);
+    this.running.add(queryId);
+    let execution: QueryExecution;
+    let rows: Row[];
+    try {
+      execution = await this.wait(sql, queryId, clock, signal);
+      rows = await this.results(queryId, execution, clock, signal);
+    } finally {
+      this.running.delete(queryId);
+    }
+    if (runwayAtStart !== undefined) this.budget?.queryEnded(runwayAtStart);
     const statistics = execution.Statistics;
     const bytesScanned = statistics?.DataScannedInBytes ?? 0;
-    const rows = await this.results(queryId, execution, clock, signal);
     const stats: QueryStats = {
       queryId,
       state: 'SUCCEEDED',
@@ -353,7 +388,17 @@ export class AthenaRunner {
         this.logFailure(sql, queryId, state, clock, execution);
         throw new AthenaQueryError({ queryId, state, reason, transient });
       }
-      const delay = this.backoff(step);
+      let delay = this.backoff(step);
+      if (this.budget !== undefined) {
+        const runway = this.budget.runwayMs();
+        if (runway <= 0) {
+          await this.stop(queryId);
+          this.logFailure(sql, queryId, 'CANCELLED', clock, execution);
+          throw this.budget.stopped(queryId);
+        }
+        // Wake up when the finish time comes, not a backoff step later.
+        delay = Math.min(delay, runway);
+      }
       if (this.elapsed(clock) + delay > this.timeoutMs) {
         await this.stop(queryId);
         this.logFailure(sql, queryId, 'TIMEOUT', clock, execution);

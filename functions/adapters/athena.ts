@@ -35,20 +35,30 @@ import type {
   StageRequest,
   StageResult,
 } from '../pipeline/ports.js';
+import { TimeBudgetError } from '../pipeline/time-budget.js';
 import { kindsReadBy } from '../sql/athena-scan.js';
+import { CTR_CARRIED, type CtrMapping, ctrContactsSelect, ctrExcludedSelect, ctrSource } from '../sql/connect-ctr.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
 import {
   checkedColumns,
   checkedSelect,
   checksFingerprint,
-  ctrRecordColumns,
   duplicatesSelect,
   jsonRecordColumns,
   parseJson,
   stagedSelect,
 } from '../sql/staging.js';
 import { sqlString } from '../sql/values.js';
+import { ctrFileInfo, deliveryDates } from './connect-ctr-objects.js';
+import {
+  type CtrPlace,
+  locateStagedRejects,
+  objectKeyOfPath,
+  stageCtrObjects,
+  stagedPath,
+  stagingRejects,
+} from './connect-ctr-staging.js';
 import { firstLineOf } from './errors.js';
 import { sortRejects } from './rejects.js';
 import { isMissingKey } from './s3.js';
@@ -71,8 +81,8 @@ export interface AthenaEngineOptions {
   readonly exportsBucket: string;
   /** `""` or ending in `/`. */
   readonly exportsPrefix: string;
-  /** When set, contacts are read from Amazon Connect CTRs under this bucket and prefix (Firehose's layout). */
-  readonly ctr?: Place;
+  /** When set, contacts are read from Amazon Connect CTRs (docs/connect.md) instead of the exports. */
+  readonly ctr?: AthenaCtrOptions;
   /** Reject rows keep at most this many characters of the raw record. */
   readonly rawCharsKept?: number;
   /** How many kinds are staged at once (Athena queues the rest of an account's queries anyway). */
@@ -84,6 +94,20 @@ export interface AthenaEngineOptions {
   readonly compacted?: Place;
 }
 
+/** Amazon Connect CTRs on S3, where they are staged for Athena, and how their records map onto contacts. */
+export interface AthenaCtrOptions {
+  /** Where Firehose delivers them: any prefix (`""`, `ctr/`, `ctr`). */
+  readonly source: CtrPlace;
+  /** Where each object is rewritten once as NDJSON (the `connect_ctr_lines` table's location). */
+  readonly staging: CtrPlace;
+  readonly mapping: CtrMapping;
+  /** Days after the window's last partition whose deliveries are read too (`connect.delivery_days`). */
+  readonly deliveryDays: number;
+}
+
+/** Longest CTR record, as the embedded default's longest line (docs/spec.md §1: 2 MB). */
+const MAX_RECORD_BYTES = 2 * 1024 * 1024;
+
 const csvColumn = (i: number): string => `c${String(i + 1).padStart(2, '0')}`;
 
 interface ExportObject {
@@ -93,7 +117,7 @@ interface ExportObject {
   readonly key: string;
   readonly size: number;
   readonly etag: string;
-  readonly format: 'ndjson' | 'csv' | 'ctr' | null;
+  readonly format: 'ndjson' | 'csv' | null;
 }
 
 const PARTITION_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -134,13 +158,23 @@ export class AthenaQueryEngine implements QueryEngine {
       if (!PARTITION_DATE.test(dt)) throw new RangeError(`partition date expected, got ${dt}`);
     }
     const kinds = EXPORT_KINDS.filter((k) => request.kinds === undefined || request.kinds.includes(k));
-    const objects = (await Promise.all(kinds.map((kind) => this.listObjects(kind, request.partitions)))).flat();
+    const ctr = this.options.ctr;
+    // With CTRs, contacts come from them: contacts exports, if any, are not read.
+    const exported = kinds.filter((k) => ctr === undefined || k !== 'contacts');
+    const objects = (await Promise.all(exported.map((kind) => this.listObjects(kind, request.partitions)))).flat();
+    const ctrFiles: ExportFileInfo[] = [];
+    const excludedByPartition: Record<string, Record<string, number>> = {};
     const rejects: Reject[] = [];
     const recordsByPartition: Record<string, number> = {};
     const recordsByPartitionKind: Record<string, Record<string, number>> = {};
     const duplicatesByPartition: Record<string, number> = {};
     const add = (into: Record<string, number>, dt: string, n: number): void => {
       into[dt] = (into[dt] ?? 0) + n;
+    };
+    const count = (dt: string, n: number, kind: string): void => {
+      add(recordsByPartition, dt, n);
+      recordsByPartitionKind[dt] ??= {};
+      add(recordsByPartitionKind[dt], kind, n);
     };
     for (const o of objects.filter((o) => o.format === null)) {
       rejects.push({
@@ -158,6 +192,15 @@ export class AthenaQueryEngine implements QueryEngine {
       failed: [] as { kind: string; reason: string }[],
     };
     const stageKind = async (kind: ExportKind): Promise<void> => {
+      if (kind === 'contacts' && ctr !== undefined) {
+        const staged = await this.stageCtrContacts(ctr, request);
+        ctrFiles.push(...staged.files);
+        rejects.push(...staged.rejects);
+        for (const [dt, n] of Object.entries(staged.records)) count(dt, n, kind);
+        for (const [dt, n] of Object.entries(staged.duplicates)) add(duplicatesByPartition, dt, n);
+        Object.assign(excludedByPartition, staged.excluded);
+        return;
+      }
       const files = objects.filter((o) => o.kind === kind && o.format !== null && o.size > 0);
       const place = this.compactionPlace(kind);
       const listing = listingByPartition(
@@ -180,11 +223,8 @@ FROM (SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt) c
 LEFT JOIN (${duplicatesSelect(kind, `checked_${kind}`)}) d ON c.dt = d.dt`,
       );
       for (const r of counts) {
-        const dt = this.partitionOf(kind, String(r.dt));
-        add(recordsByPartition, dt, Number(r.n));
-        const own = recordsByPartitionKind[dt] ?? {};
-        own[kind] = (own[kind] ?? 0) + Number(r.n);
-        recordsByPartitionKind[dt] = own;
+        const dt = String(r.dt);
+        count(dt, Number(r.n), kind);
         if (Number(r.duplicates) > 0) add(duplicatesByPartition, dt, Number(r.duplicates));
       }
       // A compacted partition's rejects were located when it was compacted: its export files are not read again.
@@ -217,7 +257,11 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
           rejects: located,
         }).then(
           (written) => compaction.written.push(...written),
-          (error: unknown) => compaction.failed.push({ kind, reason: firstLineOf(error) }),
+          (error: unknown) => {
+            // Running out of time is the run's failure, not the compaction's: the retry must see it.
+            if (error instanceof TimeBudgetError) throw error;
+            compaction.failed.push({ kind, reason: firstLineOf(error) });
+          },
         );
       }
     };
@@ -226,17 +270,21 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
       for (let kind = queue.shift(); kind !== undefined; kind = queue.shift()) await stageKind(kind);
     });
     await Promise.all(workers);
-    const files: ExportFileInfo[] = objects.map((o) => ({
-      kind: o.kind,
-      dt: o.dt,
-      file: this.relative(o.key),
-      size: o.size,
-    }));
+    const files: ExportFileInfo[] = [
+      ...objects.map((o) => ({
+        kind: o.kind,
+        dt: o.dt,
+        file: this.relative(o.key),
+        size: o.size,
+      })),
+      ...ctrFiles,
+    ];
     return {
       files,
       recordsByPartition,
       recordsByPartitionKind,
       duplicatesByPartition,
+      ...(ctr === undefined ? {} : { excludedByPartition }),
       rejects: sortRejects(rejects),
       ...(this.options.compacted === undefined ? {} : { compaction }),
     };
@@ -265,15 +313,9 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
     return key.startsWith(this.options.exportsPrefix) ? key.slice(this.options.exportsPrefix.length) : key;
   }
 
-  /** CTR partitions are Firehose's `YYYY/MM/DD`; records count under the export-style date. */
-  private partitionOf(kind: ExportKind, dt: string): string {
-    return kind === 'contacts' && this.options.ctr !== undefined ? dt.replaceAll('/', '-') : dt;
-  }
-
   /** The export objects of a kind the window needs (history kinds: every partition up to its end). */
   private async listObjects(kind: ExportKind, partitions: readonly string[]): Promise<ExportObject[]> {
     const last = [...partitions].sort().at(-1) ?? '';
-    if (kind === 'contacts' && this.options.ctr !== undefined) return this.listCtrObjects(partitions);
     const window = EXPORT_SCHEMA[kind].reach === 'window';
     const prefixes = window
       ? partitions.map((dt) => `${this.options.exportsPrefix}${kind}/dt=${dt}/`)
@@ -287,27 +329,6 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
         if (dt === undefined || name === undefined || dt > last) continue;
         if (name.startsWith('_') || name.startsWith('.')) continue;
         objects.push({ kind, dt, bucket: this.options.exportsBucket, key, size, etag, format: exportFormatOf(name) });
-      }
-    }
-    return objects;
-  }
-
-  /** CTRs land by delivery time; a contact of the window may be delivered the day after it. */
-  private async listCtrObjects(partitions: readonly string[]): Promise<ExportObject[]> {
-    const days = new Set(partitions);
-    const last = [...partitions].sort().at(-1);
-    if (last !== undefined) {
-      const next = new Date(`${last}T00:00:00Z`);
-      next.setUTCDate(next.getUTCDate() + 1);
-      days.add(next.toISOString().slice(0, 10));
-    }
-    const objects: ExportObject[] = [];
-    const ctr = this.options.ctr;
-    if (ctr === undefined) return objects;
-    for (const dt of [...days].sort()) {
-      const prefix = `${ctr.prefix}${dt.replaceAll('-', '/')}/`;
-      for (const { key, size, etag } of await this.list(prefix, ctr.bucket)) {
-        objects.push({ kind: 'contacts', dt, bucket: ctr.bucket, key, size, etag, format: 'ctr' });
       }
     }
     return objects;
@@ -344,16 +365,13 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
   ): Promise<string> {
     const uri = (o: ExportObject): string => sqlString(`s3://${o.bucket}/${o.key}`);
     const parts: string[] = [];
-    const lines = files.filter((f) => f.format === 'ndjson' || f.format === 'ctr');
+    const lines = files.filter((f) => f.format === 'ndjson');
     if (lines.length > 0) {
-      const ctr = lines[0]?.format === 'ctr';
-      const table = ctr ? CTR_TABLE : glueTableName(kind, 'lines');
-      const dts = [...new Set(lines.map((f) => (ctr ? f.dt.replaceAll('-', '/') : f.dt)))].map(sqlString).join(', ');
-      const columns = ctr ? ctrRecordColumns('trino', 'j') : jsonRecordColumns(kind, 'trino', 'j');
-      parts.push(`SELECT file, dt, CAST(NULL AS BIGINT) AS line, raw, 'ndjson' AS fmt, ${columns}
+      const dts = [...new Set(lines.map((f) => f.dt))].map(sqlString).join(', ');
+      parts.push(`SELECT file, dt, CAST(NULL AS BIGINT) AS line, raw, 'ndjson' AS fmt, ${jsonRecordColumns(kind, 'trino', 'j')}
   FROM (
     SELECT "$path" AS file, dt, line AS raw, ${parseJson('trino', 'line')} AS j
-    FROM ${table}
+    FROM ${glueTableName(kind, 'lines')}
     WHERE dt IN (${dts}) AND "$path" IN (${lines.map(uri).join(', ')}) AND trim(line) <> ''
   ) parsed`);
     }
@@ -405,6 +423,93 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
 UNION ALL
 SELECT file, dt, ${columns} FROM ${glueTableName(kind, 'checked')}
 WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN (${keys.join(', ')})`;
+  }
+
+  /**
+   * Contacts from the CTR objects of the window's delivery dates: each object staged once as NDJSON
+   * (functions/adapters/connect-ctr-staging.ts), its records checked as contacts, deduplicated and their
+   * legs resolved (functions/sql/connect-ctr.ts) in the staged `contacts` expression the queries read.
+   */
+  private async stageCtrContacts(
+    ctr: AthenaCtrOptions,
+    request: StageRequest,
+  ): Promise<{
+    files: ExportFileInfo[];
+    rejects: Reject[];
+    records: Record<string, number>;
+    duplicates: Record<string, number>;
+    excluded: Record<string, Record<string, number>>;
+  }> {
+    const rawChars = this.options.rawCharsKept ?? 4096;
+    const objects = await stageCtrObjects(this.options.s3, ctr, deliveryDates(request.partitions, ctr.deliveryDays), {
+      maxRecordBytes: MAX_RECORD_BYTES,
+      rawCharsKept: rawChars,
+    });
+    const records: Record<string, number> = {};
+    const duplicates: Record<string, number> = {};
+    const excluded: Record<string, Record<string, number>> = {};
+    const add = (into: Record<string, number>, dt: string, n: number): void => {
+      into[dt] = (into[dt] ?? 0) + n;
+    };
+    const rejects = stagingRejects(objects, rawChars);
+    for (const o of objects) if (o.rejects.length > 0) add(records, o.dt, o.rejects.length);
+    const readable = objects.filter((o) => o.staged !== undefined && o.records > o.rejects.length);
+    const relation =
+      readable.length === 0
+        ? '(SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw FROM (VALUES (1)) AS empty (x) WHERE 1 = 0)'
+        : `(SELECT ${objectKeyOfPath(ctr.staging, '"$path"')} AS file, dt, CAST(NULL AS BIGINT) AS line, line AS raw
+    FROM ${CTR_TABLE}
+    WHERE dt IN (${[...new Set(readable.map((o) => sqlString(o.dt)))].join(', ')}) AND "$path" IN (${readable.map((o) => sqlString(stagedPath(ctr.staging, o.staged ?? ''))).join(', ')}) AND trim(line) <> '')`;
+    const checked = checkedSelect(
+      'contacts',
+      request.now,
+      'trino',
+      ctrSource('trino', ctr.mapping, relation),
+      CTR_CARRIED,
+    );
+    this.staged.set(
+      'contacts',
+      `checked_contacts AS (${checked}),\ncontacts AS (${ctrContactsSelect('checked_contacts')})`,
+    );
+    const files = objects.map((o) => ctrFileInfo(o, ctr.deliveryDays));
+    if (readable.length === 0) return { files, rejects, records, duplicates, excluded };
+    const counts = await this.run(
+      `WITH checked_contacts AS (${checked})
+SELECT 'records' AS what, dt, CAST(NULL AS VARCHAR) AS reason, count(*) AS n FROM checked_contacts GROUP BY dt
+UNION ALL SELECT 'duplicates' AS what, dt, CAST(NULL AS VARCHAR) AS reason, n FROM (${duplicatesSelect('contacts', 'checked_contacts')}) d
+UNION ALL SELECT 'excluded' AS what, dt, reason, n FROM (${ctrExcludedSelect('checked_contacts')}) e`,
+    );
+    for (const r of counts) {
+      const dt = String(r.dt);
+      if (r.what === 'records') add(records, dt, Number(r.n));
+      else if (r.what === 'duplicates') add(duplicates, dt, Number(r.n));
+      else {
+        const own = excluded[dt] ?? {};
+        add(own, String(r.reason), Number(r.n));
+        excluded[dt] = own;
+      }
+    }
+    const bad = await this.run(
+      `WITH checked_contacts AS (${checked})
+SELECT dt, file, reason, substr(raw, 1, ${rawChars}) AS raw FROM checked_contacts WHERE reason IS NOT NULL ORDER BY file`,
+    );
+    const lines = await locateStagedRejects(
+      this.options.s3,
+      ctr.staging,
+      objects,
+      bad.map((r) => ({ file: String(r.file), raw: String(r.raw ?? '') })),
+    );
+    bad.forEach((r, i) => {
+      rejects.push({
+        kind: 'contacts',
+        dt: String(r.dt),
+        file: String(r.file),
+        line: lines[i] ?? 0,
+        reason: String(r.reason),
+        raw: String(r.raw ?? ''),
+      });
+    });
+    return { files, rejects, records, duplicates, excluded };
   }
 
   /** Where a kind's compacted partitions are, or `undefined` when it is not compacted (CTR contacts are not). */
@@ -607,7 +712,7 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
         if (index >= 0) claimed.add(index);
         rejects.push({
           kind,
-          dt: this.partitionOf(kind, String(r.dt)),
+          dt: String(r.dt),
           file: this.relative(key),
           line: index + 1,
           reason: String(r.reason),

@@ -4,9 +4,10 @@
  * checked table, or taken from its partition's compacted copy, then deduplicated into one table per
  * export kind, which the portable aggregation SQL then queries.
  */
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import {
   type DuckDBConnection,
   DuckDBInstance,
@@ -27,8 +28,10 @@ import {
   partitionsToCompact,
   usablePartitions,
 } from '../pipeline/compacted-partitions.js';
+import type { DamagedFile } from '../pipeline/damage.js';
 import type {
   CompactedPartitionInfo,
+  ExportFileInfo,
   QueryEngine,
   Reject,
   Row,
@@ -36,6 +39,7 @@ import type {
   StageRequest,
   StageResult,
 } from '../pipeline/ports.js';
+import { CTR_CARRIED, type CtrMapping, ctrContactsSelect, ctrExcludedSelect, ctrSource } from '../sql/connect-ctr.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import {
   checkedColumns,
@@ -48,7 +52,19 @@ import {
   stagedSelect,
 } from '../sql/staging.js';
 import { sqlString } from '../sql/values.js';
+import { ctrFileInfo, deliveryDates, listLocalCtrObjects, readLocalCtrObject } from './connect-ctr-objects.js';
 import { firstLineOf, UsageError } from './errors.js';
+import {
+  blankLines,
+  copyWithLineFeeds,
+  type ExportLine,
+  exportLines,
+  firstLine,
+  gzipProblem,
+  headerNames,
+  isBlank,
+} from './export-files.js';
+import { writeWhole } from './local-fs.js';
 import { sortRejects } from './rejects.js';
 
 /** The exports root does not exist or is not a folder: the run cannot start. */
@@ -68,6 +84,16 @@ export interface DuckDbOptions {
    * from it, and settled partitions read from their exports are compacted into it. Unset: neither.
    */
   readonly compactedRoot?: string;
+  /** When set, contacts are read from Amazon Connect CTR objects in this folder instead of the exports. */
+  readonly ctr?: LocalCtrOptions;
+}
+
+/** A local folder of Amazon Connect CTR objects in Firehose's layout, and how its records map onto contacts. */
+export interface LocalCtrOptions {
+  readonly root: string;
+  readonly mapping: CtrMapping;
+  /** Days after the window's last partition whose deliveries are read too (`connect.delivery_days`). */
+  readonly deliveryDays: number;
 }
 
 interface ExportFile {
@@ -78,6 +104,8 @@ interface ExportFile {
   readonly size: number;
   /** Changes when the file is rewritten. */
   readonly version: string;
+  /** Why it cannot be read at all (a broken link, one that leads out of the exports root): one `unreadable_file`. */
+  readonly problem?: string;
 }
 
 const PARTITION = /^dt=(\d{4}-\d{2}-\d{2})$/;
@@ -85,8 +113,25 @@ const PARTITION = /^dt=(\d{4}-\d{2}-\d{2})$/;
 /** DuckDB error types of its CSV reader, mapped to Vigie's reject reasons. */
 function structuralReason(errorType: string, format: 'ndjson' | 'csv'): string {
   if (errorType === 'LINE SIZE OVER MAXIMUM') return 'line_too_long';
-  if (errorType === 'INVALID UNICODE') return 'bad_encoding';
+  if (errorType === 'INVALID ENCODING' || errorType === 'INVALID UNICODE') return 'bad_encoding';
   return format === 'csv' ? 'wrong_column_count' : 'bad_json';
+}
+
+/** Gzip files checked at once (each inflates on a thread of the pool while DuckDB reads). */
+const GZIP_CHECKS = 4;
+
+/** A path is under a folder (or is it), both resolved. */
+const isWithin = (folder: string, path: string): boolean => path === folder || path.startsWith(folder + sep);
+
+/** Column names DuckDB can take: empty ones named by position, repeated ones numbered (`id`, `id_1`). */
+function uniqueColumns(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.map((raw, i) => {
+    let name = raw === '' ? `column${i}` : raw;
+    for (let n = 1; seen.has(name); n++) name = `${raw}_${n}`;
+    seen.add(name);
+    return name;
+  });
 }
 
 /** A result row as it is filled. */
@@ -123,7 +168,8 @@ export class DuckDbQueryEngine implements QueryEngine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly scratch: string,
-    private readonly options: Required<Omit<DuckDbOptions, 'compactedRoot'>> & Pick<DuckDbOptions, 'compactedRoot'>,
+    private readonly options: Required<Omit<DuckDbOptions, 'compactedRoot' | 'ctr'>> &
+      Pick<DuckDbOptions, 'compactedRoot' | 'ctr'>,
   ) {}
 
   /** Opens an in-memory database; extensions load only from a private temp folder (no network). */
@@ -145,7 +191,14 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   async stageExports(request: StageRequest): Promise<StageResult> {
     const kinds = EXPORT_KINDS.filter((k) => request.kinds === undefined || request.kinds.includes(k));
-    const files = await this.listFiles(request.partitions, kinds);
+    const ctr = this.options.ctr;
+    // With CTRs, contacts come from them: contacts exports, if any, are not read.
+    const files = await this.listFiles(
+      request.partitions,
+      kinds.filter((k) => ctr === undefined || k !== 'contacts'),
+    );
+    const ctrFiles: StageResult['files'][number][] = [];
+    const excludedByPartition: Record<string, Record<string, number>> = {};
     const rejects: Reject[] = [];
     const recordsByPartition: Record<string, number> = {};
     const recordsByPartitionKind: Record<string, Record<string, number>> = {};
@@ -156,6 +209,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       recordsByPartitionKind[dt] = own;
     };
     const duplicatesByPartition: Record<string, number> = {};
+    const damaged: DamagedFile[] = [];
     const compaction = {
       read: [] as CompactedPartitionInfo[],
       written: [] as CompactedPartitionInfo[],
@@ -164,34 +218,53 @@ export class DuckDbQueryEngine implements QueryEngine {
     // The previous stage's tables are not read again: freed first, they do not sit beside this stage's.
     for (const kind of kinds) await this.connection.run(`DROP TABLE IF EXISTS ${kind}`);
     for (const kind of kinds) {
+      if (kind === 'contacts' && ctr !== undefined) {
+        const staged = await this.stageCtrContacts(ctr, request);
+        ctrFiles.push(...staged.files);
+        rejects.push(...staged.rejects);
+        for (const [dt, n] of Object.entries(staged.records)) count(dt, n, kind);
+        for (const [dt, n] of Object.entries(staged.duplicates))
+          duplicatesByPartition[dt] = (duplicatesByPartition[dt] ?? 0) + n;
+        Object.assign(excludedByPartition, staged.excluded);
+        continue;
+      }
       const kindFiles = files.filter((f) => f.kind === kind);
       const listing = listingByPartition(kindFiles, (f) => ({
         file: relative(this.options.exportsRoot, f.path),
         size: f.size,
         version: f.version,
       }));
-      const manifest = await this.readManifest(kind);
+      const manifest = await this.readManifest(kind, damaged);
       const checks = checksFingerprint(kind, 'duckdb');
       const compacted = usablePartitions(manifest, listing, checks);
       const fromExports = kindFiles.filter((f) => !compacted.has(f.dt));
+      // A file that cannot be read whole is not read at all: none of its records is used.
+      const unreadable = await this.unreadableFiles(fromExports);
       // Each file's records are checked as they are read: a kind's checked table is the only one that grows.
       await this.connection.run(
         `CREATE OR REPLACE TEMP TABLE checked_${kind} AS ${checkedSelect(kind, request.now, 'duckdb', duckdbEmptySource(kind))}`,
       );
       const read = await this.loadNdjsonFiles(
-        fromExports.filter((f) => f.format === 'ndjson' && f.size > 0),
+        fromExports.filter((f) => f.format === 'ndjson' && f.size > 0 && !unreadable.has(f)),
         request.now,
       );
       // Records DuckDB could not split (or files it could not read) never reach the checked table.
       const unsplitByPartition = new Map<string, Reject[]>();
       for (const file of fromExports) {
-        const found = read.has(file) ? [] : await this.loadFile(file, request.now);
+        const problem = unreadable.get(file);
+        const found =
+          problem !== undefined
+            ? [this.rejectOf(file, 0, 'unreadable_file', problem)]
+            : read.has(file)
+              ? []
+              : await this.loadFile(file, request.now);
         const ofPartition = unsplitByPartition.get(file.dt) ?? [];
         ofPartition.push(...found);
         unsplitByPartition.set(file.dt, ofPartition);
         rejects.push(...found);
-        // Records DuckDB could not split never reach the checked table but were read all the same.
-        count(file.dt, found.filter((r) => r.line > 0).length, kind);
+        // Records DuckDB could not split never reach the checked table but were read all the same; an
+        // unreadable file counts as one record, rejected (docs/spec.md §1).
+        count(file.dt, found.length, kind);
       }
       await this.connection.run('DROP TABLE IF EXISTS file_rows');
       if (compacted.size > 0) {
@@ -224,10 +297,8 @@ export class DuckDbQueryEngine implements QueryEngine {
         });
       }
       await this.connection.run(`CREATE OR REPLACE TABLE ${kind} AS ${stagedSelect(kind, `checked_${kind}`)}`);
-      // A compacted partition holds its unreadable files as line-0 rows: rejected, but not records.
-      for (const r of await this.rows(
-        `SELECT dt, count(*) FILTER (WHERE line > 0) AS n FROM checked_${kind} GROUP BY dt`,
-      )) {
+      // A compacted partition holds its unreadable files as line-0 rows: one record each, rejected.
+      for (const r of await this.rows(`SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt`)) {
         count(String(r.dt), Number(r.n), kind);
       }
       for (const r of await this.rows(duplicatesSelect(kind, `checked_${kind}`))) {
@@ -236,23 +307,38 @@ export class DuckDbQueryEngine implements QueryEngine {
       await this.connection.run(`DROP TABLE checked_${kind}`);
     }
     return {
-      files: files.map((f) => ({
-        kind: f.kind,
-        dt: f.dt,
-        file: relative(this.options.exportsRoot, f.path),
-        size: f.size,
-      })),
+      files: [
+        ...files.map((f) => ({
+          kind: f.kind,
+          dt: f.dt,
+          file: relative(this.options.exportsRoot, f.path),
+          size: f.size,
+        })),
+        ...ctrFiles,
+      ],
       recordsByPartition,
       recordsByPartitionKind,
       duplicatesByPartition,
+      ...(ctr === undefined ? {} : { excludedByPartition }),
       // One order whichever way a partition was read: kind, then file, then line.
       rejects: sortRejects(rejects),
       ...(this.options.compactedRoot === undefined ? {} : { compaction }),
+      ...(damaged.length > 0 ? { damaged } : {}),
     };
   }
 
   async query(sql: string, params: readonly SqlParam[]): Promise<Row[]> {
     return this.rows(sql, params);
+  }
+
+  async listExports(partitions: readonly string[]): Promise<ExportFileInfo[]> {
+    const files = await this.listFiles(partitions, EXPORT_KINDS, { exact: true });
+    return files.map((f) => ({
+      kind: f.kind,
+      dt: f.dt,
+      file: relative(this.options.exportsRoot, f.path),
+      size: f.size,
+    }));
   }
 
   async close(): Promise<void> {
@@ -301,19 +387,23 @@ export class DuckDbQueryEngine implements QueryEngine {
     return out;
   }
 
-  /** The manifest of a kind's compacted partitions (empty when there is no compacted root or none yet). */
-  private async readManifest(kind: ExportKind): Promise<CompactionManifest> {
+  /**
+   * The manifest of a kind's compacted partitions (empty when there is no compacted root or none yet); a
+   * damaged one is named in `damaged`, and its partitions are read from their exports and compacted again.
+   */
+  private async readManifest(kind: ExportKind, damaged: DamagedFile[]): Promise<CompactionManifest> {
     const root = this.options.compactedRoot;
-    const text = root === undefined ? null : await readFile(join(root, manifestKey(kind)), 'utf8').catch(() => null);
-    return parseManifest(text, kind);
+    if (root === undefined) return parseManifest(null, kind);
+    const path = join(root, manifestKey(kind));
+    const text = await readFile(path, 'utf8').catch(() => null);
+    return parseManifest(text, kind, (problem) =>
+      damaged.push({ file: path, problem: `${problem}; its partitions are read from their exports` }),
+    );
   }
 
   private async writeManifest(root: string, manifest: CompactionManifest): Promise<void> {
-    const path = join(root, manifestKey(manifest.kind));
-    await mkdir(dirname(path), { recursive: true });
     // Written aside, then renamed: a reader sees the old manifest or the new one, never half of one.
-    await writeFile(`${path}.tmp`, `${JSON.stringify(manifest)}\n`);
-    await rename(`${path}.tmp`, path);
+    await writeWhole(join(root, manifestKey(manifest.kind)), `${JSON.stringify(manifest)}\n`, rename);
   }
 
   /** Where export files' paths start: stored relative to it in compacted partitions, so a moved root still reads. */
@@ -371,12 +461,14 @@ FROM read_parquet([${paths.join(', ')}], filename = true)`;
       }
       const records = `SELECT substr(file, ${this.exportsPrefix.length + 1}) AS file, ${names} FROM checked_${kind} WHERE dt = ${sqlString(dt)}
 UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
+      // Written aside, then renamed; the name is this run's own, so two runs never write one file.
+      const aside = join(dirname(path), `.vigie-tmp-checked.${process.pid}.${randomBytes(4).toString('hex')}.parquet`);
       await this.connection.run(
-        `COPY (SELECT CAST(file AS VARCHAR) AS file, ${typed} FROM (${records})) TO ${sqlString(`${path}.tmp`)} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (SELECT CAST(file AS VARCHAR) AS file, ${typed} FROM (${records})) TO ${sqlString(aside)} (FORMAT parquet, COMPRESSION zstd)`,
       );
-      await rename(`${path}.tmp`, path);
+      await rename(aside, path);
       const [counts] = await this.rows(
-        `SELECT count(*) FILTER (WHERE line > 0) AS records, count(*) FILTER (WHERE reason IS NOT NULL) AS rejects FROM read_parquet(${sqlString(path)})`,
+        `SELECT count(*) AS records, count(*) FILTER (WHERE reason IS NOT NULL) AS rejects FROM read_parquet(${sqlString(path)})`,
       );
       const entry: CompactedPartition = {
         checks: context.checks,
@@ -394,11 +486,128 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
     return written;
   }
 
-  /** Lists export files: a kind's window partitions, or every partition up to the window's end for history kinds. */
-  private async listFiles(partitions: readonly string[], kinds: readonly ExportKind[]): Promise<ExportFile[]> {
+  /**
+   * Contacts from the CTR objects of the window's delivery dates (functions/sql/connect-ctr.ts): each object
+   * split into records (functions/adapters/firehose-records.ts), the records checked as contacts, the
+   * contacts deduplicated and their legs resolved into the `contacts` table. Rejects name the object (its
+   * path under the CTR folder) and the record's number in it.
+   */
+  private async stageCtrContacts(
+    ctr: LocalCtrOptions,
+    request: StageRequest,
+  ): Promise<{
+    files: StageResult['files'][number][];
+    rejects: Reject[];
+    records: Record<string, number>;
+    duplicates: Record<string, number>;
+    excluded: Record<string, Record<string, number>>;
+  }> {
+    const rootStat = await stat(ctr.root).catch(() => null);
+    if (!rootStat?.isDirectory()) throw new ExportsRootError(`CTR folder not found: ${ctr.root}`);
+    const dates = deliveryDates(request.partitions, ctr.deliveryDays);
+    const objects = await listLocalCtrObjects(ctr.root, dates);
+    const rejects: Reject[] = [];
+    const records: Record<string, number> = {};
+    const add = (into: Record<string, number>, dt: string, n: number): void => {
+      into[dt] = (into[dt] ?? 0) + n;
+    };
+    await this.connection.run(
+      'CREATE OR REPLACE TABLE ctr_records (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR)',
+    );
+    const appender = await this.connection.createAppender('ctr_records');
+    try {
+      for (const object of objects) {
+        const reject = (line: number, reason: string, raw: string): Reject => ({
+          kind: 'contacts',
+          dt: object.dt,
+          file: object.name,
+          line,
+          reason,
+          raw: raw.slice(0, this.options.rawCharsKept),
+        });
+        let items: Awaited<ReturnType<typeof readLocalCtrObject>>;
+        try {
+          items = await readLocalCtrObject(ctr.root, object, {
+            maxRecordBytes: this.options.maxLineBytes,
+            rawCharsKept: this.options.rawCharsKept,
+          });
+        } catch (error) {
+          // A cut gzip or a file gone since the listing: none of its records is used.
+          rejects.push(reject(0, 'unreadable_file', firstLineOf(error)));
+          continue;
+        }
+        for (const item of items) {
+          if (item.kind === 'reject') {
+            rejects.push(reject(item.number, item.reason, item.raw));
+            add(records, object.dt, 1);
+            continue;
+          }
+          appender.appendVarchar(object.name);
+          appender.appendVarchar(object.dt);
+          appender.appendBigInt(BigInt(item.number));
+          appender.appendVarchar(item.text);
+          appender.endRow();
+        }
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    const source = ctrSource('duckdb', ctr.mapping, 'ctr_records');
+    await this.connection.run(
+      `CREATE OR REPLACE TEMP TABLE checked_contacts AS ${checkedSelect('contacts', request.now, 'duckdb', source, CTR_CARRIED)}`,
+    );
+    await this.connection.run('DROP TABLE ctr_records');
+    for (const r of await this.rows(
+      `SELECT dt, file, line, reason, left(raw, ${this.options.rawCharsKept}) AS raw FROM checked_contacts WHERE reason IS NOT NULL ORDER BY file, line`,
+    )) {
+      rejects.push({
+        kind: 'contacts',
+        dt: String(r.dt),
+        file: String(r.file),
+        line: Number(r.line),
+        reason: String(r.reason),
+        raw: (r.raw as string | null) ?? '',
+      });
+    }
+    for (const r of await this.rows('SELECT dt, count(*) AS n FROM checked_contacts GROUP BY dt')) {
+      add(records, String(r.dt), Number(r.n));
+    }
+    const duplicates: Record<string, number> = {};
+    for (const r of await this.rows(duplicatesSelect('contacts', 'checked_contacts'))) {
+      add(duplicates, String(r.dt), Number(r.n));
+    }
+    const excluded: Record<string, Record<string, number>> = {};
+    for (const r of await this.rows(ctrExcludedSelect('checked_contacts'))) {
+      const own = excluded[String(r.dt)] ?? {};
+      own[String(r.reason)] = (own[String(r.reason)] ?? 0) + Number(r.n);
+      excluded[String(r.dt)] = own;
+    }
+    await this.connection.run(`CREATE OR REPLACE TABLE contacts AS ${ctrContactsSelect('checked_contacts')}`);
+    await this.connection.run('DROP TABLE checked_contacts');
+    return {
+      files: objects.map((o) => ctrFileInfo(o, ctr.deliveryDays)),
+      rejects,
+      records,
+      duplicates,
+      excluded,
+    };
+  }
+
+  /**
+   * Lists export files: a kind's window partitions, or every partition up to the window's end for history
+   * kinds. A link is followed only to a file inside the exports root; a broken or looping link, one that
+   * leads out of the root, or a partition folder that cannot be listed is kept with its problem.
+   */
+  private async listFiles(
+    partitions: readonly string[],
+    kinds: readonly ExportKind[],
+    options: { readonly exact?: boolean } = {},
+  ): Promise<ExportFile[]> {
     const root = this.options.exportsRoot;
     const rootStat = await stat(root).catch(() => null);
     if (!rootStat?.isDirectory()) throw new ExportsRootError(`exports root not found: ${root}`);
+    const realRoot = await realpath(root);
     const last = [...partitions].sort().at(-1) ?? '';
     const window = new Set(partitions);
     const files: ExportFile[] = [];
@@ -408,13 +617,57 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
       for (const dir of dirs.sort()) {
         const dt = PARTITION.exec(dir)?.[1];
         if (dt === undefined) continue;
-        if (reach === 'window' ? !window.has(dt) : dt > last) continue;
-        const names = await readdir(join(root, kind, dir)).catch(() => [] as string[]);
+        if (reach === 'window' || options.exact ? !window.has(dt) : dt > last) continue;
+        const folder = join(root, kind, dir);
+        const broken = (path: string, problem: string): ExportFile => ({
+          kind,
+          dt,
+          path,
+          format: exportFormatOf(path),
+          size: 0,
+          version: '',
+          problem,
+        });
+        let names: string[];
+        try {
+          names = await readdir(folder);
+        } catch (error) {
+          // A partition that is not a folder (a stray file named dt=…) holds nothing; one that cannot be listed is lost.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR')
+            files.push(broken(folder, `the partition cannot be listed: ${firstLineOf(error)}`));
+          continue;
+        }
         for (const name of names.sort()) {
           // Markers such as _SUCCESS and hidden files are not data.
           if (name.startsWith('_') || name.startsWith('.')) continue;
-          const path = join(root, kind, dir, name);
-          const info = await stat(path);
+          const path = join(folder, name);
+          let real: string;
+          try {
+            real = await realpath(path);
+          } catch (error) {
+            const link = await lstat(path).catch(() => null);
+            const code = (error as NodeJS.ErrnoException).code;
+            files.push(
+              broken(
+                path,
+                link === null
+                  ? 'removed while the exports were listed'
+                  : code === 'ELOOP'
+                    ? 'a link that loops'
+                    : `a link to a file that does not exist (${code ?? firstLineOf(error)})`,
+              ),
+            );
+            continue;
+          }
+          if (!isWithin(realRoot, real)) {
+            files.push(broken(path, `a link that leads out of the exports root, to ${real}`));
+            continue;
+          }
+          const info = await stat(real).catch(() => null);
+          if (info === null) {
+            files.push(broken(path, 'removed while the exports were listed'));
+            continue;
+          }
           if (!info.isFile()) continue;
           files.push({
             kind,
@@ -428,6 +681,39 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
       }
     }
     return files;
+  }
+
+  /** A reject of one of a file's records, or of the whole file (line 0). */
+  private rejectOf(file: ExportFile, line: number, reason: string, raw = ''): Reject {
+    return {
+      kind: file.kind,
+      dt: file.dt,
+      file: relative(this.options.exportsRoot, file.path),
+      line,
+      reason,
+      raw: raw.slice(0, this.options.rawCharsKept),
+    };
+  }
+
+  /**
+   * The files among `files` that cannot be read whole, with why: listed with a problem, or gzipped and cut
+   * or corrupt (DuckDB would read a cut gzip up to the cut without a word).
+   */
+  private async unreadableFiles(files: readonly ExportFile[]): Promise<Map<ExportFile, string>> {
+    const found = new Map<ExportFile, string>();
+    for (const f of files) if (f.problem !== undefined) found.set(f, f.problem);
+    // CSV files are checked as they are read (their blank lines are counted on the way).
+    const queue = files.filter(
+      (f) => f.problem === undefined && f.size > 0 && f.format === 'ndjson' && f.path.endsWith('.gz'),
+    );
+    const workers = Array.from({ length: GZIP_CHECKS }, async () => {
+      for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+        const problem = await gzipProblem(f.path);
+        if (problem !== null) found.set(f, problem);
+      }
+    });
+    await Promise.all(workers);
+    return found;
   }
 
   /** Read options shared by every export file: DuckDB's reader stores the rows it cannot split instead of failing. */
@@ -444,7 +730,8 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
    * of `kind` into `checked_<kind>`.
    */
   private async checkNdjson(kind: ExportKind, rows: string, now: number): Promise<void> {
-    const lines = `SELECT file, dt, line, raw FROM (${rows}) numbered WHERE raw IS NOT NULL AND (starts_with(raw, '{') OR trim(raw) <> '')`;
+    // A line of spaces, tabs or CRs is not a record (docs/spec.md §1).
+    const lines = `SELECT file, dt, line, raw FROM (${rows}) numbered WHERE raw IS NOT NULL AND (starts_with(raw, '{') OR trim(raw, ' ' || chr(9) || chr(13)) <> '')`;
     await this.connection.run(
       `INSERT INTO checked_${kind} ${checkedSelect(kind, now, 'duckdb', duckdbNdjsonSource(kind, `(${lines})`))}`,
     );
@@ -506,53 +793,162 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
 
   /** Reads one file's records into `checked_<kind>`; returns the records DuckDB could not even split. */
   private async loadFile(file: ExportFile, now: number): Promise<Reject[]> {
-    const reject = (line: number, reason: string, raw = ''): Reject => ({
-      kind: file.kind,
-      dt: file.dt,
-      file: relative(this.options.exportsRoot, file.path),
-      line,
-      reason,
-      raw: raw.slice(0, this.options.rawCharsKept),
-    });
-    if (file.format === null) return [reject(0, 'unsupported_file')];
+    if (file.format === null) return [this.rejectOf(file, 0, 'unsupported_file')];
     if (file.size === 0) return [];
-    const path = sqlString(file.path);
-    const read =
-      file.format === 'ndjson'
-        ? `SELECT raw FROM ${this.ndjsonRead([file.path])}`
-        : `SELECT * FROM read_csv(${path}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ${this.readOptions()})`;
+    if (file.format === 'csv') return this.loadCsv(file, now);
     try {
       await this.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
-      await this.connection.run(`CREATE OR REPLACE TEMP TABLE file_rows AS ${read}`);
-    } catch (error) {
-      return [reject(0, 'unreadable_file', firstLineOf(error))];
-    }
-    const structural = await this.rows(
-      `SELECT line, min(error_type) AS error_type, min(csv_line) AS csv_line FROM file_rejects GROUP BY line ORDER BY line`,
-    ).catch(() => [] as Row[]);
-    const firstLine = file.format === 'csv' ? 2 : 1;
-    // Rows DuckDB could not split are missing from file_rows, so physical line numbers skip them.
-    const lineOf =
-      structural.length === 0
-        ? `rowid + ${firstLine}`
-        : `(SELECT l FROM (SELECT l, row_number() OVER (ORDER BY l) - 1 AS k FROM range(${firstLine}, ${firstLine} + (SELECT count(*) FROM file_rows) + ${structural.length}) t(l) WHERE l NOT IN (SELECT line FROM file_rejects)) m WHERE m.k = file_rows.rowid)`;
-    if (file.format === 'ndjson') {
-      await this.checkNdjson(
-        file.kind,
-        `SELECT ${path} AS file, ${sqlString(file.dt)} AS dt, ${lineOf} AS line, raw FROM file_rows`,
-        now,
+      await this.connection.run(
+        `CREATE OR REPLACE TEMP TABLE file_rows AS SELECT raw FROM ${this.ndjsonRead([file.path])}`,
       );
-    } else {
-      const columns = (await this.connection.runAndReadAll('SELECT * FROM file_rows LIMIT 0')).columnNames();
-      const source = duckdbCsvSource(file.kind, 'file_rows', columns, {
-        file: path,
-        dt: sqlString(file.dt),
-        line: lineOf,
-      });
-      await this.connection.run(`INSERT INTO checked_${file.kind} ${checkedSelect(file.kind, now, 'duckdb', source)}`);
+    } catch {
+      // DuckDB's reader could not split it (a lone CR inside a line): read its lines as docs/spec.md §1 splits them.
+      return this.loadLines(file, now);
     }
-    return structural.map((r) =>
-      reject(Number(r.line), structuralReason(String(r.error_type), file.format ?? 'ndjson'), String(r.csv_line ?? '')),
+    const { lineOf, structural } = await this.structuralRows(1);
+    await this.checkNdjson(
+      file.kind,
+      `SELECT ${sqlString(file.path)} AS file, ${sqlString(file.dt)} AS dt, ${lineOf} AS line, raw FROM file_rows`,
+      now,
     );
+    return structural.map((r) =>
+      this.rejectOf(file, Number(r.line), structuralReason(String(r.error_type), 'ndjson'), String(r.csv_line ?? '')),
+    );
+  }
+
+  /**
+   * The rows DuckDB's reader could not split from `file_rows`' file (in `file_rejects`), and the physical
+   * line of each row it did split (`file_rows` lacks the others, so its row ids skip them), the first
+   * record being on line `firstLine`. Blank lines are not records: they are left out of the rejects.
+   */
+  private async structuralRows(
+    firstLine: number,
+    blank: readonly number[] = [],
+  ): Promise<{ readonly lineOf: string; readonly structural: Row[] }> {
+    const all = await this.rows(
+      'SELECT line, min(error_type) AS error_type, min(csv_line) AS csv_line FROM file_rejects GROUP BY line ORDER BY line',
+    ).catch(() => [] as Row[]);
+    // Lines with no row: those DuckDB could not split, and blank ones (which it may skip without a word).
+    const skipped = [...new Set([...all.map((r) => Number(r.line)), ...blank.filter((l) => l >= firstLine)])];
+    const lineOf =
+      skipped.length === 0
+        ? `rowid + ${firstLine}`
+        : `(SELECT l FROM (SELECT l, row_number() OVER (ORDER BY l) - 1 AS k FROM range(${firstLine}, ${firstLine} + (SELECT count(*) FROM file_rows) + ${skipped.length}) t(l) WHERE l NOT IN (${skipped.join(', ')})) m WHERE m.k = file_rows.rowid)`;
+    return { lineOf, structural: all.filter((r) => !isBlank(String(r.csv_line ?? '').replaceAll('\n', ''))) };
+  }
+
+  /**
+   * Reads an NDJSON file DuckDB's reader could not split, line by line (LF ends a line, a CR before it is
+   * part of the line end, any other CR part of the line), into `checked_<kind>`. A file that cannot be
+   * read to its end is one `unreadable_file`, none of its lines used.
+   */
+  private async loadLines(file: ExportFile, now: number): Promise<Reject[]> {
+    await this.connection.run(
+      'CREATE OR REPLACE TABLE file_lines (file VARCHAR, dt VARCHAR, line BIGINT, raw VARCHAR)',
+    );
+    const appender = await this.connection.createAppender('file_lines');
+    const found: Reject[] = [];
+    try {
+      for await (const l of this.linesOf(file)) {
+        if (l.problem !== null) {
+          found.push(this.rejectOf(file, l.line, l.problem, l.text));
+          continue;
+        }
+        appender.appendVarchar(file.path);
+        appender.appendVarchar(file.dt);
+        appender.appendBigInt(BigInt(l.line));
+        appender.appendVarchar(l.text);
+        appender.endRow();
+      }
+    } catch (error) {
+      appender.closeSync();
+      await this.connection.run('DROP TABLE file_lines');
+      return [this.rejectOf(file, 0, 'unreadable_file', firstLineOf(error))];
+    }
+    appender.closeSync();
+    await this.checkNdjson(file.kind, 'SELECT file, dt, line, raw FROM file_lines', now);
+    await this.connection.run('DROP TABLE file_lines');
+    return found;
+  }
+
+  /**
+   * Reads one CSV file into `checked_<kind>`, its header read first (so DuckDB sniffs nothing: a row over
+   * the line limit is one `line_too_long`, not a failed file). A header split by `;` (what spreadsheets
+   * write in French) makes every row a `wrong_delimiter`, saying so, instead of a missing `id`.
+   */
+  private async loadCsv(file: ExportFile, now: number): Promise<Reject[]> {
+    const gzipped = file.path.endsWith('.gz');
+    let header: Awaited<ReturnType<typeof firstLine>>;
+    try {
+      header = await firstLine(file.path, gzipped, this.options.maxLineBytes);
+    } catch (error) {
+      return [this.rejectOf(file, 0, 'unreadable_file', firstLineOf(error))];
+    }
+    if (header === null) return [];
+    if (header.problem !== null) {
+      const why = header.problem === 'bad_encoding' ? 'is not UTF-8' : 'is over the line limit';
+      return [this.rejectOf(file, 0, 'unreadable_file', `its header ${why}: ${header.text.slice(0, 200)}`)];
+    }
+    const names = headerNames(header.text);
+    if (names.length === 1 && names[0]?.includes(';')) return this.wrongDelimiter(file, header.line);
+    const columns = uniqueColumns(names);
+    const read = (path: string) =>
+      `SELECT * FROM read_csv(${sqlString(path)}, header = false, skip = ${header.line}, auto_detect = false, columns = {${columns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ')}}, delim = ',', quote = '"', escape = '"', ${this.readOptions()})`;
+    const load = async (path: string): Promise<void> => {
+      await this.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
+      await this.connection.run(`CREATE OR REPLACE TEMP TABLE file_rows AS ${read(path)}`);
+    };
+    let blank: number[];
+    try {
+      // Inflates a gzip to its end: a cut or corrupt one throws here, before any of its rows is read.
+      blank = await blankLines(file.path, gzipped);
+    } catch (error) {
+      return [this.rejectOf(file, 0, 'unreadable_file', `${gzipped ? 'gzip: ' : ''}${firstLineOf(error)}`)];
+    }
+    try {
+      await load(file.path);
+    } catch {
+      // Line ends DuckDB cannot split (a CR-only line in an LF file): read a copy ended by LF alone.
+      const copy = join(this.scratch, `lines-${randomBytes(4).toString('hex')}.csv`);
+      try {
+        await copyWithLineFeeds(file.path, gzipped, copy);
+        await load(copy);
+      } catch (error) {
+        return [this.rejectOf(file, 0, 'unreadable_file', firstLineOf(error))];
+      } finally {
+        await rm(copy, { force: true });
+      }
+    }
+    const { lineOf, structural } = await this.structuralRows(header.line + 1, blank);
+    const source = duckdbCsvSource(file.kind, 'file_rows', columns, {
+      file: sqlString(file.path),
+      dt: sqlString(file.dt),
+      line: lineOf,
+    });
+    await this.connection.run(`INSERT INTO checked_${file.kind} ${checkedSelect(file.kind, now, 'duckdb', source)}`);
+    return structural.map((r) =>
+      this.rejectOf(file, Number(r.line), structuralReason(String(r.error_type), 'csv'), String(r.csv_line ?? '')),
+    );
+  }
+
+  /** A file's lines as docs/spec.md §1 splits them, under this engine's limits. */
+  private linesOf(file: ExportFile): AsyncGenerator<ExportLine> {
+    return exportLines(file.path, {
+      gzipped: file.path.endsWith('.gz'),
+      maxLineBytes: this.options.maxLineBytes,
+      keptChars: this.options.rawCharsKept,
+    });
+  }
+
+  /** Every row of a CSV file separated by `;`: one `wrong_delimiter` each (the rows are records, none readable). */
+  private async wrongDelimiter(file: ExportFile, headerLine: number): Promise<Reject[]> {
+    const found: Reject[] = [];
+    try {
+      for await (const l of this.linesOf(file))
+        if (l.line > headerLine) found.push(this.rejectOf(file, l.line, 'wrong_delimiter', l.text));
+    } catch (error) {
+      return [this.rejectOf(file, 0, 'unreadable_file', firstLineOf(error))];
+    }
+    return found;
   }
 }

@@ -1,9 +1,6 @@
 /** How adapters put an error into one line of a reject, a log or a message, and the errors users cause. */
 
-/** An error's first line: its message's, or the thrown value as text. */
-export function firstLineOf(error: unknown): string {
-  return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-}
+export { firstLineOf } from '../common/first-line.js';
 
 /**
  * Something the user supplied is wrong (a flag, a config file or value, an exports root): the command

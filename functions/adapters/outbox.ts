@@ -1,9 +1,9 @@
 /** Mailer over a local folder: each message becomes `<dir>/<key>.eml`, the outbox of the embedded default. */
 
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fingerprint } from '../common/fingerprint.js';
 import type { Mailer, OutgoingMail } from '../pipeline/ports.js';
+import { createWhole, type WriteFile } from './local-fs.js';
 
 /** Longest file name stem kept from a key (file systems cap names near 255 bytes). */
 const MAX_STEM = 120;
@@ -23,31 +23,33 @@ export function outboxFileStem(key: string): string {
   return `${safe}~${fingerprint(key, 10)}`;
 }
 
-/** Writes each message once: a second send with the same key keeps the first file and returns its path. */
+/**
+ * Writes each message once, whole: a second send with the same key keeps the first file and returns its
+ * path, and a message cut by a crash or a full disk never appears under its name (so it is never taken
+ * for one sent).
+ */
 export class OutboxMailer implements Mailer {
   private readonly dir: string;
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly options: { readonly write?: WriteFile } = {},
+  ) {
     this.dir = resolve(dir);
   }
 
   async send(mail: OutgoingMail): Promise<{ readonly location: string }> {
     const location = join(this.dir, `${outboxFileStem(mail.key)}.eml`);
-    await mkdir(this.dir, { recursive: true });
     try {
-      // 'wx' fails if the file exists: a retried run never sends (or rewrites) a message twice.
-      await writeFile(location, mail.raw, { flag: 'wx' });
+      await createWhole(location, mail.raw, this.options.write);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { location };
-      // The file may have been created before the write failed (disk full): remove it, so a retry can write it.
-      await rm(location, { force: true });
-      throw new OutboxError(`cannot write ${location}`, { cause: error });
+      throw new OutboxError(error instanceof Error ? error.message : `cannot write ${location}`, { cause: error });
     }
     return { location };
   }
 }
 
-/** The outbox folder could not take a message. */
+/** The outbox folder could not take a message; the message names the file and the reason. */
 export class OutboxError extends Error {
   override readonly name = 'OutboxError';
 }

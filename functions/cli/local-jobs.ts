@@ -9,13 +9,16 @@ import { DuckDbQueryEngine } from '../adapters/duckdb.js';
 import { UsageError } from '../adapters/errors.js';
 import { LocalFolderStore } from '../adapters/local-fs.js';
 import { OutboxMailer } from '../adapters/outbox.js';
+import { localRunIdentity } from '../adapters/run-identity.js';
 import type { Config } from '../engine/config.js';
 import { parsePeriod, periodContaining, previousPeriod, TRAILING_DEFAULT, trailingPeriods } from '../engine/periods.js';
 import { type BackfillProgress, runBackfill } from '../pipeline/backfill.js';
+import type { DamagedFile } from '../pipeline/damage.js';
+import type { Delivered, UnsentMail } from '../pipeline/deliver.js';
 import { type DigestResult, digestsDue, runDigest } from '../pipeline/digest.js';
-import { type RunPorts, type RunResult, runNightly } from '../pipeline/nightly.js';
-import type { BackfillCommand } from '../pipeline/period-reports.js';
-import type { Clock } from '../pipeline/ports.js';
+import { type RunResult, runNightly } from '../pipeline/nightly.js';
+import type { Clock, RunPorts } from '../pipeline/ports.js';
+import type { BackfillCommand } from '../pipeline/stored-reports.js';
 import { mb, show } from './output.js';
 import { SAMPLE_MANIFEST, writeSampleExports } from './sample.js';
 
@@ -26,7 +29,28 @@ export async function loadConfig(file: string | undefined): Promise<Config> {
   return file === undefined ? configFrom(undefined) : readConfigFile(file);
 }
 
-function printRun(result: Pick<RunResult, 'report' | 'delivered' | 'rejectFiles'>, out: (line: string) => void): void {
+/** A run left mails unsent: the command fails, naming each recipient and period. */
+export class UnsentMailsError extends Error {
+  override readonly name = 'UnsentMailsError';
+  constructor(readonly unsent: readonly UnsentMail[]) {
+    super(
+      `${unsent.length} mail${unsent.length > 1 ? 's' : ''} not sent (run the command again to send ${unsent.length > 1 ? 'them' : 'it'}): ${unsent
+        .map((m) => `${m.period} to ${m.to} (${m.reason})`)
+        .join('; ')}`,
+    );
+  }
+}
+
+/** Throws when any of the deliveries left a mail unsent, after everything else was printed. */
+function failOnUnsent(deliveries: readonly Delivered[]): void {
+  const unsent = deliveries.flatMap((d) => d.unsent);
+  if (unsent.length > 0) throw new UnsentMailsError(unsent);
+}
+
+function printRun(
+  result: Pick<RunResult, 'report' | 'delivered' | 'rejectFiles' | 'damaged'>,
+  out: (line: string) => void,
+): void {
   const { report, delivered } = result;
   const p = report.period;
   out(`Vigie — ${p.kind} ${p.start}${p.end !== p.start ? ` → ${p.end}` : ''} (${p.timezone}), ${report.centre}`);
@@ -34,10 +58,21 @@ function printRun(result: Pick<RunResult, 'report' | 'delivered' | 'rejectFiles'
   for (const html of delivered.html) out(`  scorecard    ${show(html)}`);
   for (const eml of delivered.mails) out(`  mail (.eml)  ${show(eml)}`);
   const i = report.inputs;
+  const excluded = Object.values(i.excluded ?? {}).reduce((a, b) => a + b, 0);
+  const outside = Object.values(i.outside_window ?? {}).reduce((a, b) => a + b, 0);
   out(
-    `  inputs       ${i.files} files, ${i.records} records, ${i.duplicates} duplicates merged, ${report.rejects.count} rejected`,
+    `  inputs       ${i.files} files, ${i.records} records: ${i.accepted ?? '?'} accepted, ${report.rejects.count} rejected, ${i.duplicates} duplicates merged${excluded > 0 ? `, ${excluded} excluded` : ''}${outside > 0 ? `, ${outside} outside the days filed` : ''}`,
   );
+  if ((i.incomplete_days ?? []).length > 0)
+    out(`  incomplete   ${i.incomplete_days?.join(', ')} (a file could not be read: see rejects, unreadable_file)`);
+  for (const late of i.late_days ?? []) out(`  late files   ${late.date} changed since it was filed: ${late.command}`);
   if (result.rejectFiles.length > 0) out(`  rejects      ${show(join(result.rejectFiles[0] ?? '', '..', '..', '..'))}`);
+  printDamaged(result.damaged, out);
+  for (const m of delivered.unsent) out(`  NOT SENT     ${m.period} to ${m.to}: ${m.reason}`);
+}
+
+function printDamaged(damaged: readonly DamagedFile[], out: (line: string) => void): void {
+  for (const d of damaged) out(`  damaged      ${show(d.file)}: ${d.problem}`);
 }
 
 /** A nightly run's lines, with what the same run would scan and cost on Athena. */
@@ -52,49 +87,78 @@ function printNightly(result: RunResult, out: (line: string) => void): void {
 /** Where the embedded default keeps compacted partitions, under the output folder. */
 export const COMPACTED_FOLDER = 'compacted';
 
-/** Opens the embedded default's ports (DuckDB over the exports, folders under `out`), runs `job`, closes them. */
+/**
+ * Opens the embedded default's ports (DuckDB over the exports, folders under `out`), runs `job`, closes
+ * them. Contacts come from Amazon Connect CTRs when `--ctr` or the config's `connect.ctr` names a folder.
+ */
 export async function withLocalPorts<T>(
-  options: { exports: string; out: string },
+  options: { exports: string; out: string; ctr?: string },
   job: (ports: RunPorts) => Promise<T>,
+  config?: Config,
 ): Promise<T> {
+  const ctr = options.ctr ?? config?.connect.ctr;
   const engine = await DuckDbQueryEngine.open({
     exportsRoot: options.exports,
     compactedRoot: join(options.out, COMPACTED_FOLDER),
+    ...(ctr === undefined || config === undefined
+      ? {}
+      : { ctr: { root: ctr, mapping: config.connect, deliveryDays: config.connect.delivery_days } }),
   });
   try {
     const archive = new LocalFolderStore(options.out);
     const mailer = new OutboxMailer(join(options.out, 'outbox'));
-    return await job({ engine, archive, mailer, clock: systemClock });
+    return await job({ engine, archive, mailer, clock: systemClock, identity: localRunIdentity() });
   } finally {
     await engine.close();
   }
 }
 
-/** A path as a shell word: quoted when it holds anything but plain path characters. */
-const shellWord = (text: string): string => (/^[\w./:@=+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+/** A word of a command line, quoted for a POSIX shell when it needs to be. */
+const shellWord = (word: string): string =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 
-/** The `vigie backfill` command, with this run's own flags, that would file the days of [from, to]. */
-function backfillCommandFor(options: { exports: string; out: string; config?: string }): BackfillCommand {
+/**
+ * The `vigie backfill` command, with this run's exports, config and output, that files the days of
+ * [from, to]: what a late day's restatement and a trend's gaps name.
+ */
+export function backfillCommandFor(options: {
+  exports: string;
+  out: string;
+  config?: string;
+  ctr?: string;
+}): BackfillCommand {
   const flags = [
-    `--exports ${shellWord(options.exports)}`,
-    ...(options.config === undefined ? [] : [`--config ${shellWord(options.config)}`]),
-    ...(options.out === 'out' ? [] : [`--out ${shellWord(options.out)}`]),
-  ].join(' ');
-  return (from, to) => `vigie backfill ${flags} --from ${from} --to ${to}`;
+    '--exports',
+    options.exports,
+    ...(options.ctr === undefined ? [] : ['--ctr', options.ctr]),
+    ...(options.config === undefined ? [] : ['--config', options.config]),
+    ...(options.out === 'out' ? [] : ['--out', options.out]),
+  ];
+  return (from, to) => ['vigie', 'backfill', ...flags, '--from', from, '--to', to].map(shellWord).join(' ');
 }
 
 /** Runs the nightly job for one day, then the digests the schedule config makes due that day. */
 export async function runDay(
-  options: { exports: string; date: string; config?: string; out: string },
+  options: { exports: string; date: string; config?: string; out: string; ctr?: string },
   out: (line: string) => void,
 ): Promise<void> {
   const config = await loadConfig(options.config);
   const backfillCommand = backfillCommandFor(options);
-  await withLocalPorts(options, async (ports) => {
-    printNightly(await runNightly(ports, { date: options.date, config, backfillCommand }), out);
-    for (const period of digestsDue(options.date, config))
-      printDigest(await runDigest(ports, { period, config, backfillCommand }), out);
-  });
+  await withLocalPorts(
+    options,
+    async (ports) => {
+      const nightly = await runNightly(ports, { date: options.date, config, backfillCommand });
+      printNightly(nightly, out);
+      const deliveries = [nightly.delivered];
+      for (const period of digestsDue(options.date, config)) {
+        const result = await runDigest(ports, { period, config, backfillCommand });
+        printDigest(result, out);
+        deliveries.push(result.delivered);
+      }
+      failOnUnsent(deliveries);
+    },
+    config,
+  );
 }
 
 function printDigest(result: DigestResult, out: (line: string) => void): void {
@@ -124,7 +188,7 @@ function progressPrinter(out: (line: string) => void): (p: BackfillProgress) => 
 
 /** `vigie digest`: the weekly or monthly digest of one period. */
 export async function digest(
-  options: { exports: string; week?: string; month?: string; config?: string; out: string },
+  options: { exports: string; week?: string; month?: string; config?: string; out: string; ctr?: string },
   out: (line: string) => void,
 ): Promise<void> {
   const config = await loadConfig(options.config);
@@ -132,8 +196,14 @@ export async function digest(
     ? parsePeriod('week', options.week, config.timezone)
     : parsePeriod('month', options.month ?? '', config.timezone);
   const backfillCommand = backfillCommandFor(options);
-  await withLocalPorts(options, async (ports) =>
-    printDigest(await runDigest(ports, { period, config, backfillCommand }), out),
+  await withLocalPorts(
+    options,
+    async (ports) => {
+      const result = await runDigest(ports, { period, config, backfillCommand });
+      printDigest(result, out);
+      failOnUnsent([result.delivered]);
+    },
+    config,
   );
 }
 
@@ -144,23 +214,27 @@ export interface BackfillOptions {
   config?: string;
   out: string;
   daysPerStage: number;
+  ctr?: string;
 }
 
 /** `vigie backfill`: files the facts of every day of [from, to] the store lacks. */
 export async function backfill(options: BackfillOptions, out: (line: string) => void): Promise<void> {
   const config = await loadConfig(options.config);
   const t0 = Date.now();
-  const result = await withLocalPorts(options, (ports) =>
-    runBackfill(ports, {
-      from: options.from,
-      to: options.to,
-      config,
-      chunkDays: options.daysPerStage,
-      onProgress: progressPrinter(out),
-    }),
+  const result = await withLocalPorts(
+    options,
+    (ports) =>
+      runBackfill(ports, {
+        from: options.from,
+        to: options.to,
+        config,
+        chunkDays: options.daysPerStage,
+        onProgress: progressPrinter(out),
+      }),
+    config,
   );
   out(
-    `backfill ${options.from} → ${options.to}: ${result.filed.length} days filed, ${result.skipped.length} already done, ${result.bytes} export bytes read, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    `backfill ${options.from} → ${options.to}: ${result.filed.length} days filed (${result.restated.length} restated from changed exports), ${result.skipped.length} already done, ${result.bytes} export bytes read, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
 }
 
@@ -191,17 +265,24 @@ export async function start(
   // The digest's trend shows 12 weeks: file them all first (once; a second start finds them filed).
   const from = trailingPeriods(week, TRAILING_DEFAULT.week)[0]?.startDate ?? week.startDate;
   const backfillCommand = backfillCommandFor(options);
-  await withLocalPorts(options, async (ports) => {
-    const t1 = Date.now();
-    // One stage for the whole span: history kinds (tickets, customers, orders) are read once, not weekly.
-    const filed = await runBackfill(ports, { from, to: endDate, config, chunkDays: 200 });
-    if (filed.filed.length > 0) {
-      out(
-        `Vigie — filed ${filed.filed.length} days (${from} → ${endDate}) for the 12-week trend, ${((Date.now() - t1) / 1000).toFixed(1)} s`,
-      );
-    }
-    printNightly(await runNightly(ports, { date: endDate, config, backfillCommand }), out);
-    printDigest(await runDigest(ports, { period: week, config, backfillCommand }), out);
-  });
+  await withLocalPorts(
+    options,
+    async (ports) => {
+      const t1 = Date.now();
+      // One stage for the whole span: history kinds (tickets, customers, orders) are read once, not weekly.
+      const filed = await runBackfill(ports, { from, to: endDate, config, chunkDays: 200 });
+      if (filed.filed.length > 0) {
+        out(
+          `Vigie — filed ${filed.filed.length} days (${from} → ${endDate}) for the 12-week trend, ${((Date.now() - t1) / 1000).toFixed(1)} s`,
+        );
+      }
+      const nightly = await runNightly(ports, { date: endDate, config, backfillCommand });
+      printNightly(nightly, out);
+      const digest = await runDigest(ports, { period: week, config, backfillCommand });
+      printDigest(digest, out);
+      failOnUnsent([nightly.delivered, digest.delivered]);
+    },
+    config,
+  );
   out(`  took         ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

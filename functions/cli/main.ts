@@ -43,6 +43,17 @@ function exportsFolder(value: string): string {
   return value;
 }
 
+/** A folder of Amazon Connect CTR objects: checked up front, like the exports root. */
+function ctrFolder(value: string): string {
+  if (!statSync(value, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InvalidArgumentError(`CTR folder not found: ${value}`);
+  }
+  return value;
+}
+
+const CTR_HELP =
+  "Amazon Connect CTR folder in Firehose's layout (YYYY/MM/DD/HH/<objects>, gz or not): the contacts input; --exports then supplies the other kinds and may be empty";
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`not a positive integer: ${value}`);
@@ -85,9 +96,10 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
       exportsFolder,
     )
     .requiredOption('--date <YYYY-MM-DD>', "the local day to report, in the config's time zone", dateOption)
+    .option('--ctr <dir>', CTR_HELP, ctrFolder)
     .option('--config <file>', 'YAML or JSON config (defaults apply to every key it leaves out)')
     .option('--out <dir>', 'output folder: reports/, outbox/, rejects/', 'out')
-    .action(async (options: { exports: string; date: string; config?: string; out: string }) => {
+    .action(async (options: { exports: string; date: string; config?: string; out: string; ctr?: string }) => {
       const { runDay } = await import('./local-jobs.js');
       await runDay(options, out);
     });
@@ -98,15 +110,25 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
     .requiredOption('--exports <dir>', 'exports root (read only for days missing from the facts store)', exportsFolder)
     .option('--week <YYYY-Www>', 'an ISO week, e.g. 2026-W47', periodOption('week'))
     .option('--month <YYYY-MM>', 'a calendar month, e.g. 2026-11', periodOption('month'))
+    .option('--ctr <dir>', CTR_HELP, ctrFolder)
     .option('--config <file>', 'YAML or JSON config')
     .option('--out <dir>', 'output folder (also holds the facts store and alert state)', 'out')
-    .action(async (options: { exports: string; week?: string; month?: string; config?: string; out: string }) => {
-      if ((options.week === undefined) === (options.month === undefined)) {
-        throw new UsageError('digest needs exactly one of --week YYYY-Www or --month YYYY-MM');
-      }
-      const { digest } = await import('./local-jobs.js');
-      await digest(options, out);
-    });
+    .action(
+      async (options: {
+        exports: string;
+        week?: string;
+        month?: string;
+        config?: string;
+        out: string;
+        ctr?: string;
+      }) => {
+        if ((options.week === undefined) === (options.month === undefined)) {
+          throw new UsageError('digest needs exactly one of --week YYYY-Www or --month YYYY-MM');
+        }
+        const { digest } = await import('./local-jobs.js');
+        await digest(options, out);
+      },
+    );
 
   program
     .command('backfill')
@@ -114,6 +136,7 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
     .requiredOption('--exports <dir>', 'exports root', exportsFolder)
     .requiredOption('--from <YYYY-MM-DD>', 'first local day', dateOption)
     .requiredOption('--to <YYYY-MM-DD>', 'last local day', dateOption)
+    .option('--ctr <dir>', CTR_HELP, ctrFolder)
     .option('--config <file>', 'YAML or JSON config')
     .option('--out <dir>', 'output folder holding the facts store', 'out')
     .option(
@@ -153,8 +176,14 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
 
   program
     .command('sample')
-    .description('write deterministic sample exports (all seven kinds, with planted duplicates and bad records)')
-    .requiredOption('--out <dir>', 'folder to write the exports into')
+    .description(
+      'write deterministic sample exports (all seven kinds, with planted duplicates and bad records), or Amazon Connect CTRs',
+    )
+    .option('--out <dir>', 'folder to write the exports into')
+    .option(
+      '--ctr <dir>',
+      "folder to write Amazon Connect CTR objects into, in Firehose's layout (YYYY/MM/DD/HH/), for --ctr of run, digest, backfill",
+    )
     .option('--days <n>', 'how many local days', positiveInt, 120)
     .option('--seed <n>', 'random seed', positiveInt, 42)
     .option('--end <YYYY-MM-DD>', 'last local day (default: yesterday in Europe/Paris)', dateOption)
@@ -164,10 +193,16 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
       positiveInt,
       300_000,
     )
-    .action(async (options: { out: string; days: number; seed: number; end?: string; customers: number }) => {
-      const { writeSampleExports } = await import('./sample.js');
-      await writeSampleExports(options, out);
-    });
+    .action(
+      async (options: { out?: string; ctr?: string; days: number; seed: number; end?: string; customers: number }) => {
+        if (options.out === undefined && options.ctr === undefined) {
+          throw new UsageError('sample needs --out DIR (exports), --ctr DIR (Amazon Connect CTRs), or both');
+        }
+        const { writeSampleCtr, writeSampleExports } = await import('./sample.js');
+        if (options.out !== undefined) await writeSampleExports({ ...options, out: options.out }, out);
+        if (options.ctr !== undefined) await writeSampleCtr({ ...options, ctr: options.ctr }, out);
+      },
+    );
 
   program
     .command('preview')

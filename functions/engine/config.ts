@@ -57,6 +57,73 @@ function checkRecipients(recipients: readonly Recipient[], ruleIds: ReadonlySet<
   return errors;
 }
 
+/**
+ * Where a contact's team, queue, reason or customer is read in an Amazon Connect contact trace record:
+ * `attribute:NAME` (a contact attribute the flows set), `hierarchy:N` (the group name at level N, 1–5, of
+ * the agent's hierarchy), `queue` (the queue's name) or `endpoint` (the customer's phone number or address).
+ * Names go into JSON paths, so quotes, backslashes and control characters are refused.
+ */
+export type ConnectSource =
+  | { readonly kind: 'attribute'; readonly name: string }
+  | { readonly kind: 'hierarchy'; readonly level: number }
+  | { readonly kind: 'queue' }
+  | { readonly kind: 'endpoint' };
+
+/** What a JSON path member name cannot hold in either engine's quoting: quotes, backslashes, control characters. */
+const UNSAFE_IN_PATH = /["\\\p{Cc}]/u;
+
+function connectSource(allowed: readonly ConnectSource['kind'][]) {
+  const forms = allowed.map((k) => (k === 'attribute' ? 'attribute:NAME' : k === 'hierarchy' ? 'hierarchy:1-5' : k));
+  const message = `expected ${forms.join(', ').replace(/, ([^,]*)$/, ' or $1')}`;
+  return z.string().transform((value, ctx): ConnectSource => {
+    const attribute = /^attribute:(.{1,128})$/.exec(value);
+    const hierarchy = /^hierarchy:([1-5])$/.exec(value);
+    const source: ConnectSource | null =
+      attribute?.[1] !== undefined && !UNSAFE_IN_PATH.test(attribute[1])
+        ? { kind: 'attribute', name: attribute[1] }
+        : hierarchy?.[1] !== undefined
+          ? { kind: 'hierarchy', level: Number(hierarchy[1]) }
+          : value === 'queue'
+            ? { kind: 'queue' }
+            : value === 'endpoint'
+              ? { kind: 'endpoint' }
+              : null;
+    if (source === null || !allowed.includes(source.kind)) {
+      ctx.addIssue({ code: 'custom', message: `${message}, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return source;
+  });
+}
+
+/**
+ * Amazon Connect contact trace records as the contacts input (docs/connect.md). The defaults suit a plain
+ * instance: the queue's name, the agent's first hierarchy level as team, the customer's endpoint, and a
+ * `reason` attribute when the flows set one.
+ */
+const connectSchema = z
+  .strictObject({
+    /** Embedded default: a local folder of CTR objects in Firehose's layout (as `--ctr`, which wins). */
+    ctr: z.string().min(1).optional(),
+    team: connectSource(['attribute', 'hierarchy']).prefault('hierarchy:1'),
+    queue: connectSource(['queue', 'attribute']).prefault('queue'),
+    reason: connectSource(['attribute']).prefault('attribute:reason'),
+    customer: connectSource(['endpoint', 'attribute']).prefault('endpoint'),
+    /** Tasks are not customer contacts unless given a channel here (docs/spec.md §1). */
+    task_channel: z.enum(['voice', 'email', 'chat', 'social', 'sms', 'bot']).optional(),
+    /**
+     * Days after a contact's day whose delivery partitions are read too: Firehose files a record by when it
+     * is delivered, and Connect delivers a contact again when it changes (after-contact work, attributes).
+     */
+    delivery_days: z.number().int().min(0).max(14).default(2),
+  })
+  .prefault({});
+
+export type ConnectConfig = z.output<typeof connectSchema>;
+
+/** The `connect:` section of a config that says nothing of it: what a plain Connect instance needs. */
+export const DEFAULT_CONNECT: ConnectConfig = connectSchema.parse(undefined);
+
 export const configSchema = z.strictObject({
   centre: z
     .string()
@@ -99,6 +166,11 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Days before the run's day whose partitions are re-read each night, so late data restates them. */
   lookback_days: z.number().int().min(0).max(31).default(3),
+  /**
+   * Days before the look-back whose export listings each night compares with what was filed: a day whose
+   * files changed since is named in `inputs.late_days` with the backfill command that restates it. 0: no check.
+   */
+  late_check_days: z.number().int().min(0).max(366).default(35),
   verbatims: z.number().int().min(0).max(20).default(5),
   /**
    * Compaction of settled export partitions (older than the look-back window) into Parquet checked
@@ -127,8 +199,9 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Alert rules (see functions/engine/alerts.ts); the example rule set applies when the key is absent. */
   alerts: alertRulesSchema.default(() => alertRulesSchema.parse(EXAMPLE_ALERT_RULES)),
-  /** Base URL under which the archive is browsable, for links in mails. */
-  archive_url: z.url().optional(),
+  /** Base URL under which the archive is browsable, for links in mails: http or https only. */
+  archive_url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+  connect: connectSchema,
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -64,6 +64,11 @@ export interface KpiInput {
   readonly costs: number | null;
   /** Open tickets at the end of the period in scope. */
   readonly backlog: number;
+  /**
+   * The export kinds that delivered any record (in the window or the history read): a count of a kind
+   * that never delivered one is unknown, not 0 (docs/spec.md §3). `null`: not known, every kind delivered.
+   */
+  readonly kindsDelivered: ReadonlySet<string> | null;
   /** Customer-base figures; `null` outside the centre scope (customers carry no team or queue). */
   readonly customers: {
     readonly atStart: number;
@@ -93,6 +98,11 @@ export interface KpiDefinition {
   readonly family: Family;
   readonly breakdown?: true;
   compute(input: KpiInput): KpiValue;
+}
+
+/** Whether an export kind delivered any record for this input (see `KpiInput.kindsDelivered`). */
+export function delivered(input: Pick<KpiInput, 'kindsDelivered'>, kind: string): boolean {
+  return input.kindsDelivered === null || input.kindsDelivered.has(kind);
 }
 
 /** A ratio KPI value; `null` when the denominator is zero ("pas de données"). */

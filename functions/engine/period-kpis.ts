@@ -13,22 +13,41 @@ import {
   type PeriodFacts,
   zeroMeasures,
 } from './facts.js';
-import type { AgentDayTotals, KpiInput } from './kpi.js';
+import { type AgentDayTotals, delivered, type KpiInput } from './kpi.js';
 import { isBusinessHours, isoInZone, type Period } from './periods.js';
 import { type KpiEntry, NO_DATA_ENTRY, type Report, type ReportScope } from './report-schema.js';
 import { CENTRE, inScope, type Scope, scopeKey } from './scope.js';
 import { statusOf, targetFor } from './targets.js';
 
-/** What the run knows about its inputs, reported beside the KPIs. */
+/** A past day whose exports changed after it was filed, and the command that would restate it. */
+export interface LateDay {
+  readonly date: string;
+  readonly command: string;
+}
+
+/**
+ * What the run knows about its inputs, reported beside the KPIs: the ledger of docs/spec.md §1, where
+ * records read = accepted + rejected + merged duplicates + excluded + outside the window.
+ */
 export interface InputSummary {
   readonly files: number;
   readonly records: number;
   readonly duplicates: number;
   readonly rejectsByReason: Readonly<Record<string, number>>;
-  /** Rejects per export kind, then reason (absent from days filed before it was kept). */
+  /** Valid, unique records whose day the run files (absent: not counted, as in facts filed before the ledger). */
+  readonly accepted?: number;
+  /** Rejects per export kind, then reason. */
   readonly rejectsByKind?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Records read per export kind, rejected ones included (absent from days filed before it was kept). */
   readonly recordsByKind?: Readonly<Record<string, number>>;
+  /** Records read but not customer contacts (or merged legs of one), per reason. */
+  readonly excluded?: Readonly<Record<string, number>>;
+  /** Valid records whose local day is not among the days the run files, per day. */
+  readonly outsideWindow?: Readonly<Record<string, number>>;
+  /** Days of the period whose partitions hold a file that could not be read: their figures miss its records. */
+  readonly incompleteDays?: readonly string[];
+  /** Days before the look-back whose exports changed after they were filed. */
+  readonly lateDays?: readonly LateDay[];
 }
 
 /** Every scope with data in the period: the centre first, then each dimension's values in order. */
@@ -99,8 +118,11 @@ export function kpiInput(
   for (const row of facts.breakdowns) {
     if (inScope(scope, row)) addTo(row.breakdown === 'reason' ? reasons : keywords, row.key, row.count);
   }
+  const kinds = facts.state.kindsWithRecords;
+  const kindsDelivered = kinds === undefined ? null : new Set(kinds);
   let agentDays: AgentDayTotals | null = null;
-  if (scope.dimension !== 'queue' && scope.dimension !== 'channel') {
+  // No agent day ever delivered: workforce figures are unknown, not zero days worked.
+  if (scope.dimension !== 'queue' && scope.dimension !== 'channel' && delivered({ kindsDelivered }, 'agent_days')) {
     const sums = { scheduled_s: 0, absent_s: 0, days_worked: 0, days: 0 };
     for (const row of facts.agentDays) {
       if (scope.dimension !== 'all' && row[scope.dimension] !== scope.value) continue;
@@ -130,6 +152,7 @@ export function kpiInput(
     agentDays,
     costs,
     backlog,
+    kindsDelivered,
     customers:
       scope.dimension === 'all'
         ? {
@@ -246,8 +269,8 @@ export function reportPeriod(args: {
     scope,
     kpis: noExports ? unknownKpis() : scopeKpis(kpiInput(own(scope), period, scope, config, isOpen), config),
   }));
-  const byReason = args.inputs.rejectsByReason;
-  const { rejectsByKind, recordsByKind } = args.inputs;
+  const i = args.inputs;
+  const byReason = i.rejectsByReason;
   return {
     period: { kind: period.kind, start: period.startDate, end: period.endDate, timezone: period.timezone },
     scopes,
@@ -255,15 +278,20 @@ export function reportPeriod(args: {
     rejects: {
       count: Object.values(byReason).reduce((a, b) => a + b, 0),
       by_reason: { ...byReason },
-      ...(rejectsByKind === undefined ? {} : { by_kind: structuredClone(rejectsByKind) }),
+      ...(i.rejectsByKind === undefined ? {} : { by_kind: structuredClone(i.rejectsByKind) }),
     },
     centre: config.centre,
     generated_at: isoInZone(Math.floor(args.generatedAt.getTime() / 1000), period.timezone),
     inputs: {
-      files: args.inputs.files,
-      records: args.inputs.records,
-      duplicates: args.inputs.duplicates,
-      ...(recordsByKind === undefined ? {} : { records_by_kind: { ...recordsByKind } }),
+      files: i.files,
+      records: i.records,
+      duplicates: i.duplicates,
+      ...(i.recordsByKind === undefined ? {} : { records_by_kind: { ...i.recordsByKind } }),
+      ...(i.accepted === undefined ? {} : { accepted: i.accepted }),
+      ...(i.excluded === undefined ? {} : { excluded: { ...i.excluded } }),
+      ...(i.outsideWindow === undefined ? {} : { outside_window: { ...i.outsideWindow } }),
+      ...(i.incompleteDays === undefined ? {} : { incomplete_days: [...i.incompleteDays] }),
+      ...(i.lateDays === undefined ? {} : { late_days: i.lateDays.map((d) => ({ ...d })) }),
     },
     verbatims: facts.verbatims.slice(0, config.verbatims).map((v) => ({
       answered_at: isoInZone(v.answeredAt, period.timezone),

@@ -124,12 +124,16 @@ export const reportSchema = z
       .object({
         count: z.number().int().nonnegative(),
         by_reason: counts,
-        /** The same rejects per export kind, then reason. */
+        /** The same rejects per export kind, then reason (docs/spec.md §1). */
         by_kind: z.record(z.string(), counts).optional(),
       })
       .strict(),
     centre: z.string(),
     generated_at: z.iso.datetime({ offset: true }),
+    /**
+     * The ledger of docs/spec.md §1: records = accepted + rejects.count + duplicates + Σ excluded +
+     * Σ outside_window, over the UTC partitions of the period's days.
+     */
     inputs: z
       .object({
         files: z.number().int().nonnegative(),
@@ -137,13 +141,15 @@ export const reportSchema = z
         duplicates: z.number().int().nonnegative(),
         /** Records read per export kind, rejected ones included: what a reject share is a share of. */
         records_by_kind: counts.optional(),
-        /** Valid records whose day is not among the days the run files, per day (docs/spec.md §1). */
-        outside_window: z.record(z.iso.date(), z.number().int().nonnegative()).optional(),
-        /** Records that are not customer contacts, or merged legs of one, per reason. */
+        /** Valid, unique records whose local day is among the days the run files. */
+        accepted: z.number().int().nonnegative().optional(),
+        /** Records that are not customer contacts (or merged legs of one), per reason. */
         excluded: counts.optional(),
-        /** Days with a file that could not be fully read: none of its records is used. */
+        /** Valid records whose local day is not among the days the run files, per day. */
+        outside_window: z.record(z.iso.date(), z.number().int().nonnegative()).optional(),
+        /** Days whose partitions hold a file that could not be read (`unreadable_file`): their figures miss it. */
         incomplete_days: z.array(z.iso.date()).optional(),
-        /** Old partitions whose files changed after they were filed, with the command that restates them. */
+        /** Days before the look-back whose exports changed after they were filed, and how to restate each. */
         late_days: z.array(z.object({ date: z.iso.date(), command: z.string() }).strict()).optional(),
       })
       .strict(),

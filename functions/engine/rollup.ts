@@ -50,6 +50,7 @@ export function combineDays(days: readonly DayFacts[], distinct: PeriodDistinct 
     customersAtEnd: last?.customersAtEnd ?? 0,
     buyers: distinct?.buyers ?? 0,
     repeatBuyers: distinct?.repeatBuyers ?? 0,
+    ...kindsOf(sorted),
   };
   return {
     buckets: sorted.flatMap((d) => d.facts.buckets),
@@ -62,6 +63,17 @@ export function combineDays(days: readonly DayFacts[], distinct: PeriodDistinct 
       .flatMap((d) => d.facts.verbatims)
       .sort((a, b) => relativeScore(a) - relativeScore(b) || b.answeredAt - a.answeredAt),
   };
+}
+
+/** The kinds any day delivered records of; unknown if a day does not say. */
+function kindsOf(days: readonly DayFacts[]): Pick<StateFacts, 'kindsWithRecords'> {
+  const kinds = new Set<string>();
+  for (const d of days) {
+    const own = d.facts.state.kindsWithRecords;
+    if (own === undefined) return {};
+    for (const k of own) kinds.add(k);
+  }
+  return { kindsWithRecords: [...kinds].sort() };
 }
 
 const dimensionsKey = (r: BucketFact | BreakdownFact): string =>

@@ -10,10 +10,11 @@ import { AthenaRunner, type QueryStats } from '../adapters/athena-runner.js';
 import { configFromText } from '../adapters/config-file.js';
 import { S3ObjectStore, s3ClientConfig } from '../adapters/s3.js';
 import { SesMailer, sesClientConfig } from '../adapters/ses.js';
-import type { Config } from '../engine/config.js';
+import { type Config, type ConnectConfig, DEFAULT_CONNECT } from '../engine/config.js';
 import type { RunPorts } from '../pipeline/nightly.js';
 import type { Clock } from '../pipeline/ports.js';
-import { COMPACTED_PREFIX, type HandlerEnvironment } from './environment.js';
+import type { TimeBudget } from '../pipeline/time-budget.js';
+import { COMPACTED_PREFIX, CTR_STAGING_PREFIX, type HandlerEnvironment } from './environment.js';
 
 /** The AWS SDK clients a handler uses. */
 export interface AwsClients {
@@ -46,9 +47,14 @@ export function awsPorts(
     readonly athenaTimeoutMs?: number;
     /** Called after each Athena query with its id, state, bytes scanned and cost. */
     readonly logQuery?: (entry: QueryStats & { readonly sql: string }) => void;
+    /** How CTR records map onto contacts (the config's `connect:`), when the environment names CTRs. */
+    readonly connect?: ConnectConfig;
+    /** The invocation's time budget (Lambda's remaining time). */
+    readonly budget?: TimeBudget;
   } = {},
 ): AwsPorts {
   const runner = new AthenaRunner({
+    ...(options.budget === undefined ? {} : { budget: options.budget }),
     client: clients.athena,
     workgroup: env.athenaWorkgroup,
     database: env.glueDatabase,
@@ -60,7 +66,16 @@ export function awsPorts(
     s3: clients.s3,
     exportsBucket: env.exportsBucket,
     exportsPrefix: env.exportsPrefix,
-    ...(env.ctrPrefix === undefined ? {} : { ctr: { bucket: env.ctrBucket, prefix: env.ctrPrefix } }),
+    ...(env.ctr === undefined
+      ? {}
+      : {
+          ctr: {
+            source: env.ctr,
+            staging: { bucket: env.archiveBucket, prefix: CTR_STAGING_PREFIX },
+            mapping: options.connect ?? DEFAULT_CONNECT,
+            deliveryDays: (options.connect ?? DEFAULT_CONNECT).delivery_days,
+          },
+        }),
     compacted: { bucket: env.archiveBucket, prefix: COMPACTED_PREFIX },
   });
   return {

@@ -9,7 +9,11 @@ export const ENV = {
   exportsBucket: 'VIGIE_EXPORTS_BUCKET',
   /** Key prefix of the exports root inside the bucket (`""` or ending in `/`). */
   exportsPrefix: 'VIGIE_EXPORTS_PREFIX',
-  /** When set, contacts come from Amazon Connect CTRs under this prefix (Firehose `YYYY/MM/DD/HH/`). */
+  /**
+   * Prefix of the Amazon Connect CTRs Firehose delivers (any: `""` is the bucket root, `ctr` without a
+   * slash is read as Firehose pastes it, `ctr2026/11/22/…`). Contacts come from CTRs when this or the
+   * bucket below is set.
+   */
   ctrPrefix: 'VIGIE_CTR_PREFIX',
   /** Bucket of the CTRs (default: the exports bucket). */
   ctrBucket: 'VIGIE_CTR_BUCKET',
@@ -33,6 +37,12 @@ export const ENV = {
  */
 export const COMPACTED_PREFIX = 'compacted/';
 
+/**
+ * Prefix of the archive bucket under which each CTR object is staged once as NDJSON for Athena (the
+ * `connect_ctr_lines` Glue table's location; functions/adapters/connect-ctr-staging.ts), shared with the stack.
+ */
+export const CTR_STAGING_PREFIX = 'connect-ctr/';
+
 const optional = z
   .string()
   .optional()
@@ -46,7 +56,10 @@ const prefix = z
 const environmentSchema = z.object({
   [ENV.exportsBucket]: z.string().min(3),
   [ENV.exportsPrefix]: prefix,
-  [ENV.ctrPrefix]: optional.refine((p) => p === undefined || p.endsWith('/'), 'must end with "/"'),
+  [ENV.ctrPrefix]: z
+    .string()
+    .optional()
+    .refine((p) => p === undefined || !p.startsWith('/'), 'must not start with "/"'),
   [ENV.ctrBucket]: optional,
   [ENV.archiveBucket]: z.string().min(3),
   [ENV.configUri]: z.string().regex(/^s3:\/\/[^/]+\/.+/, 'expected s3://bucket/key'),
@@ -62,8 +75,8 @@ const environmentSchema = z.object({
 export interface HandlerEnvironment {
   readonly exportsBucket: string;
   readonly exportsPrefix: string;
-  readonly ctrPrefix: string | undefined;
-  readonly ctrBucket: string;
+  /** Where the CTRs are, when contacts come from them. */
+  readonly ctr: { readonly bucket: string; readonly prefix: string } | undefined;
   readonly archiveBucket: string;
   readonly config: { readonly bucket: string; readonly key: string };
   readonly glueDatabase: string;
@@ -92,8 +105,10 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
   return {
     exportsBucket: e[ENV.exportsBucket],
     exportsPrefix: e[ENV.exportsPrefix],
-    ctrPrefix: e[ENV.ctrPrefix],
-    ctrBucket: e[ENV.ctrBucket] ?? e[ENV.exportsBucket],
+    ctr:
+      e[ENV.ctrPrefix] === undefined && e[ENV.ctrBucket] === undefined
+        ? undefined
+        : { bucket: e[ENV.ctrBucket] ?? e[ENV.exportsBucket], prefix: e[ENV.ctrPrefix] ?? '' },
     archiveBucket: e[ENV.archiveBucket],
     config: { bucket: uri?.[1] ?? '', key: uri?.[2] ?? '' },
     glueDatabase: e[ENV.glueDatabase],

@@ -27,6 +27,17 @@ export const digestEventSchema = z.strictObject({
 });
 export type DigestEvent = z.input<typeof digestEventSchema>;
 
+/**
+ * An operator's backfill, sent to the nightly function: file the facts of every local day of [from, to]
+ * not in the store yet. A long range takes several invocations; each resumes where the last stopped.
+ */
+export const backfillEventSchema = z.strictObject({
+  backfill: z
+    .strictObject({ from: z.iso.date(), to: z.iso.date() })
+    .refine((b) => b.from <= b.to, 'from must not be after to'),
+});
+export type BackfillEvent = z.input<typeof backfillEventSchema>;
+
 /** The payload a schedule sends to the nightly handler. */
 export const NIGHTLY_SCHEDULE_INPUT: NightlyEvent = { scheduledTime: SCHEDULED_TIME };
 

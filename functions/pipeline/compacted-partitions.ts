@@ -73,15 +73,24 @@ export const emptyManifest = (kind: string): CompactionManifest => ({
 /** How long a superseded object is kept for runs that still read the manifest it was named in. */
 export const SUPERSEDED_GRACE_SECONDS = 86_400;
 
-/** Reads a manifest's text; a missing, unreadable or foreign one is an empty manifest (nothing is trusted). */
-export function parseManifest(text: string | null, kind: string): CompactionManifest {
+/**
+ * Reads a manifest's text; a missing, unreadable or foreign one is an empty manifest (nothing is trusted:
+ * its partitions are read from their exports and compacted again). `damaged` hears why one was unreadable.
+ */
+export function parseManifest(
+  text: string | null,
+  kind: string,
+  damaged?: (problem: string) => void,
+): CompactionManifest {
   if (text === null) return emptyManifest(kind);
   try {
     const parsed = manifestSchema.safeParse(JSON.parse(text));
-    return parsed.success && parsed.data.kind === kind ? parsed.data : emptyManifest(kind);
-  } catch {
-    return emptyManifest(kind);
+    if (parsed.success && parsed.data.kind === kind) return parsed.data;
+    damaged?.(parsed.success ? `the manifest of ${parsed.data.kind}, not ${kind}` : 'not a manifest');
+  } catch (error) {
+    damaged?.(error instanceof Error ? error.message : String(error));
   }
+  return emptyManifest(kind);
 }
 
 const sourceLine = (s: CompactionSource): string => `${s.file}\t${s.size}\t${s.version}`;

@@ -6,6 +6,7 @@
  * .eml is archived beside the report; last, the archive's index page is rebuilt.
  */
 import { fingerprint } from '../common/fingerprint.js';
+import { firstLineOf } from '../common/first-line.js';
 import type { Config, Recipient } from '../engine/config.js';
 import type { Report } from '../engine/report-schema.js';
 import { scopeKey } from '../engine/scope.js';
@@ -30,8 +31,18 @@ import {
   reportSparklines,
   sparklineSource,
 } from '../render/sparklines.js';
-import type { Clock, Mailer, ObjectStore, OutgoingMail } from './ports.js';
-import { sendOnce } from './send-once.js';
+import type { Clock, Mailer, ObjectStore, OutgoingMail, RunIdentity } from './ports.js';
+import { SendRecordError, sendOnce } from './send-once.js';
+
+/** A mail a run could not deliver: the run fails, naming its recipient and period. */
+export interface UnsentMail {
+  readonly key: string;
+  readonly to: string;
+  /** `day 2026-11-22`, `week 2026-11-16`, `month 2026-11-01`. */
+  readonly period: string;
+  /** Why: the provider's refusal, or another run's claim still held. */
+  readonly reason: string;
+}
 
 /** Where a period's outputs landed (paths or URLs, as the stores locate them). */
 export interface Delivered {
@@ -39,8 +50,8 @@ export interface Delivered {
   readonly html: readonly string[];
   /** Mails sent by this run, or found already sent by an earlier one. */
   readonly mails: readonly string[];
-  /** Send keys another sender holds a fresh claim on: not sent by this run (a later run will see them sent). */
-  readonly inFlight: readonly string[];
+  /** Mails neither sent nor found sent: a refusal, or another live run's claim that outlasted the wait. */
+  readonly unsent: readonly UnsentMail[];
   /** The archive's index page. */
   readonly index: string;
 }
@@ -91,21 +102,30 @@ export function unsubscribeUrls(config: Config, list: 'scorecard' | 'alerts', re
 
 /** Archives a period's report, renders it per locale and scope, and sends scorecards and alerts to every recipient. */
 export async function deliverReport(
-  ports: { readonly archive: ObjectStore; readonly mailer: Mailer; readonly clock?: Clock },
+  ports: {
+    readonly archive: ObjectStore;
+    readonly mailer: Mailer;
+    readonly clock?: Clock;
+    readonly identity?: RunIdentity;
+  },
   args: {
     readonly report: Report;
     readonly folder: string;
     readonly config: Config;
     readonly now: Date;
-    /** Who sends, in the send records (a run id); derived from the period and the time unless told. */
-    readonly owner?: string;
+    /**
+     * How long to wait, in total, for mails another live run holds a claim on to be recorded sent
+     * before naming them unsent. @default 30000
+     */
+    readonly inFlightWaitMs?: number;
   },
 ): Promise<Delivered> {
   const { report, folder, config, now } = args;
   const { archive } = ports;
   const clock: Clock = ports.clock ?? { now: () => new Date() };
   const period = `${report.period.kind}-${report.period.start}`;
-  const owner = args.owner ?? `deliver ${period} ${now.toISOString()}`;
+  const owner = ports.identity?.owner ?? `deliver ${period} ${now.toISOString()}`;
+  const hasEnded = ports.identity === undefined ? undefined : (o: string) => ports.identity?.hasEnded(o) ?? false;
   const reportKey = `${folder}/report.json`;
   const recipients = config.mail.recipients;
   // The CSV is in the first recipient's language (docs/spec.md §4): `;` and a BOM for French spreadsheets.
@@ -145,7 +165,37 @@ export async function deliverReport(
   }
 
   const mails: string[] = [];
-  const inFlight: string[] = [];
+  const unsent: UnsentMail[] = [];
+  const held: OutgoingMail[] = [];
+  const unsentOf = (mail: OutgoingMail, reason: string): UnsentMail => ({
+    key: mail.key,
+    to: mail.to.join(', '),
+    period: `${report.period.kind} ${report.period.start}`,
+    reason,
+  });
+  /** Sends once; false when another run holds the claim. A refusal is named unsent; a failed record stops the run. */
+  const attempt = async (mail: OutgoingMail): Promise<boolean> => {
+    let outcome: Awaited<ReturnType<typeof sendOnce>>;
+    try {
+      outcome = await sendOnce(mail, {
+        archive,
+        mailer: ports.mailer,
+        clock,
+        owner,
+        ...(hasEnded ? { hasEnded } : {}),
+      });
+    } catch (error) {
+      // Sent but not recorded (the store failed): the run must fail, naming the record it could not write.
+      if (error instanceof SendRecordError || error instanceof RangeError) throw error;
+      unsent.push(unsentOf(mail, firstLineOf(error)));
+      return true;
+    }
+    if (outcome.status === 'in-flight') return false;
+    // Only this run's message is archived: an earlier run archived its own when it sent it.
+    if (outcome.status === 'sent') await archive.put(`${folder}/${mail.key}.eml`, mail.raw, 'message/rfc822');
+    mails.push(outcome.location);
+    return true;
+  };
   const send = async (key: string, recipient: Recipient, body: RenderedMail, list: 'scorecard' | 'alerts') => {
     const id = fingerprint(recipient.email.toLowerCase(), 12);
     const raw = await composeMail({
@@ -161,14 +211,7 @@ export async function deliverReport(
       inlineImages: inlineImages(sparklines, body.html),
     });
     const mail: OutgoingMail = { key, from: config.mail.from, to: [recipient.email], subject: body.subject, raw };
-    const outcome = await sendOnce(mail, { archive, mailer: ports.mailer, clock, owner });
-    if (outcome.status === 'in-flight') {
-      inFlight.push(key);
-      return;
-    }
-    // Only this run's message is archived: an earlier run archived its own when it sent it.
-    if (outcome.status === 'sent') await archive.put(`${folder}/${key}.eml`, raw, 'message/rfc822');
-    mails.push(outcome.location);
+    if (!(await attempt(mail))) held.push(mail);
   };
 
   // Recipients who read the same language and scopes get the same body: render it once.
@@ -193,7 +236,9 @@ export async function deliverReport(
   // A rule still breached is said in the scorecard; only a change of state is worth a mail of its own.
   for (const alert of report.alerts.filter((a) => a.kind !== 'still_breached')) {
     for (const recipient of recipients.filter((r) => wantsAlert(r, alert))) {
-      const variant = JSON.stringify([recipient.locale, alert.rule, scopeKey(alert.scope)]);
+      // A reject-share rule alerts once per export kind: the kind is part of what the mail is about.
+      const about = alert.source === undefined ? scopeSlug(alert.scope) : `${scopeSlug(alert.scope)}-${alert.source}`;
+      const variant = JSON.stringify([recipient.locale, alert.rule, about]);
       let body = alertMails.get(variant);
       if (body === undefined) {
         body = await renderAlert(report, alert, {
@@ -204,9 +249,20 @@ export async function deliverReport(
         alertMails.set(variant, body);
       }
       const id = fingerprint(recipient.email.toLowerCase(), 12);
-      await send(`${period}-alert-${alert.rule}-${scopeSlug(alert.scope)}-${id}`, recipient, body, 'alerts');
+      await send(`${period}-alert-${alert.rule}-${about}-${id}`, recipient, body, 'alerts');
     }
   }
+
+  // Another run holds these claims: wait for it to record them sent (or to end, or its claims to expire).
+  let pending = held;
+  for (let waited = 0, pause = 250; pending.length > 0 && waited < (args.inFlightWaitMs ?? 30_000); pause *= 2) {
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    waited += pause;
+    const still: OutgoingMail[] = [];
+    for (const mail of pending) if (!(await attempt(mail))) still.push(mail);
+    pending = still;
+  }
+  for (const mail of pending) unsent.push(unsentOf(mail, 'another run holds its claim and has not recorded it sent'));
 
   // Last, so the index lists this report too; rebuilt whole from the archive, so it cannot drift.
   const indexLocale = csvLocale;
@@ -215,7 +271,7 @@ export async function deliverReport(
     await renderArchiveIndex(await archive.list('reports/'), indexLocale),
     'text/html; charset=utf-8',
   );
-  return { reportJson: archive.locate(reportKey), html, mails, inFlight, index: archive.locate(ARCHIVE_INDEX_KEY) };
+  return { reportJson: archive.locate(reportKey), html, mails, unsent, index: archive.locate(ARCHIVE_INDEX_KEY) };
 }
 
 /** The mail's inline parts: the pictures its HTML refers to, each once. */

@@ -1,53 +1,41 @@
 /**
  * Weekly and monthly digests, rolled up from stored daily facts. Raw exports are read for two things
- * only, and the bytes are reported: days missing from the store are filed first (as a backfill would),
- * and one targeted query over the small `orders` export gives the period's distinct repeat buyers.
+ * only, and the bytes are reported: days missing from the store (or damaged there) are filed first, and
+ * one targeted query over the small `orders` export gives the period's distinct repeat buyers.
  */
 import type { Config } from '../engine/config.js';
 import {
   dayPeriod,
+  daysOf,
   localDate,
   type Period,
   periodContaining,
   previousPeriod,
   utcDatesBetween,
 } from '../engine/periods.js';
-import { type Report, reportSchema } from '../engine/report-schema.js';
+import type { Report } from '../engine/report-schema.js';
 import type { PeriodDistinct } from '../engine/rollup.js';
 import { repeatBuyersSql } from '../sql/facts.js';
-import { type Delivered, deliverReport } from './deliver.js';
-import { archiveRejects, compactionRequest, fileDays, type RunPorts, reportFolder } from './nightly.js';
-import { applyAlerts, type BackfillCommand, composeReport, FactsReader } from './period-reports.js';
+import type { DamagedFile } from './damage.js';
+import type { Delivered } from './deliver.js';
+import { fileFromExports } from './filing.js';
+import { changedDays } from './late-days.js';
+import type { RunPorts } from './ports.js';
+import { publishReport } from './publish.js';
+import { type BackfillCommand, composeReport, FactsReader } from './stored-reports.js';
 
 /** What a digest leaves behind and what it read. */
 export interface DigestResult {
   readonly report: Report;
   readonly delivered: Delivered;
-  /** Days that were missing from the store and were filed from exports first. */
+  /** Days that were missing from the store (damaged there, or filed from other exports) and were filed first. */
   readonly filed: readonly string[];
   /** Raw export bytes read to file missing days (0 when the nightly runs filed them all). */
   readonly filingBytes: number;
   /** Raw export bytes read by the targeted distinct-buyers query. */
   readonly targetedBytes: number;
-}
-
-/** Files the given days from exports (one stage over their partitions); returns the bytes read. */
-export async function fileMissingDays(
-  ports: Pick<RunPorts, 'engine' | 'archive' | 'clock'>,
-  days: readonly Period[],
-  config: Config,
-): Promise<number> {
-  if (days.length === 0) return 0;
-  const partitions = [...new Set(days.flatMap((d) => utcDatesBetween(d.start, d.end)))].sort();
-  const now = ports.clock.now();
-  const stage = await ports.engine.stageExports({
-    partitions,
-    now: Math.floor(now.getTime() / 1000),
-    ...compactionRequest(config, now),
-  });
-  await fileDays(ports, { days, stage, config, rebuild: () => true });
-  await archiveRejects(ports.archive, stage.rejects);
-  return stage.files.reduce((sum, f) => sum + f.size, 0);
+  /** Files Vigie wrote that this run found damaged, and what it did instead. */
+  readonly damaged: readonly DamagedFile[];
 }
 
 /** Runs the digest of a week or a month. */
@@ -56,22 +44,35 @@ export async function runDigest(
   request: {
     readonly period: Period;
     readonly config: Config;
+    readonly inFlightWaitMs?: number;
     /** The command the report names to fill the trend's missing periods. */
     readonly backfillCommand?: BackfillCommand;
   },
 ): Promise<DigestResult> {
   const { period, config } = request;
+  const damaged: DamagedFile[] = [];
+  const note = (d: DamagedFile): void => void damaged.push(d);
   const now = ports.clock.now();
-  const reader = new FactsReader(ports.archive, config);
-  // The period and the one before it (for deltas) must be filed; older trailing periods are optional.
-  const needed = [...(await reader.missingDays(previousPeriod(period))), ...(await reader.missingDays(period))];
-  const filingBytes = await fileMissingDays(
+  const reader = new FactsReader(ports.archive, config, note);
+  // The period and the one before it (for deltas) must be filed, from the exports as they are now; older
+  // trailing periods are optional. A day whose exports changed since it was filed is filed again (révisé).
+  const needed: string[] = [];
+  const both = [previousPeriod(period), period];
+  for (const p of both) needed.push(...(await reader.missingDays(p)), ...(await reader.damagedDays(p)));
+  const changed = await changedDays(
     ports,
-    needed.map((date) => dayPeriod(date, config.timezone)),
+    both.flatMap((p) => daysOf(p).map((date) => dayPeriod(date, config.timezone))),
+    note,
+  );
+  const todo = [...new Set([...needed, ...changed])].sort();
+  const filingBytes = await fileFromExports(
+    ports,
+    todo.map((date) => dayPeriod(date, config.timezone)),
     config,
+    note,
   );
   const filed: string[] = [];
-  for (const date of needed) {
+  for (const date of todo) {
     reader.forget(date);
     if ((await reader.day(date)) !== null) filed.push(date);
   }
@@ -94,11 +95,18 @@ export async function runDigest(
     config,
     now,
     distinct,
+    revised: changed,
     ...(request.backfillCommand ? { backfillCommand: request.backfillCommand } : {}),
   });
-  const report = reportSchema.parse(await applyAlerts(ports.archive, composed, config));
-  const delivered = await deliverReport(ports, { report, folder: reportFolder(period), config, now });
-  return { report, delivered, filed, filingBytes, targetedBytes };
+  const { report, delivered } = await publishReport(ports, {
+    composed,
+    period,
+    config,
+    now,
+    note,
+    inFlightWaitMs: request.inFlightWaitMs,
+  });
+  return { report, delivered, filed, filingBytes, targetedBytes, damaged };
 }
 
 /**

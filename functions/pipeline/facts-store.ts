@@ -8,16 +8,21 @@
  */
 
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { z } from 'zod';
 import { fingerprint } from '../common/fingerprint.js';
 import type { Config } from '../engine/config.js';
 import { type BreakdownFact, type BucketFact, DIMENSIONS, MEASURES, type PeriodFacts } from '../engine/facts.js';
-import { businessHoursOf, type InputSummary } from '../engine/period-kpis.js';
+import { businessHoursOf } from '../engine/period-kpis.js';
 import { dayPeriod } from '../engine/periods.js';
 import { foldDay } from '../engine/rollup.js';
+import { type NoteDamage, readOrNote } from './damage.js';
+import type { PartitionInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
 
 /** Bumped when the stored shape changes; older files are rebuilt, never misread. */
-export const FACTS_FORMAT = 5;
+// 6: `offered` counts only handled and abandoned contacts (docs/spec.md §3, amended 2026-12-05).
+// 7: the ledger per partition, converted_known and selfcare_known, kinds with records (issue 19).
+export const FACTS_FORMAT = 7;
 
 /** A stored day: its facts and what they were computed from. */
 export interface StoredDayFacts {
@@ -28,14 +33,52 @@ export interface StoredDayFacts {
   readonly fingerprint: string;
   /** Hash of the export files read (names and sizes): a change means late data, so a restatement. */
   readonly sources: string;
-  /** Files, records, duplicates and rejects of each of the day's UTC partitions, kept apart so a longer
-   * period counts a partition shared by two days once. */
-  readonly inputs: Readonly<Record<string, InputSummary>>;
+  /** The ledger of each of the day's UTC partitions, kept apart so a longer period counts a partition
+   * shared by two days once. */
+  readonly inputs: Readonly<Record<string, PartitionInputs>>;
   readonly facts: PeriodFacts;
+  /**
+   * The scheduled run that filed it (a nightly's scheduled time), when one did: a retry of that run finds
+   * its own day filed and does not query it again. Absent for manual runs, the CLI and older files.
+   */
+  readonly run?: string;
 }
 
 /** Archive key of a day's facts. */
 export const factsKey = (date: string): string => `facts/dt=${date}/facts.json.gz`;
+
+/**
+ * Archive key of what a day was filed from: the export files of its own UTC partitions, every kind. A run
+ * compares it with the listing now to find days whose exports changed after they were filed (late files).
+ */
+export const listingKey = (date: string): string => `facts/dt=${date}/listing.json`;
+
+const listingSchema = z.object({
+  date: z.iso.date(),
+  partitions: z.array(z.iso.date()),
+  /** `sourcesHash` of the partitions' files (names and sizes). */
+  sources: z.string(),
+});
+
+/** What a day was filed from: its own partitions and the hash of their files. */
+export type FiledListing = z.infer<typeof listingSchema>;
+
+/** Records what a day was filed from (after its facts: a day never looks filed from files it was not). */
+export async function saveListing(archive: ObjectStore, listing: FiledListing): Promise<void> {
+  await archive.put(listingKey(listing.date), `${JSON.stringify(listing)}\n`, 'application/json');
+}
+
+/** What a day was filed from, or `null` when not recorded (filed by an older version) or damaged (named). */
+export async function loadListing(archive: ObjectStore, date: string, note?: NoteDamage): Promise<FiledListing | null> {
+  const bytes = await archive.get(listingKey(date));
+  if (bytes === null) return null;
+  return readOrNote(
+    archive.locate(listingKey(date)),
+    () => listingSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8'))),
+    note,
+    'the day is not checked for late files until it is filed again',
+  );
+}
 
 /**
  * Archive key of the same facts summed over the day, kept apart only by business hours: what reports
@@ -45,8 +88,18 @@ export const factsKey = (date: string): string => `facts/dt=${date}/facts.json.g
 export const foldedFactsKey = (date: string): string => `facts/dt=${date}/folded.json.gz`;
 
 /** The fingerprint of the settings that change what facts are. */
-export function factsFingerprint(config: Pick<Config, 'timezone' | 'thresholds' | 'keywords'>): string {
-  return fingerprint(JSON.stringify([FACTS_FORMAT, config.timezone, config.thresholds, [...config.keywords].sort()]));
+export function factsFingerprint(config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'connect'>): string {
+  // Where Amazon Connect records' scopes come from changes the facts a day files (its teams, queues).
+  const { team, queue, reason, customer, task_channel } = config.connect;
+  return fingerprint(
+    JSON.stringify([
+      FACTS_FORMAT,
+      config.timezone,
+      config.thresholds,
+      [...config.keywords].sort(),
+      { team, queue, reason, customer, task_channel },
+    ]),
+  );
 }
 
 /** The fingerprint of the business hours a folded day was summed by: other hours mean folding again. */
@@ -114,6 +167,7 @@ export function bucketCells(row: BucketFact): Cell[] {
     row.acw_sum,
     row.outbound,
     row.converted,
+    row.converted_known,
     row.conversion_hits,
     row.fcr_resolved,
     row.fcr_set,
@@ -122,6 +176,7 @@ export function bucketCells(row: BucketFact): Cell[] {
     row.social_inbound,
     row.social_within_d,
     row.selfcare,
+    row.selfcare_known,
     row.tickets_created,
     row.ticket_reply_delay_sum,
     row.ticket_reply_delay_n,
@@ -221,14 +276,30 @@ function parseDayFile(bytes: Uint8Array, fingerprint: string, hours?: string): S
   return { ...day, facts: { ...file.facts, buckets, breakdowns } };
 }
 
-/** A day's stored facts, or `null` when absent or written by another format or configuration. */
+/** What a reader does instead of a damaged day file: the day reads as not filed, and is filed again. */
+const REFILED = 'the day is read from its other file or filed again from the exports';
+
+/** A day file's content, or `null` when absent, damaged (named to `note`), or of another format or configuration. */
+async function loadDayFile(
+  archive: ObjectStore,
+  key: string,
+  fingerprint: string,
+  hours: string | undefined,
+  note: NoteDamage | undefined,
+): Promise<StoredDayFacts | null> {
+  const bytes = await archive.get(key);
+  if (bytes === null) return null;
+  return readOrNote(archive.locate(key), () => parseDayFile(bytes, fingerprint, hours), note, REFILED);
+}
+
+/** A day's stored facts, or `null` when absent, damaged, or written by another format or configuration. */
 export async function loadDayFacts(
   archive: ObjectStore,
   date: string,
   fingerprint: string,
+  note?: NoteDamage,
 ): Promise<StoredDayFacts | null> {
-  const bytes = await archive.get(factsKey(date));
-  return bytes === null ? null : parseDayFile(bytes, fingerprint);
+  return loadDayFile(archive, factsKey(date), fingerprint, undefined, note);
 }
 
 /** A filed day as reports read it: its rows folded (`foldDay`) under the configuration's business hours. */
@@ -237,14 +308,14 @@ export function foldedDay(stored: StoredDayFacts, config: Config): StoredDayFact
   return { ...stored, facts: foldDay(stored.facts, day, businessHoursOf(day, config)) };
 }
 
-/** A day's folded file, or `null` when absent or summed under another configuration or business hours. */
+/** A day's folded file, or `null` when absent, damaged, or summed under another configuration or business hours. */
 export async function loadFoldedDay(
   archive: ObjectStore,
   date: string,
-  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours'>,
+  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours' | 'connect'>,
+  note?: NoteDamage,
 ): Promise<StoredDayFacts | null> {
-  const bytes = await archive.get(foldedFactsKey(date));
-  return bytes === null ? null : parseDayFile(bytes, factsFingerprint(config), hoursFingerprint(config));
+  return loadDayFile(archive, foldedFactsKey(date), factsFingerprint(config), hoursFingerprint(config), note);
 }
 
 /**
@@ -254,7 +325,10 @@ export async function loadFoldedDay(
 export async function loadFiledDay(
   archive: ObjectStore,
   date: string,
-  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours'>,
+  config: Pick<Config, 'timezone' | 'thresholds' | 'keywords' | 'business_hours' | 'connect'>,
+  note?: NoteDamage,
 ): Promise<StoredDayFacts | null> {
-  return (await loadFoldedDay(archive, date, config)) ?? loadDayFacts(archive, date, factsFingerprint(config));
+  return (
+    (await loadFoldedDay(archive, date, config, note)) ?? loadDayFacts(archive, date, factsFingerprint(config), note)
+  );
 }

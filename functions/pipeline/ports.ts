@@ -5,6 +5,7 @@
  */
 
 import type { SqlParam } from '../sql/values.js';
+import type { DamagedFile } from './damage.js';
 
 export type { SqlParam };
 
@@ -31,17 +32,31 @@ export interface ExportFileInfo {
   /** Path relative to the exports root: `contacts/dt=2026-11-22/part-0.ndjson.gz`. */
   readonly file: string;
   readonly size: number;
+  /**
+   * The partitions whose records the file may hold, when not only its own: an Amazon Connect CTR object
+   * filed under its delivery date holds contacts of that day and of the days before it (re-deliveries).
+   */
+  readonly days?: readonly string[];
 }
 
-/** What staging the exports produced: what was read, duplicates dropped, and the rejects. */
+/**
+ * What staging the exports produced: what was read, duplicates dropped, records excluded, and the rejects.
+ * Per partition, records = rejects + duplicates + excluded + the records kept in the staged tables (the
+ * ledger of docs/spec.md §1 counts the kept ones by the day they fall on).
+ */
 export interface StageResult {
   readonly files: readonly ExportFileInfo[];
-  /** Records read (good or not) per partition date. */
+  /** Records read per partition date: every record, good, rejected or excluded, and one per unreadable file. */
   readonly recordsByPartition: Readonly<Record<string, number>>;
   /** The same records per partition date, then export kind: what a kind's reject share is a share of. */
   readonly recordsByPartitionKind?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Records merged into a later version with the same identity, per partition of the merged record. */
   readonly duplicatesByPartition: Readonly<Record<string, number>>;
+  /**
+   * Good records set aside, per partition and reason (`inputs.excluded`): Amazon Connect records that are
+   * not customer contacts, and legs merged into another contact. Absent: the engine sets none aside.
+   */
+  readonly excludedByPartition?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly rejects: readonly Reject[];
   /**
    * Partitions read from their compacted copy, those compacted by this stage, and compactions that failed
@@ -52,6 +67,8 @@ export interface StageResult {
     readonly written: readonly CompactedPartitionInfo[];
     readonly failed: readonly { readonly kind: string; readonly reason: string }[];
   };
+  /** Files the engine wrote earlier (compaction manifests) that it found damaged, and what it did instead. */
+  readonly damaged?: readonly DamagedFile[];
 }
 
 /** A partition of one kind held as compacted checked records. */
@@ -86,6 +103,12 @@ export interface QueryEngine {
   stageExports(request: StageRequest): Promise<StageResult>;
   /** Runs one SQL text with positional `?` parameters. */
   query(sql: string, params: readonly SqlParam[]): Promise<Row[]>;
+  /**
+   * Lists the export files of exactly these partitions, every kind (a file that cannot be read listed with
+   * size 0), reading none: what late-data checks compare with what was filed. Absent: the engine cannot
+   * list, and late files go unnoticed.
+   */
+  listExports?(partitions: readonly string[]): Promise<ExportFileInfo[]>;
   close(): Promise<void>;
 }
 
@@ -118,4 +141,25 @@ export interface Mailer {
 /** The current instant; passed in so runs and tests are reproducible. */
 export interface Clock {
   now(): Date;
+}
+
+/**
+ * Who runs a job, as the claims on its mails record it, and whether the runner an earlier claim names
+ * has ended: a claim whose owner has ended is taken over at once, any other only after the claim timeout
+ * (docs/decisions/0003-exactly-once-sends.md).
+ */
+export interface RunIdentity {
+  /** Recorded in each claim: `local <host> <pid> <nonce>`, or `lambda <function> <request id>`. */
+  readonly owner: string;
+  /** True only when the runner `owner` names is known to have ended; false when it may still be running. */
+  hasEnded(owner: string): boolean;
+}
+
+/** The ports a job needs. Without an identity, claims are taken over only after their timeout. */
+export interface RunPorts {
+  readonly engine: QueryEngine;
+  readonly archive: ObjectStore;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly identity?: RunIdentity;
 }

@@ -16,8 +16,13 @@ export interface SendOnceOptions {
    * @default 900000 (15 minutes)
    */
   readonly claimTimeoutMs?: number;
-  /** Who claims (a run id), kept in the records for whoever investigates. */
+  /** Who claims (a run id, see `RunIdentity`), kept in the records for whoever investigates. */
   readonly owner: string;
+  /**
+   * True when the owner named in a claim is known to have ended (its process is gone): its claim is taken
+   * over at once instead of after the timeout. Without it, only the timeout frees a claim.
+   */
+  readonly hasEnded?: (owner: string) => boolean;
 }
 
 export type SendOutcome =
@@ -41,7 +46,7 @@ const JSON_TYPE = 'application/json';
 const claimKey = (dir: string, n: number): string => `${dir}claim-${n}.json`;
 const failedKey = (dir: string, n: number): string => `${dir}failed-${n}.json`;
 
-/** A record's JSON, or `null` when it is unreadable (another process may still be writing a local file). */
+/** A record's JSON, or `null` when it is unreadable (damaged: every store writes records whole). */
 function parseRecord(bytes: Uint8Array): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
@@ -130,10 +135,16 @@ export async function sendOnce(mail: OutgoingMail, options: SendOnceOptions): Pr
   if (latest === 0 || latestClaim === null) return { status: 'in-flight' };
 
   const refused = (await archive.get(failedKey(dir, latest))) !== null;
-  const at = parseRecord(latestClaim)?.at;
-  const claimedAt = typeof at === 'string' ? Date.parse(at) : Number.NaN;
-  // An unreadable claim may be a local file still being written by a live sender: treat it as fresh.
-  const stale = !Number.isNaN(claimedAt) && clock.now().getTime() - claimedAt >= timeoutMs;
+  const record = parseRecord(latestClaim);
+  const claimedAt = typeof record?.at === 'string' ? Date.parse(record.at) : Number.NaN;
+  const claimant = typeof record?.owner === 'string' ? record.owner : null;
+  // Every store writes a claim whole (a rename locally, one object on S3): an unreadable claim is damaged,
+  // not half-written by a live sender, and holds nothing.
+  const stale =
+    record === null ||
+    Number.isNaN(claimedAt) ||
+    clock.now().getTime() - claimedAt >= timeoutMs ||
+    (claimant !== null && claimant !== owner && (options.hasEnded?.(claimant) ?? false));
   if ((refused || stale) && (await claim(latest + 1))) return send(latest + 1);
   return { status: 'in-flight' };
 }

@@ -53,12 +53,17 @@ interface Source {
 
 function sources(t: Thresholds, b: Binder): Source[] {
   const inbound = `direction = 'inbound'`;
-  const offered = `${inbound} AND channel IN ('voice', 'chat')`;
+  // docs/spec.md §1/§3 (amended 2026-12-05): only handled and abandoned contacts reached a queue; a
+  // deflected (IVR, bot) or missed (closed, no queue) contact was never offered, as in Amazon Connect,
+  // where abandoned, answered and callback-queued contacts are what left a queue.
+  const offered = `${inbound} AND channel IN ('voice', 'chat') AND outcome IN ('handled', 'abandoned')`;
   const handled = `${offered} AND outcome = 'handled'`;
   const abandoned = `${offered} AND outcome = 'abandoned'`;
   const replied = `${inbound} AND channel IN ('email', 'social', 'sms') AND first_response_at IS NOT NULL`;
   const social = `${inbound} AND channel = 'social'`;
-  const top2 = `score >= scale_max - 1`;
+  // The top two points of the scale; on a scale of fewer than four points (yes/no, 1–3) only the top one,
+  // or every "non" of a yes/no question would count as satisfied (docs/spec.md §3).
+  const top2 = `score >= scale_max - CASE WHEN scale_max - scale_min < 3 THEN 0 ELSE 1 END`;
   // Each threshold appears once per use: `?` parameters are positional.
   return [
     {
@@ -75,13 +80,14 @@ function sources(t: Thresholds, b: Binder): Source[] {
         abandoned_within_t: when(`${abandoned} AND wait_s <= ${b.bind(t.serviceLevelSeconds)}`),
         handled_wait_sum: when(`${handled} AND wait_s IS NOT NULL`, 'wait_s'),
         handled_wait_n: when(`${handled} AND wait_s IS NOT NULL`),
-        offered_wait_sum: when(`${offered} AND outcome IN ('handled', 'abandoned') AND wait_s IS NOT NULL`, 'wait_s'),
-        offered_wait_n: when(`${offered} AND outcome IN ('handled', 'abandoned') AND wait_s IS NOT NULL`),
+        offered_wait_sum: when(`${offered} AND wait_s IS NOT NULL`, 'wait_s'),
+        offered_wait_n: when(`${offered} AND wait_s IS NOT NULL`),
         talk_sum: when(handled, 'COALESCE(talk_s, 0)'),
         hold_sum: when(handled, 'COALESCE(hold_s, 0)'),
         acw_sum: when(handled, 'COALESCE(acw_s, 0)'),
         outbound: when(`direction = 'outbound'`),
         converted: when('converted'),
+        converted_known: when('converted IS NOT NULL'),
         conversion_hits: when(`converted AND ((${handled}) OR direction = 'outbound')`),
         fcr_resolved: when('resolved_first_contact'),
         fcr_set: when('resolved_first_contact IS NOT NULL'),
@@ -94,6 +100,7 @@ function sources(t: Thresholds, b: Binder): Source[] {
         selfcare: when(
           `${inbound} AND (selfcare_redirect OR (channel = 'bot' AND COALESCE(outcome, 'handled') NOT IN ('abandoned', 'missed')))`,
         ),
+        selfcare_known: when(`${inbound} AND (selfcare_redirect IS NOT NULL OR channel = 'bot')`),
       },
     },
     {

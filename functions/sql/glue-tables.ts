@@ -17,7 +17,10 @@
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from './exports-schema.js';
 import { type CheckedColumn, checkedColumns } from './staging.js';
 
-/** Table of Amazon Connect contact trace records (Firehose `YYYY/MM/DD/HH/` prefixes), when configured. */
+/**
+ * Table of Amazon Connect contact trace records as staged for Athena, one record per line under
+ * `dt=<delivery date>/` (functions/adapters/connect-ctr-staging.ts), when CTRs are configured.
+ */
 export const CTR_TABLE = 'connect_ctr_lines';
 
 /** How many `cNN` columns a `_csv` table has: more than any kind's fields, so unknown columns fit too. */
@@ -55,6 +58,7 @@ export interface GlueLayout {
   readonly exportsBucket: string;
   /** `""` or ending with `/`. */
   readonly exportsPrefix: string;
+  /** Where CTR objects are staged as NDJSON (`prefix`: `""` or ending with `/`), when CTRs are the contacts. */
   readonly ctr?: { readonly bucket: string; readonly prefix: string } | undefined;
   /** Where compacted partitions are kept (`prefix`: `""` or ending with `/`). */
   readonly compacted?: { readonly bucket: string; readonly prefix: string } | undefined;
@@ -166,18 +170,18 @@ export function glueTables(layout: GlueLayout): GlueTableSpec[] {
     const location = `s3://${layout.ctr.bucket}/${layout.ctr.prefix}`;
     tables.push({
       name: CTR_TABLE,
-      description: 'Amazon Connect contact trace records as Firehose delivers them, one row per line',
+      description: 'Amazon Connect contact trace records, each Firehose object staged as NDJSON, one row per line',
       columns: [stringColumn('line')],
       partitionKeys: [DT],
       location,
       inputFormat: TEXT_INPUT_FORMAT,
       outputFormat: TEXT_OUTPUT_FORMAT,
       serde: linesSerde,
-      // One partition per UTC day; Athena reads the day's `HH/` sub-folders under it.
+      // One partition per delivery date (UTC); Athena reads the objects under it, whatever their depth.
       parameters: {
         EXTERNAL: 'TRUE',
         classification: 'text',
-        ...dateProjection('yyyy/MM/dd', '2020/01/01', `${location}\${dt}/`),
+        ...dateProjection('yyyy-MM-dd', '2020-01-01', `${location}dt=\${dt}/`),
       },
     });
   }

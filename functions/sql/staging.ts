@@ -14,13 +14,17 @@ import { sqlString } from './values.js';
 /** The SQL engines Vigie runs on. */
 export type Dialect = 'duckdb' | 'trino';
 
-/** ISO-8601 date-time that carries its offset (`Z` or ±hh[:mm]); a local time without offset is ambiguous. */
-const ISO_TIMESTAMP = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)$`;
+/**
+ * ISO-8601 date-time that carries its offset (`Z` or ±hh[:mm]); a local time without offset is ambiguous.
+ * Offsets are real ones (docs/spec.md §1): −12:00 to +14:00, minutes below 60.
+ */
+const ISO_TIMESTAMP = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|\+(0\d|1[0-3])(:?[0-5]\d)?|\+14(:?00)?|-(0\d|1[01])(:?[0-5]\d)?|-12(:?00)?)$`;
 const ISO_DATE = String.raw`^\d{4}-\d{2}-\d{2}$`;
 /** JSON types, named as DuckDB's `json_type` names them; the Trino spelling maps onto the same names. */
 const NUMERIC_JSON = `('BIGINT', 'UBIGINT', 'DOUBLE')`;
 
-interface DialectFunctions {
+/** How a dialect spells what the checks need; see `DIALECTS`. */
+export interface DialectFunctions {
   /** JSON value of a record's raw text, or NULL when it is not JSON. */
   parseJson(raw: string): string;
   /** Type of a JSON value or of one of its members (`path` is a JSON path literal), with DuckDB's names. */
@@ -51,8 +55,13 @@ const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
     isFinite: (number) => `isfinite(${number})`,
   },
   trino: {
-    // A byte-order mark before the first record is not part of it.
-    parseJson: (raw) => `try(json_parse(replace(${raw}, chr(65279), '')))`,
+    // A byte-order mark before the first record is not part of it. Trino's parser refuses a bare NaN or
+    // Infinity, which docs/spec.md §1 makes a wrong type, not bad JSON: a line that fails is parsed again
+    // with them quoted, so a number field holding one is rejected as `wrong_type`, as on DuckDB.
+    parseJson: (raw) => {
+      const text = `replace(${raw}, chr(65279), '')`;
+      return `COALESCE(try(json_parse(${text})), try(json_parse(regexp_replace(${text}, '([:\\[,]\\s*)(-?(NaN|Infinity))(\\s*[,}\\]])', '$1"$2"$4'))))`;
+    },
     jsonType: (json, path) => trinoJsonType(path === undefined ? json : `json_extract(${json}, ${path})`),
     jsonText: (json, path) =>
       `CASE WHEN json_format(json_extract(${json}, ${path})) = 'null' THEN NULL WHEN starts_with(json_format(json_extract(${json}, ${path})), '"') THEN json_extract_scalar(${json}, ${path}) ELSE json_format(json_extract(${json}, ${path})) END`,
@@ -62,6 +71,11 @@ const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
     isFinite: (number) => `is_finite(${number})`,
   },
 };
+
+/** The spellings of a dialect, for readers of other record shapes (functions/sql/connect-ctr.ts). */
+export function dialectFunctions(dialect: Dialect): DialectFunctions {
+  return DIALECTS[dialect];
+}
 
 const text = (f: FieldSpec): string => `t_${f.name}`;
 const jsonTypeOf = (f: FieldSpec): string => `jt_${f.name}`;
@@ -210,7 +224,8 @@ export function parseJson(dialect: Dialect, raw: string): string {
 function typeOk(f: FieldSpec, d: DialectFunctions): string {
   const t = text(f);
   const jt = jsonTypeOf(f);
-  const numeric = `CASE WHEN fmt = 'csv' THEN ${d.isFinite(parsed(f))} ELSE ${jt} IN ${NUMERIC_JSON} END`;
+  // Numbers are finite (docs/spec.md §1): NaN, Infinity and 1e309 (no double holds it) are a wrong type.
+  const numeric = `CASE WHEN fmt = 'csv' THEN ${d.isFinite(parsed(f))} ELSE ${jt} IN ${NUMERIC_JSON} AND ${d.isFinite(parsed(f))} END`;
   switch (f.field.type) {
     case 'string':
       return `(fmt = 'csv' OR ${jt} IN ('VARCHAR', ${NUMERIC_JSON.slice(1, -1)}))`;
@@ -230,18 +245,21 @@ function typeOk(f: FieldSpec, d: DialectFunctions): string {
   }
 }
 
+/** Timestamps that may lie in the future: a cost's end (a monthly cost booked on the 1st, docs/spec.md §1). */
+const FUTURE_ALLOWED: ReadonlySet<string> = new Set(['costs.end']);
+
 /** The reason a present field of the right type is still unacceptable, as CASE branches. */
-function rangeChecks(f: FieldSpec, now: number): string[] {
+function rangeChecks(kind: ExportKind, f: FieldSpec, now: number): string[] {
   const t = text(f);
   switch (f.field.type) {
     case 'enum':
       return [
         `WHEN ${present(f)} AND ${t} NOT IN (${f.field.values.map(sqlString).join(', ')}) THEN 'unknown_value:${f.name}'`,
       ];
-    case 'timestamp':
-      return [
-        `WHEN ${present(f)} AND (${parsed(f)} < 946684800 OR ${parsed(f)} > ${now + 86400}) THEN 'timestamp_out_of_range:${f.name}'`,
-      ];
+    case 'timestamp': {
+      const future = FUTURE_ALLOWED.has(`${kind}.${f.name}`) ? '' : ` OR ${parsed(f)} > ${now + 86400}`;
+      return [`WHEN ${present(f)} AND (${parsed(f)} < 946684800${future}) THEN 'timestamp_out_of_range:${f.name}'`];
+    }
     case 'duration':
     case 'count':
       return [`WHEN ${present(f)} AND ${parsed(f)} < 0 THEN 'negative_duration:${f.name}'`];
@@ -305,10 +323,17 @@ const surveyScaleDefault = (bound: 'min' | 'max'): string =>
 
 /**
  * A SELECT over `source` giving every record with `file, dt, line, raw, reason` (NULL when the record
- * is good) and its typed `v_<field>` columns (plus `scale_lo`/`scale_hi` for surveys). `now` is epoch
- * seconds: a timestamp later than a day after it is out of range.
+ * is good) and its typed `v_<field>` columns (plus `scale_lo`/`scale_hi` for surveys, and the `carried`
+ * columns). `now` is epoch seconds: a timestamp later than a day after it is out of range.
  */
-export function checkedSelect(kind: ExportKind, now: number, dialect: Dialect, source: string): string {
+export function checkedSelect(
+  kind: ExportKind,
+  now: number,
+  dialect: Dialect,
+  source: string,
+  /** Columns of the source kept as they are beside the checked ones (a CTR's initiation method, previous contact). */
+  carried: readonly string[] = [],
+): string {
   if (!Number.isFinite(now)) throw new RangeError(`now must be finite, got ${now}`);
   const d = DIALECTS[dialect];
   const fields = EXPORT_SCHEMA[kind].fields;
@@ -323,7 +348,7 @@ export function checkedSelect(kind: ExportKind, now: number, dialect: Dialect, s
       // COALESCE: a NULL check (a failed cast) must read as "wrong", never skip the branch.
       return `WHEN ${present(f)} AND NOT COALESCE(${typeOk(f, d)}, false) THEN '${reason}:${f.name}'`;
     }),
-    ...fields.flatMap((f) => rangeChecks(f, now)),
+    ...fields.flatMap((f) => rangeChecks(kind, f, now)),
   ];
   // A timestamp or number is checked for its type, its range and then kept: parsing it once per record
   // instead of at each step saves most of the staging time of a large day.
@@ -339,18 +364,19 @@ export function checkedSelect(kind: ExportKind, now: number, dialect: Dialect, s
   const consistency = CONSISTENCY[kind] ?? [];
   const finalReason =
     consistency.length > 0 ? `CASE WHEN reason IS NOT NULL THEN reason ${consistency.join(' ')} END` : 'reason';
-  const kept = `${values}${kind === 'surveys' ? ', scale_lo, scale_hi' : ''}`;
+  const extra = carried.map((c) => `, ${c}`).join('');
+  const kept = `${values}${kind === 'surveys' ? ', scale_lo, scale_hi' : ''}${extra}`;
   // Only a rejected record's raw text is needed later: good ones drop it, which halves the table.
   return `SELECT file, dt, line, CASE WHEN reason IS NOT NULL THEN raw END AS raw, reason, ${kept}
 FROM (
 SELECT file, dt, line, raw, ${finalReason} AS reason, ${kept}
 FROM (
-  SELECT file, dt, line, raw, reason, ${values}${scales}
+  SELECT file, dt, line, raw, reason, ${values}${scales}${extra}
   FROM (
     SELECT file, dt, line, raw, reason,
-    ${typed.join(',\n    ')}
+    ${typed.join(',\n    ')}${extra}
     FROM (
-      SELECT file, dt, line, raw, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')}${parsedNames},
+      SELECT file, dt, line, raw, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')}${parsedNames}${extra},
         CASE ${reasons.join('\n        ')} END AS reason
       FROM (SELECT s0.*${parsedColumns} FROM (${source}) s0) source
     ) reasoned
@@ -430,7 +456,7 @@ const DERIVED: Readonly<Partial<Record<ExportKind, Readonly<Record<string, strin
 };
 
 /** Rank of a good record among those sharing its identity: 1 for the one kept. */
-function versionRank(kind: ExportKind): string {
+export function versionRank(kind: ExportKind): string {
   const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
   return `row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, line DESC)`;
 }
@@ -444,10 +470,12 @@ export function stagedSelect(kind: ExportKind, checked: string): string {
   const columns = EXPORT_SCHEMA[kind].fields.map((f) => `${derived[f.name] ?? `v_${f.name}`} AS ${columnOf(f)}`);
   const scales = kind === 'surveys' ? ', scale_lo, scale_hi' : '';
   const values = EXPORT_SCHEMA[kind].fields.map((f) => `v_${f.name}`).join(', ');
+  // `dt`, the partition the kept record came from, is what the ledger of docs/spec.md §1 counts by.
   return `SELECT
-  ${columns.join(',\n  ')}
+  ${columns.join(',\n  ')},
+  dt
 FROM (
-  SELECT file, line, ${values}${scales}, ${versionRank(kind)} AS version_rank
+  SELECT file, dt, line, ${values}${scales}, ${versionRank(kind)} AS version_rank
   FROM ${checked}
   WHERE reason IS NULL
 ) ranked
@@ -457,68 +485,4 @@ WHERE version_rank = 1`;
 /** A SELECT counting, per partition, the good records merged into a later version of themselves. */
 export function duplicatesSelect(kind: ExportKind, checked: string): string {
   return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM ${checked} WHERE reason IS NULL) ranked WHERE version_rank > 1 GROUP BY dt`;
-}
-
-/** Where a contact field sits in an Amazon Connect contact trace record (docs/spec.md §1), as member names. */
-const CTR_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  id: ['ContactId'],
-  updated_at: ['LastUpdateTimestamp'],
-  queue: ['Queue', 'Name'],
-  agent: ['Agent', 'Username'],
-  answered_at: ['Agent', 'ConnectedToAgentTimestamp'],
-  ended_at: ['DisconnectTimestamp'],
-  wait_s: ['Queue', 'Duration'],
-  talk_s: ['Agent', 'AgentInteractionDuration'],
-  hold_s: ['Agent', 'CustomerHoldDuration'],
-  acw_s: ['Agent', 'AfterContactWorkDuration'],
-  // Contact attributes set by the contact flow carry what Connect itself does not know.
-  team: ['Attributes', 'team'],
-  reason: ['Attributes', 'reason'],
-  customer: ['Attributes', 'customer'],
-};
-
-const ctrPath = (dialect: Dialect, names: readonly string[]): string =>
-  sqlString(dialect === 'duckdb' ? `$.${names.map((n) => `"${n}"`).join('.')}` : `$.${names.join('.')}`);
-
-/**
- * The `rec_type, t_<field>, jt_<field>` columns of `contacts` read from Amazon Connect CTRs (`json`),
- * deduplicated like any contact on `id` (ContactId) by `updated_at` (LastUpdateTimestamp).
- * A contact that never queued is offered when it was initiated; an inbound one that reached neither
- * queue nor agent ended in the IVR, so it counts as deflected, not abandoned.
- */
-export function ctrRecordColumns(dialect: Dialect, json: string): string {
-  const d = DIALECTS[dialect];
-  const at = (names: readonly string[]): { text: string; type: string } => ({
-    text: d.jsonText(json, ctrPath(dialect, names)),
-    type: d.jsonType(json, ctrPath(dialect, names)),
-  });
-  const channel = at(['Channel']).text;
-  const method = at(['InitiationMethod']).text;
-  const enqueued = at(['Queue', 'EnqueueTimestamp']);
-  const initiated = at(['InitiationTimestamp']);
-  const derived: Record<string, { text: string; type: string }> = {
-    channel: { text: `lower(${channel})`, type: at(['Channel']).type },
-    direction: {
-      text: `CASE WHEN ${method} IS NULL THEN NULL WHEN ${method} = 'OUTBOUND' THEN 'outbound' ELSE 'inbound' END`,
-      type: at(['InitiationMethod']).type,
-    },
-    offered_at: {
-      text: `COALESCE(${enqueued.text}, ${initiated.text})`,
-      type: `COALESCE(${enqueued.type}, ${initiated.type})`,
-    },
-    outcome: {
-      text: `CASE WHEN ${method} <> 'OUTBOUND' AND ${enqueued.text} IS NULL AND ${at(['Agent', 'ConnectedToAgentTimestamp']).text} IS NULL THEN 'deflected' END`,
-      type: `'VARCHAR'`,
-    },
-  };
-  return [
-    `${d.jsonType(json)} AS rec_type`,
-    ...EXPORT_SCHEMA.contacts.fields.map((f) => {
-      const names = CTR_FIELDS[f.name];
-      const column = derived[f.name] ?? (names === undefined ? { text: 'NULL', type: 'NULL' } : at(names));
-      const type = column.type === 'NULL' ? 'CAST(NULL AS VARCHAR)' : column.type;
-      const value = column.text === 'NULL' ? 'CAST(NULL AS VARCHAR)' : column.text;
-      return `${value} AS ${text(f)}, ${type} AS ${jsonTypeOf(f)}`;
-    }),
-  ].join(',\n  ');
 }

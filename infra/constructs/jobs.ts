@@ -1,14 +1,20 @@
 /**
  * The two handlers — nightly and digest — and what they may touch: the exports (and CTR) prefixes read-only,
- * the archive prefixes they write, the Athena workgroup, the Glue tables, the query results, SES as the
- * configured sender only, and custom metrics in the `Vigie` namespace.
+ * the archive prefixes each writes (only the nightly writes compacted partitions and the daily alert
+ * state), the Athena workgroup, the Glue tables, the query results, SES as the configured sender through
+ * the configuration set only, and custom metrics in the `Vigie` namespace. Each runs one at a time; a failed
+ * invocation is retried once, then lands in the failed-runs queue.
  */
 import { join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { COMPACTED_PREFIX, ENV } from '../../functions/handlers/environment.js';
+import { COMPACTED_PREFIX, CTR_STAGING_PREFIX, ENV } from '../../functions/handlers/environment.js';
+import { METRIC_NAMESPACE } from '../../functions/handlers/metrics.js';
+import { alertStateKey } from '../../functions/pipeline/alert-state.js';
 import type { VigieContext } from '../context.js';
 import { acknowledgeWildcards } from '../nag.js';
 import type { GlueCatalog } from './glue-catalog.js';
@@ -16,10 +22,30 @@ import type { Storage } from './storage.js';
 import { PROJECT_ROOT, VigieFunction } from './vigie-function.js';
 
 /**
- * The archive prefixes the handlers read and write (facts store, reports, rejects, alert state, sent mail,
- * compacted partitions).
+ * The archive prefixes the handlers read (facts store, reports, rejects, alert state, sent mail, compacted
+ * partitions); each function writes only some of them (ARCHIVE_WRITES).
  */
-export const ARCHIVE_WRITE_PREFIXES = ['reports/', 'facts/', 'rejects/', 'state/', 'sends/', COMPACTED_PREFIX] as const;
+export const ARCHIVE_READ_PREFIXES = ['reports/', 'facts/', 'rejects/', 'state/', 'sends/', COMPACTED_PREFIX] as const;
+
+/** What each function writes in the archive: whole prefixes, and single keys. */
+export const ARCHIVE_WRITES = {
+  // The nightly is the one writer of compacted partitions (compaction) and of the daily alert state.
+  nightly: {
+    prefixes: ['reports/', 'facts/', 'rejects/', 'state/', 'sends/', COMPACTED_PREFIX],
+    keys: ['index.html'],
+  },
+  // A digest files the days missing from the store (facts, rejects), archives and sends its report, and
+  // keeps the alert state of weeks and months: nothing of the nightly's state, no compacted partition.
+  digest: {
+    prefixes: ['reports/', 'facts/', 'rejects/', 'sends/'],
+    keys: ['index.html', alertStateKey('week'), alertStateKey('month')],
+  },
+} as const satisfies Record<string, { prefixes: readonly string[]; keys: readonly string[] }>;
+
+/** Retries of a failed asynchronous invocation (a scheduled run) before it goes to the failed-runs queue. */
+export const ASYNC_RETRY_ATTEMPTS = 1;
+/** An event still waiting after this long (throttled behind another run) goes to the failed-runs queue. */
+export const ASYNC_MAX_EVENT_AGE = Duration.hours(1);
 /** Where the stack uploads the YAML config; the handlers only read it. */
 export const CONFIG_KEY = 'config/vigie.yaml';
 /** Athena writes query results under this prefix of the results bucket. */
@@ -34,6 +60,8 @@ export interface JobsProps {
   readonly context: VigieContext;
   readonly storage: Storage;
   readonly catalog: GlueCatalog;
+  /** The SES configuration set every mail is sent with (bounces and complaints go to the stack's topic). */
+  readonly configurationSetName: string;
   /** @default DEFAULT_ENTRIES */
   readonly entries?: { readonly nightly: string; readonly digest: string } | undefined;
 }
@@ -41,6 +69,8 @@ export interface JobsProps {
 export class Jobs extends Construct {
   readonly nightly: VigieFunction;
   readonly digest: VigieFunction;
+  /** Where an asynchronous invocation that failed (after its retry) or expired is kept, with its payload. */
+  readonly failedRuns: Queue;
 
   constructor(scope: Construct, id: string, props: JobsProps) {
     super(scope, id);
@@ -59,7 +89,7 @@ export class Jobs extends Construct {
       ...(context.ctr === undefined
         ? {}
         : { [ENV.ctrPrefix]: context.ctr.prefix, [ENV.ctrBucket]: context.ctr.bucket }),
-      ...(context.sesConfigurationSet === undefined ? {} : { [ENV.sesConfigurationSet]: context.sesConfigurationSet }),
+      [ENV.sesConfigurationSet]: props.configurationSetName,
     };
 
     // One vCPU (1769 MB) for the night: DuckDB is not loaded in Lambda, but MJML, the charts and gzip of a
@@ -83,10 +113,33 @@ export class Jobs extends Construct {
       description: 'Vigie weekly and monthly digests, rolled up from the stored daily facts',
       memorySize: 1769,
       timeout: Duration.minutes(15),
+      // One at a time, like the nightly: the weekly and monthly digests share reports, sends and the store.
+      reservedConcurrentExecutions: 1,
       environment,
     });
 
-    for (const fn of [this.nightly, this.digest]) grantRun(fn, fn.role, context, storage, catalog);
+    // A retry resumes a run (days filed and mails sent are kept), so one is worth it; a second would mostly
+    // repeat the first failure. The queue keeps the payload for a redrive (docs/aws.md).
+    this.failedRuns = new Queue(this, 'FailedRuns', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failedRuns).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the on-failure destination of the functions; an alarm fires on its first message and docs/aws.md tells how to redrive it.',
+    });
+    for (const fn of [this.nightly, this.digest])
+      fn.function.configureAsyncInvoke({
+        retryAttempts: ASYNC_RETRY_ATTEMPTS,
+        maxEventAge: ASYNC_MAX_EVENT_AGE,
+        onFailure: new SqsDestination(this.failedRuns),
+      });
+
+    const run = { context, storage, catalog, configurationSetName: props.configurationSetName };
+    grantRun(this.nightly, this.nightly.role, { ...run, writes: ARCHIVE_WRITES.nightly, unload: true });
+    grantRun(this.digest, this.digest.role, { ...run, writes: ARCHIVE_WRITES.digest, unload: false });
   }
 }
 
@@ -107,7 +160,19 @@ function readPrefix(bucket: IBucket, prefix: string): PolicyStatement[] {
   ];
 }
 
-function grantRun(scope: Construct, role: IRole, context: VigieContext, storage: Storage, catalog: GlueCatalog): void {
+interface RunGrants {
+  readonly context: VigieContext;
+  readonly storage: Storage;
+  readonly catalog: GlueCatalog;
+  readonly configurationSetName: string;
+  /** What the function writes in the archive. */
+  readonly writes: { readonly prefixes: readonly string[]; readonly keys: readonly string[] };
+  /** Whether it compacts partitions: Athena's UNLOAD writes (in parts) and replaces objects under compacted/. */
+  readonly unload: boolean;
+}
+
+function grantRun(scope: Construct, role: IRole, grants: RunGrants): void {
+  const { context, storage, catalog, writes } = grants;
   const stack = Stack.of(scope);
   const add = (statement: PolicyStatement, wildcardReason?: string) => {
     role.addToPrincipalPolicy(statement);
@@ -126,28 +191,58 @@ function grantRun(scope: Construct, role: IRole, context: VigieContext, storage:
   const archive = storage.archive;
   add(
     new PolicyStatement({
-      actions: ['s3:GetObject', 's3:PutObject'],
-      resources: [...ARCHIVE_WRITE_PREFIXES.map((p) => objectsUnder(archive, p)), archive.arnForObjects('index.html')],
+      actions: ['s3:GetObject'],
+      resources: [...ARCHIVE_READ_PREFIXES.map((p) => objectsUnder(archive, p)), archive.arnForObjects(CONFIG_KEY)],
     }),
-    objectsReason('the archive prefixes reports/, facts/, rejects/, state/, sends/ and compacted/'),
+    objectsReason(`the archive prefixes ${ARCHIVE_READ_PREFIXES.join(', ')}`),
   );
-  // Compaction replaces a partition's Parquet objects (written by Athena's UNLOAD with the caller's
-  // credentials, possibly in parts) and deletes the ones no manifest names any more.
   add(
     new PolicyStatement({
-      actions: ['s3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      resources: [objectsUnder(archive, COMPACTED_PREFIX)],
+      actions: ['s3:PutObject'],
+      resources: [
+        ...writes.prefixes.map((p) => objectsUnder(archive, p)),
+        ...writes.keys.map((k) => archive.arnForObjects(k)),
+      ],
     }),
-    objectsReason(`the compacted partitions prefix ${COMPACTED_PREFIX}`),
+    objectsReason(`the archive prefixes ${writes.prefixes.join(', ')}`),
   );
+  // Each CTR object is staged once as NDJSON for Athena (nightly, and a digest filing missing days).
+  if (context.ctr !== undefined) {
+    add(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [objectsUnder(archive, CTR_STAGING_PREFIX)],
+      }),
+      objectsReason(`the CTR staging prefix ${CTR_STAGING_PREFIX}`),
+    );
+    add(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [archive.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${CTR_STAGING_PREFIX}*`] } },
+      }),
+    );
+  }
+  if (grants.unload) {
+    // Compaction replaces a partition's Parquet objects (written by Athena's UNLOAD with the caller's
+    // credentials, possibly in parts) and deletes the ones no manifest names any more.
+    add(
+      new PolicyStatement({
+        actions: ['s3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [objectsUnder(archive, COMPACTED_PREFIX)],
+      }),
+      objectsReason(`the compacted partitions prefix ${COMPACTED_PREFIX}`),
+    );
+    // UNLOAD lists the multipart uploads it left in the bucket (to abort them); S3 scopes this to the bucket.
+    add(new PolicyStatement({ actions: ['s3:ListBucketMultipartUploads'], resources: [archive.bucketArn] }));
+  }
   // Athena asks where the bucket is before reading the compacted partitions or writing them.
   add(new PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [archive.bucketArn] }));
-  add(new PolicyStatement({ actions: ['s3:GetObject'], resources: [archive.arnForObjects(CONFIG_KEY)] }));
   add(
     new PolicyStatement({
       actions: ['s3:ListBucket'],
       resources: [archive.bucketArn],
-      conditions: { StringLike: { 's3:prefix': ARCHIVE_WRITE_PREFIXES.map((p) => `${p}*`) } },
+      conditions: { StringLike: { 's3:prefix': ARCHIVE_READ_PREFIXES.map((p) => `${p}*`) } },
     }),
   );
 
@@ -189,7 +284,7 @@ function grantRun(scope: Construct, role: IRole, context: VigieContext, storage:
   add(
     new PolicyStatement({
       actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-      resources: sesResources(stack, context),
+      resources: sesResources(stack, context, grants.configurationSetName),
       conditions: { StringEquals: { 'ses:FromAddress': context.fromAddress } },
     }),
   );
@@ -200,7 +295,7 @@ function grantRun(scope: Construct, role: IRole, context: VigieContext, storage:
     new PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': 'Vigie' } },
+      conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
     }),
     'cloudwatch:PutMetricData supports no resource ARN; it is limited to the Vigie namespace by condition.',
   );
@@ -208,15 +303,14 @@ function grantRun(scope: Construct, role: IRole, context: VigieContext, storage:
 
 /**
  * The SES identities the sender may use: the address itself and its domain (whichever of the two is verified
- * authorizes the send), or the domain identity; plus the configuration set when one is named.
+ * authorizes the send), or the domain identity; and the configuration set it sends with.
  */
-export function sesResources(stack: Stack, context: VigieContext): string[] {
+export function sesResources(stack: Stack, context: VigieContext, configurationSetName: string): string[] {
   const identity = (name: string) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
   const domain = context.fromAddress.slice(context.fromAddress.indexOf('@') + 1);
   const identities = context.sender.includes('@') ? [identity(context.sender), identity(domain)] : [identity(domain)];
-  const configurationSet =
-    context.sesConfigurationSet === undefined
-      ? []
-      : [stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: context.sesConfigurationSet })];
-  return [...identities, ...configurationSet];
+  return [
+    ...identities,
+    stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName }),
+  ];
 }

@@ -1,6 +1,6 @@
 /**
  * The EventBridge Scheduler schedules, evaluated in the centre's time zone: the nightly job, the weekly
- * digest (Mondays) and the monthly digest (on the 1st). Payloads come from the handlers' own event types,
+ * digest (Mondays) and the monthly digest (on the 1st, half an hour after the weekly one). Payloads come from the handlers' own event types,
  * so a schedule the handler would refuse does not compile.
  *
  * Daylight saving time: Scheduler skips an invocation whose local time does not exist (spring forward) and
@@ -23,6 +23,18 @@ export interface SchedulesProps {
   readonly digestAt: LocalTime;
   readonly nightly: IFunction;
   readonly digest: IFunction;
+}
+
+/**
+ * The monthly digest runs this many minutes after the weekly one: on a Monday the 1st both are due, and
+ * the digest function runs one at a time (a second invocation would be throttled and wait).
+ */
+export const MONTHLY_DIGEST_DELAY_MINUTES = 30;
+
+/** A local time some minutes later, on the same day (the context refuses times that would cross midnight). */
+export function minutesAfter(t: LocalTime, minutes: number): LocalTime {
+  const total = t.hour * 60 + t.minute + minutes;
+  return { hour: Math.floor(total / 60), minute: total % 60 };
 }
 
 /** Retries of a failed invocation (throttling, service error) before the event goes to the DLQ. */
@@ -77,8 +89,12 @@ export class Schedules extends Construct {
       timeWindow: TimeWindow.off(),
     });
     this.monthly = new Schedule(this, 'Monthly', {
-      description: 'Vigie monthly digest of the month just ended (on the 1st)',
-      schedule: ScheduleExpression.cron({ ...at(props.digestAt), day: '1', timeZone }),
+      description: 'Vigie monthly digest of the month just ended (on the 1st, after the weekly one)',
+      schedule: ScheduleExpression.cron({
+        ...at(minutesAfter(props.digestAt, MONTHLY_DIGEST_DELAY_MINUTES)),
+        day: '1',
+        timeZone,
+      }),
       target: target(props.digest, digestScheduleInput('month')),
       timeWindow: TimeWindow.off(),
     });

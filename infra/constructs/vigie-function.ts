@@ -1,19 +1,25 @@
 /**
- * A Vigie Lambda function with its defaults set once (after Powertools' `FunctionWithLogGroup`): Node 22 on
+ * A Vigie Lambda function with its defaults set once (after Powertools' `FunctionWithLogGroup`): Node 24 on
  * arm64, an ESM bundle with source maps, its own log group with a retention, a role that may write only to
  * that log group, and the Powertools settings. Callers add what differs: entry, memory, timeout, grants.
  */
-import { existsSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
-import { Annotations, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../../functions/handlers/metrics.js';
 
 /** The repository root: templates, the lock file and `node_modules` are found from it. */
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * The Lambda's Node.js major: the runtime, the bundle's target, and the Node `.ci/run` repeats the tests on
+ * (Node 24 is LTS until April 2028; 22 ends in April 2027).
+ */
+export const LAMBDA_NODE_MAJOR = 24;
 
 /** ESM output: packages that still call `require` get one. */
 export const REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
@@ -24,6 +30,30 @@ export const REQUIRE_BANNER = "import { createRequire } from 'module';const requ
  */
 export const NATIVE_PACKAGES: readonly { readonly name: string; readonly binary: string; readonly version: string }[] =
   [{ name: '@resvg/resvg-js', binary: '@resvg/resvg-js-linux-arm64-gnu', version: '2.6.2' }];
+
+/** The Lambda runtime of LAMBDA_NODE_MAJOR. */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * Shell commands (run after esbuild, in the bundling shell) that put each native package and the binary
+ * package of the Lambda's platform into the asset. npm installs only the host's binary, so the Lambda's
+ * (linux arm64 glibc) is installed from the npm registry when it is not in `node_modules`. A package that
+ * cannot be bundled fails the synth: without it the renderer would send every scorecard without charts.
+ */
+export function nativePackageCommands(inputDir: string, outputDir: string): string[] {
+  return NATIVE_PACKAGES.flatMap((p) => {
+    const copy = (name: string) =>
+      `if [ -d "${inputDir}/node_modules/${name}" ]; then mkdir -p "${outputDir}/node_modules/${posix.dirname(name)}" && cp -R "${inputDir}/node_modules/${name}" "${outputDir}/node_modules/${name}"; fi`;
+    const binary = `${outputDir}/node_modules/${p.binary}`;
+    return [
+      copy(p.name),
+      copy(p.binary),
+      // Installing the package for that platform brings its binary as the optional dependency it is.
+      `{ [ -d "${binary}" ] || npm install --no-save --no-package-lock --no-audit --no-fund --prefix "${outputDir}" --os=linux --cpu=arm64 --libc=glibc "${p.name}@${p.version}" >&2 || true; }`,
+      `{ ls "${binary}"/*.node >/dev/null 2>&1 || { echo "vigie: cannot bundle ${p.binary}@${p.version} (the Lambda's binary of ${p.name}): neither in node_modules nor installable from the npm registry, and without it every scorecard would go out without its charts. Run the synth where registry.npmjs.org is reachable." >&2; exit 1; }; }`,
+    ];
+  });
+}
 
 export interface VigieFunctionProps {
   /** The handler file (exports `handler`). */
@@ -64,22 +94,11 @@ export class VigieFunction extends Construct {
       }),
     );
 
-    const bundlingRequired = Stack.of(this).bundlingRequired;
-    const natives = NATIVE_PACKAGES.flatMap((p) => [p.name, p.binary]);
-    if (bundlingRequired) {
-      const missing = natives.filter((p) => !existsSync(join(PROJECT_ROOT, 'node_modules', p)));
-      if (missing.length > 0)
-        Annotations.of(this).addWarningV2(
-          'vigie:native-package-missing',
-          `${missing.join(', ')} not in node_modules: bundling fetches it from the npm registry; offline, the scorecards go out without charts. See docs/deploy.md.`,
-        );
-    }
-
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
       description: props.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
@@ -92,12 +111,12 @@ export class VigieFunction extends Construct {
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: 'vigie',
-        POWERTOOLS_METRICS_NAMESPACE: 'Vigie',
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: `node${LAMBDA_NODE_MAJOR}`,
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
@@ -113,25 +132,10 @@ export class VigieFunction extends Construct {
           afterBundling: (inputDir: string, outputDir: string) => [
             // The renderer loads its templates from `templates/` beside the code.
             `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
-            ...natives.map(
-              (p) =>
-                `if [ -d "${inputDir}/node_modules/${p}" ]; then mkdir -p "${outputDir}/node_modules/${posix.dirname(p)}" && cp -R "${inputDir}/node_modules/${p}" "${outputDir}/node_modules/${p}"; fi`,
-            ),
-            // npm installs only the host's binary; the Lambda's (linux arm64) is fetched when missing. Offline,
-            // the function still runs: the renderer sends scorecards without charts when it cannot load.
-            ...NATIVE_PACKAGES.map(
-              (p) =>
-                // Installing the package for that platform brings its binary as the optional dependency it is.
-                `[ -d "${outputDir}/node_modules/${p.binary}" ] || npm install --no-save --no-package-lock --no-audit --no-fund --prefix "${outputDir}" --os=linux --cpu=arm64 --libc=glibc "${p.name}@${p.version}" || echo "vigie: ${p.binary} unavailable, charts disabled in this bundle"`,
-            ),
+            ...nativePackageCommands(inputDir, outputDir),
           ],
         },
       },
-    });
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is pinned on purpose: the bundle targets node22 and the code is tested on Node 20/22; move to 24 with CI.',
     });
   }
 }

@@ -76,7 +76,7 @@ describe('nightly and digest handlers on local S3, Athena and SES', () => {
       await engine.close();
       await rm(out, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 600_000);
 
   it('files the day the nightly runs missed through Athena, rolls the week up, and matches the DuckDB digest', async () => {
     const config = configFromText(CONFIG, 'test');
@@ -115,5 +115,5 @@ describe('nightly and digest handlers on local S3, Athena and SES', () => {
       await engine.close();
       await rm(out, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 600_000);
 });

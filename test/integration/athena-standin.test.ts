@@ -1,6 +1,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AthenaQueryError, AthenaRunner, type AthenaRunnerOptions } from '../../functions/adapters/athena-runner.js';
+import { TimeBudget, TimeBudgetError } from '../../functions/pipeline/time-budget.js';
 import {
   type AthenaStandIn,
   type AthenaStandInOptions,
@@ -307,6 +308,19 @@ describe('AthenaRunner against the Athena stand-in (real AthenaClient)', () => {
 
     expect(error).toMatchObject({ state: 'CANCELLED' });
     expect(standIn.executions.map((e) => e.state)).toEqual(['CANCELLED']);
+  });
+
+  it('holds a matching query RUNNING until it is stopped', async () => {
+    let end = 0;
+    const budget = new TimeBudget({ remainingMs: () => end - Date.now() }, { finishMs: 500, minQueryMs: 10 });
+    const { runner, standIn } = await setUp({ faults: [{ match: /FROM big/, hold: true }] }, { budget });
+    // The held query may run 500 ms before the finish time comes.
+    end = Date.now() + 1_000;
+
+    const error = await runner.run('WITH big AS (SELECT 1 AS n) SELECT n FROM big', []).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TimeBudgetError);
+    expect(standIn.executions.map((e) => [e.state, e.reason])).toEqual([['CANCELLED', 'Query was cancelled by user']]);
   });
 
   it('waits out a short latency and returns the result', async () => {

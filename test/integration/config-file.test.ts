@@ -24,6 +24,10 @@ describe('config files', () => {
     ['alerts:\n  - { id: x, kpi: fcrr, type: no_data }\n', 'alerts.0.kpi: unknown KPI id fcrr'],
     ['targets: [1, 2\n', 'not valid YAML/JSON'],
     ['{"timezone": "Mars/Olympus"}', 'timezone: unknown IANA time zone'],
+    // Rendered into every mail's links: anything but a web address is refused at load, not late in the run.
+    ['archive_url: "javascript:alert(1)"\n', 'archive_url: expected an http:// or https:// URL'],
+    ['archive_url: "ftp://files.example.com/vigie"\n', 'archive_url: expected an http:// or https:// URL'],
+    ['archive_url: "data:text/html,<script>x</script>"\n', 'archive_url: expected an http:// or https:// URL'],
   ])('fails with one line naming the key or the problem: %j', async (text, expected) => {
     const file = join(await mkdtemp(join(tmpdir(), 'vigie-cfg-')), 'vigie.yaml');
     await writeFile(file, text);

@@ -54,6 +54,9 @@ beforeAll(async () => {
       }),
       voice('s1', plus(t, 120), { ended_at: plus(t, 123), agent: undefined }),
       voice('ab', plus(t, 180), { wait_s: 50, outcome: 'abandoned', agent: undefined, reason: 'Panne' }),
+      // Two calls that never reached a queue (IVR, closed hours): inbound, never offered (docs/spec.md §1, §3).
+      voice('dv', plus(t, 240), { outcome: 'deflected', agent: undefined, queue: undefined }),
+      voice('mi', plus(t, 300), { outcome: 'missed', agent: undefined, queue: undefined }),
       // An outbound converted call, an email answered in 2 h, a social message answered in 30 min, a bot session.
       { id: 'o1', channel: 'voice', direction: 'outbound', team: 'Nord', offered_at: t, converted: true },
       {
@@ -147,7 +150,10 @@ describe('the aggregation SQL over staged exports', () => {
     const bucket = Date.parse(at('08:00')) / 1000;
     const nord = rows.filter((r) => r.bucket === bucket && r.team === 'Nord' && r.channel === 'voice');
     const sum = (m: string) => nord.reduce((a, r) => a + Number(r[m]), 0);
+    // Offered: handled and abandoned only (docs/spec.md §3, amended 2026-12-05); the deflected and the
+    // missed call are inbound but were never offered.
     expect(sum('offered')).toBe(4);
+    expect(sum('inbound')).toBe(6);
     expect(sum('handled')).toBe(2);
     expect(sum('abandoned')).toBe(2);
     expect(sum('short_abandoned')).toBe(1); // 3 s ≤ S = 5 s
@@ -165,7 +171,7 @@ describe('the aggregation SQL over staged exports', () => {
     expect(sum('fcr_resolved')).toBe(1);
     expect(sum('fcr_set')).toBe(2);
     const all = (m: string) => rows.reduce((a, r) => a + Number(r[m]), 0);
-    expect(all('inbound')).toBe(8); // 4 voice + early (23:30Z on the 28th is 00:30 on the 29th in Paris) + email + social + bot
+    expect(all('inbound')).toBe(10); // 6 voice + early (23:30Z on the 28th is 00:30 on the 29th in Paris) + email + social + bot
     expect(all('offered')).toBe(5);
     expect(all('reply_delay_sum')).toBe(9000); // email 7200 + social 1800
     expect(all('reply_delay_n')).toBe(2);

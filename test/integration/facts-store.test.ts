@@ -18,7 +18,7 @@ import {
   type StoredDayFacts,
   saveDayFacts,
 } from '../../functions/pipeline/facts-store.js';
-import { FactsReader } from '../../functions/pipeline/period-reports.js';
+import { FactsReader } from '../../functions/pipeline/stored-reports.js';
 
 const bucket = (n: number, team: string | null, agent: string | null): BucketFact =>
   ({
@@ -38,7 +38,18 @@ const day: StoredDayFacts = {
   timezone: 'Europe/Paris',
   fingerprint: 'f1',
   sources: 's1',
-  inputs: { '2026-11-18': { files: 2, records: 10, duplicates: 1, rejectsByReason: { bad_json: 1 } } },
+  inputs: {
+    '2026-11-18': {
+      files: 2,
+      records: 10,
+      duplicates: 1,
+      rejectsByReason: { bad_json: 1 },
+      rejectsByKind: { contacts: { bad_json: 1 } },
+      excluded: {},
+      placed: { '2026-11-18': 8 },
+      unreadable: 0,
+    },
+  },
   facts: {
     buckets: [bucket(1, 'Sud', 'A-1'), bucket(2, null, null), { ...bucket(3, 'Nord', 'B-2'), ...zeroMeasures() }],
     breakdowns: [

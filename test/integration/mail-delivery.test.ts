@@ -95,11 +95,11 @@ describe('deliverReport', () => {
   it('sends one scorecard per recipient and one alert mail per routed recipient, once', () => {
     // 4 scorecards, and the fired alert to 2 recipients; the still-breached one is in the scorecard only.
     expect(first.mails).toHaveLength(6);
-    expect(first.inFlight).toEqual([]);
+    expect(first.unsent).toEqual([]);
     // The second delivery finds every key sent: same locations, no new file.
     expect(second.mails).toEqual(first.mails);
     expect(mails.size).toBe(6);
-    expect(second.inFlight).toEqual([]);
+    expect(second.unsent).toEqual([]);
     expect(byRecipient('direction@example.com', 'alert')).toHaveLength(1); // centre, alerts: true
     expect(byRecipient('sud@example.com', 'alert')).toHaveLength(1); // its team, its rule
     expect(byRecipient('nord@example.com', 'alert')).toHaveLength(0); // another team's alert

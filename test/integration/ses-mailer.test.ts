@@ -103,6 +103,55 @@ describe('SesMailer against aws-ses-v2-local', () => {
     expect(Buffer.from(email.attachments[0]?.content ?? '', 'base64').equals(Buffer.from(png))).toBe(true);
   });
 
+  it('sends with the configuration set, and SES gets the List-Unsubscribe headers as composed', async () => {
+    // What the deployed functions do: VIGIE_SES_CONFIGURATION_SET names the stack's configuration set,
+    // which only routes bounce and complaint events; it must not cost the scorecard its unsubscribe links.
+    const raw = await composeMail({
+      from: 'vigie@acme.fr',
+      to: ['lead@acme.fr'],
+      subject: 'Tableau de bord — 22/11/2026',
+      html: '<p>Décroché : 95 %</p>',
+      text: 'Décroché : 95 %\n',
+      messageId: '<day-2026-11-22-scorecard-1a2b3c@vigie>',
+      date: new Date('2026-11-23T05:00:00Z'),
+      listUnsubscribe: [
+        'mailto:vigie@acme.fr?subject=unsubscribe%20scorecard%201a2b3c',
+        'https://reports.acme.fr/vigie/unsubscribe?list=scorecard&recipient=1a2b3c',
+      ],
+    });
+    const requests: { ConfigurationSetName?: string; Content?: { Raw?: { Data?: Uint8Array } } }[] = [];
+    const observed = new SESv2Client({
+      ...sesClientConfig({ region: 'eu-west-3', endpoint: base }),
+      credentials: { accessKeyId: 'LOCAL', secretAccessKey: 'LOCAL' },
+    });
+    observed.middlewareStack.add(
+      (next) => async (args) => {
+        requests.push(args.input as (typeof requests)[number]);
+        return next(args);
+      },
+      { step: 'initialize', name: 'observe' },
+    );
+
+    await new SesMailer({ client: observed, configurationSet: 'Vigie-ConfigurationSet-1A2B' }).send({
+      key: 'day-2026-11-22-scorecard-1a2b3c',
+      from: 'vigie@acme.fr',
+      to: ['lead@acme.fr'],
+      subject: 'Tableau de bord — 22/11/2026',
+      raw,
+    });
+
+    expect(requests.map((r) => r.ConfigurationSetName)).toEqual(['Vigie-ConfigurationSet-1A2B']);
+    const sent = await simpleParser(Buffer.from(requests[0]?.Content?.Raw?.Data ?? new Uint8Array()));
+    // RFC 2369: each URL in angle brackets; RFC 8058: the one-click header beside the https one.
+    const lines = sent.headerLines.filter((h) => h.key.startsWith('list-')).map((h) => h.line.replace(/\r\n\s*/g, ' '));
+    expect(lines).toEqual([
+      'List-Unsubscribe: <mailto:vigie@acme.fr?subject=unsubscribe%20scorecard%201a2b3c>, <https://reports.acme.fr/vigie/unsubscribe?list=scorecard&recipient=1a2b3c>',
+      'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+    ]);
+    expect(await storedEmails()).toHaveLength(1);
+    observed.destroy();
+  });
+
   it('keeps a binary attachment intact', async () => {
     // composeMail attaches inline images only; a regular attachment is built with the composer it uses.
     const pdf = Buffer.from(Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));

@@ -21,7 +21,7 @@ import {
   type StoredDayFacts,
   saveDayFacts,
 } from '../../functions/pipeline/facts-store.js';
-import { composeReport, FactsReader } from '../../functions/pipeline/period-reports.js';
+import { composeReport, FactsReader } from '../../functions/pipeline/stored-reports.js';
 
 const config = configFrom(undefined);
 const MISSING = new Set(['2026-09-16', '2026-11-18']);
@@ -47,7 +47,18 @@ function storedDay(date: string): StoredDayFacts {
     timezone: config.timezone,
     fingerprint: factsFingerprint(config),
     sources: date,
-    inputs: { [date]: { files: 1, records: 100, duplicates: 0, rejectsByReason: {} } },
+    inputs: {
+      [date]: {
+        files: 1,
+        records: 100,
+        duplicates: 0,
+        rejectsByReason: {},
+        rejectsByKind: {},
+        excluded: {},
+        placed: { [date]: 100 },
+        unreadable: 0,
+      },
+    },
     facts: {
       buckets: [bucket],
       breakdowns: [],

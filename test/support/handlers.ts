@@ -30,3 +30,12 @@ export async function archiveKeys(aws: LocalAws, prefix: string): Promise<string
   const page = await aws.admin.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: prefix }));
   return (page.Contents ?? []).map((o) => o.Key ?? '').sort();
 }
+
+/**
+ * A report's figures: what must not depend on the engine that staged the exports, nor on compaction
+ * (alerts and revised days depend on earlier runs).
+ */
+export function figures(report: unknown): unknown {
+  const { period, scopes, rejects, inputs } = report as Record<string, unknown>;
+  return { period, scopes, rejects, inputs };
+}

@@ -33,4 +33,23 @@ describe('exit statuses', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(out).toEqual([pkg.version]);
   });
+
+  it('answers 2 naming --ctr when the CTR folder does not exist, and for a sample with nowhere to go', async () => {
+    const err: string[] = [];
+    const run = async (...argv: string[]) =>
+      exitOf(
+        await buildProgram(
+          () => undefined,
+          (l) => err.push(l),
+        )
+          .parseAsync(argv, { from: 'user' })
+          .catch((e: unknown) => e),
+      );
+    expect((await run('run', '--exports', '.', '--date', '2026-11-22', '--ctr', 'no/such/ctr')).code).toBe(2);
+    expect(err.join('\n')).toContain("option '--ctr <dir>' argument 'no/such/ctr' is invalid. CTR folder not found");
+    expect(await run('sample')).toEqual({
+      code: 2,
+      line: 'vigie: sample needs --out DIR (exports), --ctr DIR (Amazon Connect CTRs), or both',
+    });
+  });
 });

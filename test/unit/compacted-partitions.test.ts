@@ -8,7 +8,7 @@ import {
   sameSources,
   usablePartitions,
 } from '../../functions/pipeline/compacted-partitions.js';
-import { compactionRequest } from '../../functions/pipeline/nightly.js';
+import { compactionRequest } from '../../functions/pipeline/filing.js';
 import { checksFingerprint } from '../../functions/sql/staging.js';
 
 const source = (file: string, size = 10, version = 'v1'): CompactionSource => ({ file, size, version });
@@ -65,6 +65,17 @@ describe('compacted partitions', () => {
     const tickets = { ...emptyManifest('tickets'), partitions: { '2026-03-01': entry([source('a')]) } };
     expect(parseManifest(JSON.stringify(tickets), 'orders')).toEqual(emptyManifest('orders'));
     expect(parseManifest(JSON.stringify(tickets), 'tickets')).toEqual(tickets);
+  });
+
+  it('says why a manifest was not trusted, so that the run names the damaged file', () => {
+    const problems: string[] = [];
+    const heard = (problem: string) => problems.push(problem);
+    parseManifest('{"format":1,"kind":"ord', 'orders', heard);
+    parseManifest(JSON.stringify({ format: 2, kind: 'orders', partitions: {} }), 'orders', heard);
+    parseManifest(JSON.stringify(emptyManifest('tickets')), 'orders', heard);
+    parseManifest(null, 'orders', heard);
+    parseManifest(JSON.stringify(emptyManifest('orders')), 'orders', heard);
+    expect(problems).toEqual([expect.stringMatching(/JSON/), 'not a manifest', 'the manifest of tickets, not orders']);
   });
 
   it('has a checks fingerprint per kind and dialect', () => {

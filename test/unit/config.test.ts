@@ -21,6 +21,27 @@ describe('config', () => {
     expect(result.config.targets.frt?.target).toBe(86_400);
   });
 
+  it('reads Amazon Connect records as a plain instance has them unless told otherwise', () => {
+    const result = parseConfig(undefined, units);
+    expect(result.ok && result.config.connect).toEqual({
+      team: { kind: 'hierarchy', level: 1 },
+      queue: { kind: 'queue' },
+      reason: { kind: 'attribute', name: 'reason' },
+      customer: { kind: 'endpoint' },
+      delivery_days: 2,
+    });
+    const custom = parseConfig(
+      { connect: { ctr: 'ctr', team: 'attribute:Équipe', queue: 'attribute:file', task_channel: 'email' } },
+      units,
+    );
+    expect(custom.ok && custom.config.connect).toMatchObject({
+      ctr: 'ctr',
+      team: { kind: 'attribute', name: 'Équipe' },
+      queue: { kind: 'attribute', name: 'file' },
+      task_channel: 'email',
+    });
+  });
+
   it('converts percent targets and per-scope overrides to value units', () => {
     const result = parseConfig(
       { targets: { fcr: { target: 75, warning: 2, scopes: { 'team:Sud': { target: 70 } } } } },
@@ -46,6 +67,12 @@ describe('config', () => {
     [{ mail: { recipients: [{ email: 'not-an-address' }] } }, 'mail.recipients.0.email:'],
     [{ centre: 'Nord\r\nBcc: x@evil.test' }, 'centre: must be one line'],
     [{ tresholds: {} }, 'Unrecognized key'],
+    [{ connect: { team: 'queue' } }, 'connect.team: expected attribute:NAME or hierarchy:1-5, got "queue"'],
+    [{ connect: { team: 'hierarchy:6' } }, 'connect.team: expected attribute:NAME or hierarchy:1-5'],
+    [{ connect: { reason: 'attribute:a"b' } }, 'connect.reason: expected attribute:NAME'],
+    [{ connect: { customer: 'phone' } }, 'connect.customer: expected endpoint or attribute:NAME'],
+    [{ connect: { delivery_days: 30 } }, 'connect.delivery_days:'],
+    [{ connect: { task_channel: 'fax' } }, 'connect.task_channel:'],
   ])('names the key at fault: %j', (input, expected) => {
     expect(errorsOf(input).join(' | ')).toContain(expected);
   });

@@ -14,7 +14,7 @@ import {
 import { checkedColumns } from '../../functions/sql/staging.js';
 
 const layout = { exportsBucket: 'acme-exports', exportsPrefix: 'vigie/' };
-const withCtr = { ...layout, ctr: { bucket: 'acme-connect', prefix: 'ctr/' } };
+const withCtr = { ...layout, ctr: { bucket: 'acme-archive', prefix: 'connect-ctr/' } };
 const withCompacted = { ...withCtr, compacted: { bucket: 'acme-archive', prefix: 'compacted/' } };
 
 describe('glueTables', () => {
@@ -72,16 +72,17 @@ describe('glueTables', () => {
     });
   });
 
-  it('projects the CTR day over Firehose YYYY/MM/DD prefixes (hours are read as sub-folders)', () => {
+  it('reads CTR objects where they are staged as NDJSON, one partition per delivery date', () => {
     const ctr = glueTables(withCtr).find((t) => t.name === CTR_TABLE);
 
-    expect(ctr?.location).toBe('s3://acme-connect/ctr/');
+    // Not Firehose's own objects: records back to back (`{…}{…}`) would be one line (connect-ctr-staging.ts).
+    expect(ctr?.location).toBe('s3://acme-archive/connect-ctr/');
     expect(ctr?.columns).toEqual([{ name: 'line', type: 'string' }]);
     expect(ctr?.parameters).toMatchObject({
-      'projection.dt.format': 'yyyy/MM/dd',
-      'projection.dt.range': '2020/01/01,NOW+1DAYS',
+      'projection.dt.format': 'yyyy-MM-dd',
+      'projection.dt.range': '2020-01-01,NOW+1DAYS',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholder, not a JS template
-      'storage.location.template': 's3://acme-connect/ctr/${dt}/',
+      'storage.location.template': 's3://acme-archive/connect-ctr/dt=${dt}/',
     });
   });
 });

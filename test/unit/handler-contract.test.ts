@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, configFromText } from '../../functions/adapters/config-file.js';
 import { dayBeforeInstant } from '../../functions/engine/periods.js';
 import { ENV, EnvironmentError, readEnvironment } from '../../functions/handlers/environment.js';
-import { digestEventSchema, nightlyEventSchema } from '../../functions/handlers/events.js';
-import { EventError, parseEvent } from '../../functions/handlers/run-job.js';
+import { backfillEventSchema, digestEventSchema, nightlyEventSchema } from '../../functions/handlers/events.js';
+import { EventError, parseEvent, UnsentMailError, unsentMailError } from '../../functions/handlers/run-job.js';
 
 const ENVIRONMENT = {
   [ENV.exportsBucket]: 'acme-exports',
@@ -21,7 +21,7 @@ describe('the handlers’ environment', () => {
       exportsBucket: 'acme-exports',
       exportsPrefix: 'vigie/',
       config: { bucket: 'acme-archive', key: 'config/vigie.yaml' },
-      ctrPrefix: undefined,
+      ctr: undefined,
       sesConfigurationSet: undefined,
     });
   });
@@ -75,5 +75,43 @@ describe('config overrides from the deployment', () => {
     expect(config.mail.from).toBe('vigie@acme.example');
     expect(() => configFromText('{}', 's3://b/k', { timezone: 'Mars/Olympus' })).toThrow(ConfigError);
     expect(() => configFromText('{}', 's3://b/k', { timezone: 'Mars/Olympus' })).toThrow(/^s3:\/\/b\/k: timezone/);
+  });
+});
+
+describe('an operator’s backfill event', () => {
+  it('takes a range of local days and refuses one that runs backwards or is not dates', () => {
+    expect(parseEvent(backfillEventSchema, { backfill: { from: '2026-01-01', to: '2026-11-30' } })).toEqual({
+      backfill: { from: '2026-01-01', to: '2026-11-30' },
+    });
+    expect(() => parseEvent(backfillEventSchema, { backfill: { from: '2026-11-30', to: '2026-01-01' } })).toThrow(
+      new EventError('event.backfill: from must not be after to'),
+    );
+    expect(() => parseEvent(backfillEventSchema, { backfill: { from: '2026-13-01', to: '2026-11-30' } })).toThrow(
+      /^event\.backfill\.from: /,
+    );
+    expect(() => parseEvent(backfillEventSchema, { backfill: { from: '2026-01-01' } })).toThrow(
+      /^event\.backfill\.to: /,
+    );
+  });
+});
+
+describe('mails left unsent', () => {
+  const week = { kind: 'week', start: '2026-11-16', end: '2026-11-22', timezone: 'Europe/Paris' } as const;
+
+  it('are nothing to report when every mail went out', () => {
+    expect(unsentMailError(week, [])).toBeNull();
+  });
+
+  it('fail the run naming the period, each recipient and its send key', () => {
+    const period = 'week 2026-11-16';
+    const error = unsentMailError(week, [
+      { key: 'week-2026-11-16-scorecard-1a2b3c4d5e6f', to: 'lead@acme.fr', period, reason: 'claim held' },
+      { key: 'week-2026-11-16-alert-fcr-drop-all-1a2b3c4d5e6f', to: 'lead@acme.fr', period, reason: 'refused' },
+    ]);
+
+    expect(error).toBeInstanceOf(UnsentMailError);
+    expect(error?.message).toBe(
+      '2 mails of week 2026-11-16 → 2026-11-22 left unsent: lead@acme.fr (week-2026-11-16-scorecard-1a2b3c4d5e6f: claim held), lead@acme.fr (week-2026-11-16-alert-fcr-drop-all-1a2b3c4d5e6f: refused). A retry of this invocation takes over a claim its crashed predecessor left, and sends them: redrive the failed event (docs/aws.md).',
+    );
   });
 });

@@ -105,6 +105,24 @@ describe('a period report', () => {
   });
 });
 
+describe('kinds that never delivered a record (docs/spec.md §3, amended 2026-12-05)', () => {
+  const day = [bucket('2026-11-23T08:00:00Z', 'Nord', 'voice', { inbound: 10, offered: 10, handled: 10 })];
+  const state = (kinds: string[]) => ({ ...facts([]).state, kindsWithRecords: kinds });
+
+  it('reads tickets, backlog and agent days as no data, not 0, when their feed delivered nothing', () => {
+    const centre = report(facts(day, { state: state(['contacts']) })).scopes[0]?.kpis;
+    for (const id of ['tickets_created', 'backlog', 'agent_days_worked', 'absenteeism_rate'])
+      expect(centre?.[id]).toMatchObject({ value: null, status: 'no_data' });
+  });
+
+  it('reads them as 0 when the feed exists but nothing fell in the period', () => {
+    const centre = report(facts(day, { state: state(['agent_days', 'contacts', 'tickets']) })).scopes[0]?.kpis;
+    expect(centre?.tickets_created?.value).toBe(0);
+    expect(centre?.backlog?.value).toBe(0);
+    expect(centre?.agent_days_worked?.value).toBe(0);
+  });
+});
+
 describe('a period without any export file', () => {
   it('reports every KPI as no data, never as zero', () => {
     const r = reportPeriod({

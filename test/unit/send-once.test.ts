@@ -224,6 +224,53 @@ describe('sendOnce over S3 conditional writes (mocked client)', () => {
     expect(mailer.sent).toHaveLength(1);
   });
 
+  it('takes over at once a claim whose owner has ended (a Lambda retry, a crashed local run), not a live one', async () => {
+    const { store, read } = fakeS3();
+    const mailer = new RecordingMailer();
+    const { clock, advance } = fakeClock();
+    await store.putIfAbsent(
+      `sends/${mail.key}/claim-1.json`,
+      JSON.stringify({ claim: 1, owner: 'lambda vigie-nightly req-1', at: clock.now().toISOString() }),
+    );
+    advance(60_000); // Lambda's first retry comes a minute later, well within the claim timeout.
+    const ended = (owner: string) => owner === 'lambda vigie-nightly req-1';
+
+    const live = await sendOnce(mail, { ...options(store, mailer, clock, 'other'), hasEnded: () => false });
+    const retry = await sendOnce(mail, {
+      ...options(store, mailer, clock, 'lambda vigie-nightly req-2'),
+      hasEnded: ended,
+    });
+
+    expect(live).toEqual({ status: 'in-flight' });
+    expect(retry).toEqual({ status: 'sent', location: 'test:1' });
+    expect(mailer.sent).toHaveLength(1);
+    expect(read(`sends/${mail.key}/claim-2.json`)).toMatchObject({ owner: 'lambda vigie-nightly req-2' });
+  });
+
+  it('never takes its own claim for an ended one', async () => {
+    const { store } = fakeS3();
+    const mailer = new RecordingMailer();
+    const { clock } = fakeClock();
+    await store.putIfAbsent(
+      `sends/${mail.key}/claim-1.json`,
+      JSON.stringify({ claim: 1, owner: 'me', at: clock.now().toISOString() }),
+    );
+
+    const outcome = await sendOnce(mail, { ...options(store, mailer, clock, 'me'), hasEnded: () => true });
+
+    expect(outcome).toEqual({ status: 'in-flight' });
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('takes over a damaged claim: stores write claims whole, so nobody is writing it', async () => {
+    const { store } = fakeS3();
+    const mailer = new RecordingMailer();
+    const { clock } = fakeClock();
+    await store.putIfAbsent(`sends/${mail.key}/claim-1.json`, '{"claim": 1, "own');
+
+    expect(await sendOnce(mail, options(store, mailer, clock))).toEqual({ status: 'sent', location: 'test:1' });
+  });
+
   it('refuses a key that would not be one folder name', async () => {
     const { store } = fakeS3();
     const { clock } = fakeClock();

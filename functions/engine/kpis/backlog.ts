@@ -1,4 +1,4 @@
-import { count, type KpiDefinition } from '../kpi.js';
+import { count, delivered, type KpiDefinition, NO_DATA } from '../kpi.js';
 
 /** Tickets open at the end of the period. */
 export const backlog: KpiDefinition = {
@@ -7,5 +7,6 @@ export const backlog: KpiDefinition = {
   unit: 'count',
   better: 'lower',
   family: 'resolution',
-  compute: ({ backlog }) => count(backlog),
+  // No ticket export at all is not an empty backlog (docs/spec.md §3).
+  compute: (input) => (delivered(input, 'tickets') ? count(input.backlog) : NO_DATA),
 };

@@ -1,6 +1,6 @@
 import { count, type KpiDefinition } from '../kpi.js';
 
-/** Inbound voice and chat contacts offered to a queue. */
+/** Inbound voice and chat contacts that reached a queue: handled or abandoned (docs/spec.md §3). */
 export const contactsOffered: KpiDefinition = {
   id: 'contacts_offered',
   name: { fr: 'Appels présentés', en: 'Contacts offered' },

@@ -1,4 +1,4 @@
-import { count, type KpiDefinition } from '../kpi.js';
+import { count, type KpiDefinition, NO_DATA } from '../kpi.js';
 
 /** Contacts marked converted. */
 export const conversions: KpiDefinition = {
@@ -7,5 +7,6 @@ export const conversions: KpiDefinition = {
   unit: 'count',
   better: 'higher',
   family: 'sales',
-  compute: ({ totals }) => count(totals.converted),
+  // Where no contact says whether it converted, conversions are unknown, not 0 (docs/spec.md §3).
+  compute: ({ totals }) => (totals.converted_known > 0 ? count(totals.converted) : NO_DATA),
 };

@@ -1,4 +1,4 @@
-import { count, type KpiDefinition } from '../kpi.js';
+import { count, delivered, type KpiDefinition, NO_DATA } from '../kpi.js';
 
 /** Tickets created in the period. */
 export const ticketsCreated: KpiDefinition = {
@@ -7,5 +7,6 @@ export const ticketsCreated: KpiDefinition = {
   unit: 'count',
   better: null,
   family: 'volume',
-  compute: ({ totals }) => count(totals.tickets_created),
+  // No ticket export at all is not a day without tickets (docs/spec.md §3).
+  compute: (input) => (delivered(input, 'tickets') ? count(input.totals.tickets_created) : NO_DATA),
 };

@@ -19,6 +19,7 @@ import { runNightly } from '../../../functions/pipeline/nightly.js';
 import type { Clock } from '../../../functions/pipeline/ports.js';
 import { ARCHIVE_BUCKET, EXPORTS_BUCKET, type LocalAws, startLocalAwsWith } from '../../../local-aws/aws-local.js';
 import { sampleExportsDir } from '../../support/exports.js';
+import { figures } from '../../support/handlers.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -83,12 +84,6 @@ async function rejectsOfCompactedPartitions(aws: LocalAws): Promise<Record<strin
   return found;
 }
 
-/** A report's figures: what must not depend on compaction. Alerts and revised days depend on earlier runs. */
-function figures(report: unknown): unknown {
-  const { period, scopes, rejects, inputs } = report as Record<string, unknown>;
-  return { period, scopes, rejects, inputs };
-}
-
 describe('compaction on the AWS path', () => {
   let aws: LocalAws;
   let exportsRoot: string;
@@ -135,7 +130,7 @@ describe('compaction on the AWS path', () => {
     });
     const onS3 = JSON.parse((await text(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(figures(onS3)).toEqual(figures(await embeddedReport(exportsRoot)));
-  }, 300_000);
+  }, 600_000);
 
   it('reads the compacted partitions the next run, scanning fewer bytes for the same report', async () => {
     const before = aws.athena.executions.length;
@@ -159,7 +154,7 @@ describe('compaction on the AWS path', () => {
     });
     const onS3 = JSON.parse((await text(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(figures(onS3)).toEqual(figures(await embeddedReport(exportsRoot)));
-  }, 300_000);
+  }, 600_000);
 
   it('reads a partition that got a late file from its exports, compacts it again, and counts the late record once', async () => {
     // Prepare: a late ticket, resolved on the reported day, lands in a compacted partition.
@@ -198,7 +193,7 @@ describe('compaction on the AWS path', () => {
     expect(await keys(aws, 'compacted/tickets/dt=2026-11-17/')).toEqual([...named].sort());
     const again = JSON.parse((await text(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(figures(again)).toEqual(figures(await embeddedReport(exportsRoot, later)));
-  }, 400_000);
+  }, 600_000);
 });
 
 describe('a compaction that fails on the AWS path', () => {
@@ -223,5 +218,5 @@ describe('a compaction that fails on the AWS path', () => {
       await aws.stop();
       await rm(exportsRoot, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 600_000);
 });

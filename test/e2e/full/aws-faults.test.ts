@@ -77,7 +77,7 @@ describe('transient faults are retried and the run completes', () => {
     expect(summary.mails).toBe(2);
     expect(aws.athena.executions.some((e) => e.state === 'FAILED')).toBe(true);
     expect(await aws.mails()).toHaveLength(2);
-  }, 300_000);
+  }, 600_000);
 
   it('survives S3 SlowDown answers', async () => {
     let slowDowns = 0;
@@ -103,7 +103,7 @@ describe('transient faults are retried and the run completes', () => {
     });
     expect(slowDowns).toBe(3);
     expect(summary.period).toBe('day 2026-11-21');
-  }, 300_000);
+  }, 600_000);
 
   it('fails clearly, sending nothing, for a day whose exports never arrived', async () => {
     await aws.clearMails();
@@ -113,7 +113,7 @@ describe('transient faults are retried and the run completes', () => {
     await expect(run).rejects.toThrow(/^no exports for 2026-12-02/);
     expect(await aws.mails()).toEqual([]);
     expect(await exists(aws, 'reports/day/2026-12-02/report.json')).toBe(false);
-  }, 300_000);
+  }, 600_000);
 
   it('refuses a scheduled event without its time before touching anything', async () => {
     await aws.clearMails();
@@ -144,7 +144,7 @@ describe('transient faults are retried and the run completes', () => {
     const retry = await nightlyHandler(aws.deps({ clock: clockAt(night) }))({ scheduledTime: night });
     expect(retry.mails).toBe(2);
     expect(await aws.mails()).toHaveLength(2);
-  }, 300_000);
+  }, 600_000);
 });
 
 describe('failures a retry cannot fix', () => {
@@ -163,7 +163,7 @@ describe('failures a retry cannot fix', () => {
     } finally {
       await aws.stop();
     }
-  }, 300_000);
+  }, 600_000);
 
   it('stop a query that outlives its timeout and send nothing', async () => {
     const aws = await localAws({ latencyMs: 3_000 });
@@ -177,5 +177,5 @@ describe('failures a retry cannot fix', () => {
     } finally {
       await aws.stop();
     }
-  }, 300_000);
+  }, 600_000);
 });

@@ -34,5 +34,5 @@ describe('the nightly handler retried', () => {
     expect(await aws.mails()).toHaveLength(2);
     // One claim and one sent record per recipient for that day.
     expect(await archiveKeys(aws, 'sends/day-2026-11-21-')).toHaveLength(4);
-  }, 300_000);
+  }, 600_000);
 });

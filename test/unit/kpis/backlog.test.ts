@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backlog } from '../../../functions/engine/kpis/backlog.js';
-import { kpiInput } from './input.js';
+import { kpiInput, NO_DATA } from './input.js';
 
 describe('backlog', () => {
   it('declares its docs/spec.md §3 unit, direction and family', () => {
@@ -18,5 +18,9 @@ describe('backlog', () => {
 
   it('is 0, not null, when no ticket is open (a count has no denominator)', () => {
     expect(backlog.compute(kpiInput())).toEqual({ value: 0, numerator: null, denominator: null });
+  });
+
+  it('is null, not 0, when no ticket was ever delivered (docs/spec.md §3, amended 2026-12-05)', () => {
+    expect(backlog.compute(kpiInput({ kindsDelivered: new Set(['contacts']) }))).toEqual(NO_DATA);
   });
 });

@@ -10,7 +10,7 @@ export type KpiInputOverrides = Partial<Omit<KpiInput, 'totals' | 'options'>> & 
 
 /**
  * A KPI input for the centre with every measure at zero, no breakdown counts, and no workforce, cost or
- * customer data, overridden by `overrides`.
+ * customer data (every kind delivered), overridden by `overrides`.
  */
 export function kpiInput(overrides: KpiInputOverrides = {}): KpiInput {
   const { totals, options, ...rest } = overrides;
@@ -23,6 +23,7 @@ export function kpiInput(overrides: KpiInputOverrides = {}): KpiInput {
     agentDays: null,
     costs: null,
     backlog: 0,
+    kindsDelivered: null,
     customers: null,
     ...rest,
     totals: { ...zeroMeasures(), ...totals },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ticketsCreated } from '../../../functions/engine/kpis/tickets-created.js';
-import { kpiInput } from './input.js';
+import { kpiInput, NO_DATA } from './input.js';
 
 describe('tickets_created', () => {
   it('declares its docs/spec.md §3 unit, direction and family', () => {
@@ -18,5 +18,11 @@ describe('tickets_created', () => {
 
   it('is 0, not null, when there are none (a count has no denominator)', () => {
     expect(ticketsCreated.compute(kpiInput())).toEqual({ value: 0, numerator: null, denominator: null });
+  });
+
+  it('is null, not 0, when no ticket was ever delivered (docs/spec.md §3, amended 2026-12-05)', () => {
+    const noTickets = new Set(['contacts', 'surveys']);
+    expect(ticketsCreated.compute(kpiInput({ kindsDelivered: noTickets }))).toEqual(NO_DATA);
+    expect(ticketsCreated.compute(kpiInput({ kindsDelivered: new Set(['tickets']) })).value).toBe(0);
   });
 });

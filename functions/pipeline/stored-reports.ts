@@ -1,14 +1,12 @@
 /**
  * Reports of any period from the facts store: stored days are rolled up, compared with the previous
- * period and the same period last year, given the centre's trends and the moves worth a sentence, and
- * checked against the alert rules (whose state lives in the archive between runs).
+ * period and the same period last year, and given the centre's trends and the moves worth a sentence.
  */
-import { alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts, type RejectObservation } from '../engine/alerts.js';
 import { withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
 import { notableChanges } from '../engine/notable-changes.js';
-import { reportPeriod } from '../engine/period-kpis.js';
+import { type LateDay, reportPeriod } from '../engine/period-kpis.js';
 import {
   daysOf,
   type Period,
@@ -21,20 +19,17 @@ import {
 import type { Report } from '../engine/report-schema.js';
 import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
 import { centreSeries, isBusinessDay, noContactOffered, type TrendPoint, trendGaps } from '../engine/trends.js';
-import { alertMessage } from '../render/wording.js';
+import type { NoteDamage } from './damage.js';
 import { factsFingerprint, foldedDay, loadDayFacts, loadFoldedDay, type StoredDayFacts } from './facts-store.js';
-import { mergeInputs } from './inputs.js';
+import { hasUnreadable, mergeInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
 
-/** The command a report names to file missing days; the CLI passes one with its own flags. */
+/** The command a report names to file the days of [from, to]; the CLI passes one with its own flags. */
 export type BackfillCommand = (from: string, to: string) => string;
 
 /** The backfill command when the caller names none: the flags it needs, as placeholders. */
 export const DEFAULT_BACKFILL_COMMAND: BackfillCommand = (from, to) =>
   `vigie backfill --exports <exports> --from ${from} --to ${to}`;
-
-/** Archive key of the alert rules' state. */
-export const ALERT_STATE_KEY = 'state/alerts.json';
 
 /**
  * Whether any event of the day arrived: a contact, a survey answer or an agent day. A day without one
@@ -59,17 +54,24 @@ export class FactsReader {
   private readonly stored = new Set<string>();
   /** The days the store's listing names, read once: most days a trend lacks are not there at all. */
   private listing: Promise<ReadonlySet<string>> | undefined;
+  private readonly damaged = new Set<string>();
 
   constructor(
     private readonly archive: ObjectStore,
     private readonly config: Config,
+    /** Told of a damaged facts file: the day reads as missing, and a job that needs it files it again. */
+    private readonly note?: NoteDamage,
   ) {}
 
-  /** A stored day, folded, or `null` when absent, stale, or filed from no export file at all. */
+  /** A stored day, folded, or `null` when absent, stale, damaged, or filed from no export file at all. */
   async day(date: string): Promise<StoredDayFacts | null> {
     if (!this.cache.has(date)) {
-      const folded = await loadFoldedDay(this.archive, date, this.config);
-      const full = folded === null ? await loadDayFacts(this.archive, date, factsFingerprint(this.config)) : null;
+      const note: NoteDamage = (d) => {
+        this.damaged.add(date);
+        this.note?.(d);
+      };
+      const folded = await loadFoldedDay(this.archive, date, this.config, note);
+      const full = folded === null ? await loadDayFacts(this.archive, date, factsFingerprint(this.config), note) : null;
       this.hold(date, folded ?? (full === null ? null : foldedDay(full, this.config)));
     }
     return this.cache.get(date) ?? null;
@@ -110,6 +112,17 @@ export class FactsReader {
     this.cache.delete(date);
     this.stored.delete(date);
     this.listing = undefined;
+    this.damaged.delete(date);
+  }
+
+  /** Days of a period whose stored files were found damaged (read from another of their files, or missing). */
+  async damagedDays(period: Period): Promise<string[]> {
+    const found: string[] = [];
+    for (const date of daysOf(period)) {
+      await this.day(date);
+      if (this.damaged.has(date)) found.push(date);
+    }
+    return found;
   }
 
   /** The local days of a period that have no usable facts. */
@@ -133,6 +146,10 @@ export async function reportFromStore(
     readonly distinct: PeriodDistinct | null;
     /** Only the centre's figures (a point of the trailing series). */
     readonly centreOnly?: boolean;
+    /** The local days the run files: records of other days are outside its window. Default: the period's. */
+    readonly covered?: readonly string[];
+    /** Days before the look-back whose exports changed after they were filed. */
+    readonly lateDays?: readonly LateDay[];
   },
 ): Promise<Report | null> {
   const { period } = args;
@@ -153,7 +170,14 @@ export async function reportFromStore(
     ),
     period,
     config: args.config,
-    inputs: mergeInputs(days.map((d) => d.inputs)),
+    inputs: {
+      ...mergeInputs(
+        days.map((d) => d.inputs),
+        new Set(args.covered ?? daysOf(period)),
+      ),
+      incompleteDays: days.filter((d) => hasUnreadable(d.inputs)).map((d) => d.date),
+      lateDays: args.lateDays ?? [],
+    },
     generatedAt: args.now,
     missingDays: missing,
     centreOnly: args.centreOnly ?? false,
@@ -212,6 +236,9 @@ export async function composeReport(
     readonly now: Date;
     readonly distinct: (period: Period) => Promise<PeriodDistinct | null>;
     readonly revised?: readonly string[];
+    /** The local days the run files (its ledger's window); default: the period's days. */
+    readonly covered?: readonly string[];
+    readonly lateDays?: readonly LateDay[];
     /** The command the report names to fill the trend's gaps. */
     readonly backfillCommand?: BackfillCommand;
   },
@@ -219,7 +246,14 @@ export async function composeReport(
   const { period, config, now } = args;
   const of = async (p: Period, distinct: PeriodDistinct | null, centreOnly = false) =>
     reportFromStore(reader, { period: p, config, now, distinct, centreOnly });
-  const current = await of(period, await args.distinct(period));
+  const current = await reportFromStore(reader, {
+    period,
+    config,
+    now,
+    distinct: await args.distinct(period),
+    ...(args.covered === undefined ? {} : { covered: args.covered }),
+    ...(args.lateDays === undefined ? {} : { lateDays: args.lateDays }),
+  });
   if (current === null) throw new Error(`no facts are stored for ${periodId(period)}`);
   const before = previousPeriod(period);
   const previous = await of(before, await args.distinct(before));
@@ -239,50 +273,4 @@ export async function composeReport(
     ...(missing === null ? {} : { trend_gaps: missing }),
     changes: notableChanges(compared, config),
   };
-}
-
-/** Per export kind, the records and rejects of a report's period, for `reject_share` rules. */
-export function rejectObservations(report: Report): RejectObservation[] {
-  const records = report.inputs.records_by_kind ?? {};
-  const byKind = report.rejects.by_kind ?? {};
-  const period = { kind: report.period.kind, start: report.period.start };
-  return Object.entries(records).map(([source, n]) => ({
-    source,
-    period,
-    records: n,
-    rejected: Object.values(byKind[source] ?? {}).reduce((a, b) => a + b, 0),
-  }));
-}
-
-/**
- * Evaluates the alert rules on a report, persisting their state; the report gains its alerts, each with
- * its kind and numbers and a message worded in the first recipient's language (docs/spec.md §4).
- */
-export async function applyAlerts(archive: ObjectStore, report: Report, config: Config): Promise<Report> {
-  const bytes = await archive.get(ALERT_STATE_KEY);
-  const parsed = bytes === null ? null : alertStateSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-  // A state file that no longer parses is reset rather than trusted: the worst case is one repeated alert.
-  const state = parsed?.success ? parsed.data : EMPTY_ALERT_STATE;
-  const period = { kind: report.period.kind, start: report.period.start };
-  const observations = report.scopes.flatMap((s) =>
-    Object.entries(s.kpis).map(([kpi, e]) => ({
-      kpi,
-      scope: s.scope,
-      period,
-      value: e.value,
-      previous: e.previous,
-      target: e.target,
-      status: e.status,
-      denominator: e.denominator,
-    })),
-  );
-  const result = evaluateAlerts({ rules: config.alerts, observations, rejects: rejectObservations(report), state });
-  await archive.put(ALERT_STATE_KEY, `${JSON.stringify(result.state, null, 2)}\n`, 'application/json');
-  const locale = config.mail.recipients[0]?.locale ?? 'fr';
-  const alerts: Report['alerts'] = [];
-  for (const { period: _period, ...alert } of result.alerts) {
-    const message = await alertMessage(report, alert, { locale, currency: config.currency });
-    alerts.push({ ...alert, message });
-  }
-  return { ...report, alerts };
 }
