@@ -171,6 +171,11 @@ export function previousPeriod(period: Period): Period {
   return periodContaining(period.kind, dayBefore, period.timezone);
 }
 
+/** The calendar date `days` days after `date` (before it when negative). */
+export function dayShifted(date: string, days: number): string {
+  return isoDateOf(calendarDate(date).plus({ days }));
+}
+
 /** The period of the same kind just after `period`. */
 export function nextPeriod(period: Period): Period {
   const dayAfter = isoDateOf(calendarDate(period.endDate).plus({ days: 1 }));

@@ -7,6 +7,7 @@
  */
 import { DEFAULT_REJECT_SHARE } from '../engine/alerts.js';
 import { pluralOf } from '../engine/format.js';
+import { dayShifted } from '../engine/periods.js';
 import type { Report } from '../engine/report-schema.js';
 import { fill } from './locale.js';
 import { clip, MAX_NAME } from './names.js';
@@ -114,7 +115,10 @@ function notesOf(report: Report, words: Words): string[] {
   const i = report.inputs;
   if ((i.incomplete_days ?? []).length > 0)
     notes.push(fill(dq.incomplete, { days: days(i.incomplete_days ?? [], words) }));
-  const outside = i.outside_window ?? {};
+  // A partition is a UTC date: in any other zone it holds an hour or so of the day just before or just
+  // after the days read, which are filed with their own day. Only records dated further off are news.
+  const spill = new Set([dayShifted(report.period.start, -1), dayShifted(report.period.end, 1)]);
+  const outside = Object.fromEntries(Object.entries(i.outside_window ?? {}).filter(([day]) => !spill.has(day)));
   const outsideCount = total(outside);
   if (outsideCount > 0) {
     notes.push(

@@ -82,6 +82,21 @@ describe('the data-quality block', () => {
     );
   });
 
+  it('leaves out the day on either side of the period: the UTC partitions spill into it every night', () => {
+    // 2026-11-24's partitions (UTC) hold the first hour of the 25th in Paris; a digest's, the day before.
+    const at = (
+      outside: Record<string, number>,
+      period: { kind: 'day' | 'week'; start: string; end?: string } = { kind: 'day', start: '2026-11-24' },
+    ) => bareReport(period, {}, { inputs: { files: 2, records: 10, duplicates: 0, outside_window: outside } });
+    expect(dataQualityView(at({ '2026-11-25': 3 }), w('fr'))).toBeNull();
+    expect(
+      dataQualityView(at({ '2026-11-15': 2 }, { kind: 'week', start: '2026-11-16', end: '2026-11-22' }), w('fr')),
+    ).toBeNull();
+    expect(dataQualityView(at({ '2026-11-25': 3, '2026-11-02': 1 }), w('fr'))?.notes.map(sp)).toEqual([
+      '1 enregistrement valide daté hors des jours lus (02/11/2026) : il n’est compté dans aucun jour de ce rapport.',
+    ]);
+  });
+
   it('says nothing when nothing was rejected, missing or outside', () => {
     expect(dataQualityView(bareReport({ kind: 'day', start: '2026-11-24' }, {}), w('fr'))).toBeNull();
   });
