@@ -15,7 +15,7 @@ import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { OutboxMailer } from '../../functions/adapters/outbox.js';
 import type { KpiEntry, Report } from '../../functions/engine/report-schema.js';
 import { type Delivered, deliverReport } from '../../functions/pipeline/deliver.js';
-import { reportAlert } from '../fixtures/reports.js';
+import { stillBreachedCsat } from '../fixtures/reports.js';
 import { weeklyDigest } from './weekly-digest-fixture.js';
 
 const config = configFrom({
@@ -44,20 +44,7 @@ function report(): Report {
         ? { ...s, kpis: { ...s.kpis, fcr: { ...(s.kpis.fcr as KpiEntry), value: 0.76, previous: 0.78, delta: -2 } } }
         : s,
     ),
-    alerts: [
-      ...week.alerts,
-      reportAlert({
-        kpi: 'csat',
-        rule: 'csat-target',
-        kind: 'still_breached',
-        type: 'below_target',
-        value: 0.8,
-        previous: 0.81,
-        target: 0.9,
-        threshold: null,
-        delta: -1,
-      }),
-    ],
+    alerts: [...week.alerts, stillBreachedCsat()],
   };
 }
 

@@ -9,7 +9,7 @@ import type { KpiEntry, Report, ReportAlert } from '../../functions/engine/repor
 import { renderAlert, renderScorecard } from '../../functions/render/scorecard.js';
 import { cidOf, type ReportSparklines, reportSparklines, sparklineSource } from '../../functions/render/sparklines.js';
 import { HOSTILE_TEAM, LONG_COMMENT, RTL_COMMENT, reportDay } from '../fixtures/report-day.js';
-import { reportAlert } from '../fixtures/reports.js';
+import { reportAlert, stillBreachedCsat } from '../fixtures/reports.js';
 import { TEAMS, weeklyDigest } from './weekly-digest-fixture.js';
 
 const LOCALES = ['fr', 'en'] as const;
@@ -224,17 +224,7 @@ describe('alert mails', () => {
 
   it('take the kind and numbers from the alert, not from the period’s figures', async () => {
     // The report's figures say CSAT is fine now; the alert says it recovered: the mail believes the alert.
-    const csat = reportAlert({
-      kpi: 'csat',
-      rule: 'csat-target',
-      kind: 'still_breached',
-      type: 'below_target',
-      value: 0.8,
-      previous: 0.81,
-      target: 0.9,
-      threshold: null,
-      delta: -1,
-    });
+    const csat = stillBreachedCsat();
     const fr = await renderAlert(week, csat, { locale: 'fr', rules });
     expect(fr.kind).toBe('still_breached');
     expect(plain(fr.subject)).toBe(`[Vigie] La CSAT est toujours sous l’objectif — ${week.centre}`);

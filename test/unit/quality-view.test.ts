@@ -4,27 +4,18 @@
  * the banner's threshold. Counts are the fixture's; the shares are worked out by hand.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFormatter, type Locale } from '../../functions/engine/format.js';
+import type { Locale } from '../../functions/engine/format.js';
 import type { Report } from '../../functions/engine/report-schema.js';
-import { formatWords, loadStrings } from '../../functions/render/locale.js';
 import { dataQualityBanner, dataQualityView } from '../../functions/render/quality-view.js';
 import type { Words } from '../../functions/render/wording.js';
-import { bareReport } from '../fixtures/reports.js';
+import { bareReport, wordsByLocale } from '../fixtures/reports.js';
 
 const sp = (s: string): string => s.replace(/[\u00a0\u202f]/g, ' ');
-const words: Partial<Record<Locale, Words>> = {};
+let words: Record<Locale, Words>;
 beforeAll(async () => {
-  for (const locale of ['fr', 'en'] as const) {
-    const strings = await loadStrings(locale);
-    const format = createFormatter({ locale, timeZone: 'Europe/Paris', words: formatWords(strings) });
-    words[locale] = { strings, format, locale };
-  }
+  words = await wordsByLocale();
 });
-const w = (locale: Locale): Words =>
-  words[locale] ??
-  (() => {
-    throw new Error(locale);
-  })();
+const w = (locale: Locale): Words => words[locale];
 
 const ledger: Report = bareReport(
   { kind: 'day', start: '2026-11-24' },

@@ -5,10 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kpiById } from '../../functions/engine/catalogue.js';
-import { createFormatter, type Locale } from '../../functions/engine/format.js';
+import type { Locale } from '../../functions/engine/format.js';
 import type { KpiDefinition } from '../../functions/engine/kpi.js';
 import type { ReportAlert, ReportChange, Status } from '../../functions/engine/report-schema.js';
-import { formatWords, loadStrings } from '../../functions/render/locale.js';
 import {
   type AlertFacts,
   alertSentence,
@@ -17,23 +16,16 @@ import {
   scoped,
   type Words,
 } from '../../functions/render/wording.js';
+import { wordsByLocale } from '../fixtures/reports.js';
 
 /** No-break spaces (U+00A0, U+202F) as plain spaces, so expectations read like the mail. */
 const sp = (s: string): string => s.replace(/[\u00a0\u202f]/g, ' ');
 
-const words: Partial<Record<Locale, Words>> = {};
+let words: Record<Locale, Words>;
 beforeAll(async () => {
-  for (const locale of ['fr', 'en'] as const) {
-    const strings = await loadStrings(locale);
-    const format = createFormatter({ locale, timeZone: 'Europe/Paris', words: formatWords(strings) });
-    words[locale] = { strings, format, locale };
-  }
+  words = await wordsByLocale();
 });
-const w = (locale: Locale): Words => {
-  const found = words[locale];
-  if (found === undefined) throw new Error(`no words for ${locale}`);
-  return found;
-};
+const w = (locale: Locale): Words => words[locale];
 const kpi = (id: string): KpiDefinition => {
   const found = kpiById(id);
   if (found === undefined) throw new Error(`no KPI ${id}`);
