@@ -35,9 +35,13 @@ describe('vigie digest and backfill on the sample', () => {
     const backfill = () =>
       vigie('backfill', '--exports', exportsRoot, '--from', '2026-03-27', '--to', '2026-03-31', '--out', out);
     const first = await backfill();
-    expect(first.stdout).toMatch(/backfill 2026-03-27 → 2026-03-31: \d+ days filed, \d+ already done/);
+    expect(first.stdout).toMatch(
+      /backfill 2026-03-27 → 2026-03-31: \d+ days filed \(0 restated from changed exports\), \d+ already done/,
+    );
     const again = await backfill();
-    expect(again.stdout).toContain('0 days filed, 5 already done, 0 export bytes read');
+    expect(again.stdout).toContain(
+      '0 days filed (0 restated from changed exports), 5 already done, 0 export bytes read',
+    );
   });
 
   it('stages as many days at once as --days-per-stage says, and files the same facts', async () => {
