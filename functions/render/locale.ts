@@ -217,6 +217,19 @@ export class LocaleError extends Error {
 
 const cache = new Map<Locale, Promise<Strings>>();
 
+/**
+ * French sets a no-break space before `:` `;` `!` `?` and inside « »: written as plain spaces in the
+ * locale file, they are pinned here, so a narrow column never starts a line with a colon.
+ */
+function frenchSpacing(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/ ([:;!?»])/g, '\u00a0$1').replace(/« /g, '«\u00a0');
+  if (Array.isArray(value)) return value.map(frenchSpacing);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, frenchSpacing(v)]));
+  }
+  return value;
+}
+
 async function readStrings(locale: Locale): Promise<Strings> {
   const url = new URL(`locales/${locale}.json`, TEMPLATES_DIR);
   let json: unknown;
@@ -225,7 +238,7 @@ async function readStrings(locale: Locale): Promise<Strings> {
   } catch (cause) {
     throw new LocaleError(`cannot read locale file ${url.pathname}`, { cause });
   }
-  const parsed = stringsSchema.safeParse(json);
+  const parsed = stringsSchema.safeParse(locale === 'fr' ? frenchSpacing(json) : json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new LocaleError(`invalid locale file ${url.pathname}: ${issues}`);
