@@ -2,7 +2,30 @@
  * An Amazon Athena stand-in for tests: a loopback HTTP server speaking Athena's JSON 1.1 protocol
  * (StartQueryExecution, GetQueryExecution, GetQueryResults, StopQueryExecution) so the real
  * AthenaClient can drive it. Each query runs on an in-process DuckDB where macros make the Trino
- * functions Vigie's SQL uses behave as on Athena, so the same SQL text runs unchanged.
+ * functions Vigie's SQL uses behave as on Athena, so the same SQL text runs unchanged. It refuses what
+ * Athena refuses, with Athena's words (local-aws/athena-rules.ts, glue-on-duckdb.ts):
+ *
+ * - a QueryString over 262,144 bytes: StartQueryExecution answers 400 InvalidRequestException;
+ * - a `?` parameter outside a WHERE clause (documented, not its runtime text: ours cites the rule);
+ * - a statement Trino's grammar refuses (dt-sql-parser's TrinoSQL, not Athena's own parser), or an
+ *   UNLOAD not of the documented form `UNLOAD (SELECT …) TO 's3://…/' WITH (…)`;
+ * - a scan over the workgroup's bytes-scanned cutoff: CANCELLED, "Bytes scanned limit was exceeded";
+ * - a damaged `.gz` object read by a query: FAILED, HIVE_CURSOR_ERROR (Athena fails the same way);
+ * - an object a query names by `"$path"` that is gone: FAILED, HIVE_FILE_NOT_FOUND (Athena may also
+ *   just read nothing: stricter here);
+ * - partition projection as the stack's template declares it (range from 2000-01-01, injected values).
+ *
+ * Where it emulates rather than runs Trino, one line each:
+ * - bytes scanned are whole objects, once per table reference (a CTE named twice scans twice); Athena
+ *   reads only the columns a query names from Parquet, so Parquet is billed above Athena's figure;
+ * - OpenCSVSerde is re-implemented (opencsv 2.3's parser over each physical line), not run;
+ * - from_iso8601_timestamp keeps milliseconds (timestamp(3)) and drops finer digits, as Joda does;
+ * - json_parse canonicalises numbers through DuckDB's JSON (1e3 → 1000.0, 1.50 → 1.5), close to
+ *   Jackson's but not identical for huge or tiny exponents (1e21: Java writes 1.0E21);
+ * - regexp_extract gives '' where Trino gives NULL for no match; integer division by zero gives NULL
+ *   where Trino fails (and doubles give NULL where Trino gives ±Infinity);
+ * - to_hex(sha256(to_utf8(x))) is defined for the one use the engine makes (the hex digest of a text);
+ * - queries run one at a time, without Athena's queueing, concurrency quotas or result reuse.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,6 +43,14 @@ import {
   DuckDBTypeId,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import {
+  AthenaRuleError,
+  checkGrammar,
+  checkPlaceholders,
+  checkQueryStringSize,
+  tokenize,
+  unloadParts,
+} from './athena-rules.js';
 
 export type AthenaOperation = 'StartQueryExecution' | 'GetQueryExecution' | 'GetQueryResults' | 'StopQueryExecution';
 
@@ -69,6 +100,8 @@ export interface AthenaStandInOptions {
   /** Rows per GetQueryResults page at most, header row included, like MaxResults. @default 1000 */
   readonly pageSize?: number;
   readonly faults?: readonly AthenaFault[];
+  /** The workgroup's BytesScannedCutoffPerQuery: a query scanning more is cancelled. Unset: no cutoff. */
+  readonly bytesScannedCutoffPerQuery?: number;
 }
 
 /** An UNLOAD statement taken apart: `UNLOAD (<select>) TO '<location>' WITH (…, partitioned_by = ARRAY[…])`. */
@@ -79,15 +112,15 @@ export interface UnloadStatement {
   readonly partitionedBy: readonly string[];
 }
 
-/** Parses an UNLOAD statement, or `undefined` when the SQL is not one. */
+/** Parses an UNLOAD statement, or `undefined` when the SQL is not one (throws on one Athena would refuse). */
 export function parseUnload(sql: string): UnloadStatement | undefined {
-  const match = /^\s*UNLOAD\s*\(([\s\S]*)\)\s*TO\s*'([^']+)'\s*WITH\s*\(([\s\S]*)\)\s*;?\s*$/i.exec(sql);
-  if (match === null) return undefined;
-  const properties = match[3] ?? '';
-  const format = /format\s*=\s*'([^']+)'/i.exec(properties)?.[1]?.toUpperCase() ?? 'PARQUET';
-  const partitioned = /partitioned_by\s*=\s*ARRAY\s*\[([^\]]*)\]/i.exec(properties)?.[1] ?? '';
+  const parts = unloadParts(sql);
+  if (parts === undefined) return undefined;
+  const unquote = (v: string | undefined): string | undefined => v?.trim().replace(/^'(.*)'$/s, '$1');
+  const format = unquote(parts.properties.format)?.toUpperCase() ?? 'PARQUET';
+  const partitioned = /ARRAY\s*\[([^\]]*)\]/i.exec(parts.properties.partitioned_by ?? '')?.[1] ?? '';
   const partitionedBy = [...partitioned.matchAll(/'([^']+)'/g)].map((m) => m[1] ?? '');
-  return { select: match[1] ?? '', location: match[2] ?? '', format, partitionedBy };
+  return { select: parts.select, location: parts.location, format, partitionedBy };
 }
 
 export type StandInState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -164,7 +197,8 @@ export const TRINO_COMPAT_MACROS: readonly string[] = [
      CASE WHEN json_type(json_extract(j, p)) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(j, p) END`,
   // Both search anywhere in the string (find, not full match).
   'CREATE OR REPLACE MACRO regexp_like(s, pattern) AS regexp_matches(s, pattern)',
-  'CREATE OR REPLACE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)',
+  // timestamp(3) with time zone: Joda keeps milliseconds and drops finer digits.
+  "CREATE OR REPLACE MACRO from_iso8601_timestamp(s) AS date_trunc('millisecond', CAST(s AS TIMESTAMPTZ))",
   'CREATE OR REPLACE MACRO from_iso8601_date(s) AS CAST(s AS DATE)',
   'CREATE OR REPLACE MACRO to_unixtime(ts) AS epoch(ts)',
   'CREATE OR REPLACE MACRO is_finite(x) AS isfinite(x)',
@@ -174,6 +208,11 @@ export const TRINO_COMPAT_MACROS: readonly string[] = [
   'CREATE OR REPLACE MACRO element_at(a, i) AS a[i]',
   // Arrays only: a map's cardinality is not available in the stand-in.
   'CREATE OR REPLACE MACRO cardinality(a) AS len(a)',
+  // Integers from a to b, both included (Trino's sequence without a step).
+  'CREATE OR REPLACE MACRO sequence(a, b) AS generate_series(a, b)',
+  // The hex digest of a text, as lower(to_hex(sha256(to_utf8(x)))) gives it: DuckDB's sha256 already hexes.
+  'CREATE OR REPLACE MACRO to_utf8(s) AS s',
+  'CREATE OR REPLACE MACRO to_hex(h) AS upper(h)',
 ];
 
 /** Session settings that make DuckDB's arithmetic and clock read as Athena's. */
@@ -190,56 +229,29 @@ const TRINO_SESSION: readonly string[] = [
  * parameter's literal text, as Athena does with ExecutionParameters.
  */
 export function substituteParameters(sql: string, parameters: readonly string[]): string {
-  let out = '';
-  let next = 0;
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i] as string;
-    const quote = ch === "'" || ch === '"' ? ch : undefined;
-    if (quote) {
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === quote) {
-          if (sql[j + 1] === quote) j += 2;
-          else break;
-        } else j += 1;
-      }
-      out += sql.slice(i, j + 1);
-      i = j + 1;
-    } else if (sql.startsWith('--', i)) {
-      const end = sql.indexOf('\n', i);
-      const stop = end === -1 ? sql.length : end;
-      out += sql.slice(i, stop);
-      i = stop;
-    } else if (sql.startsWith('/*', i)) {
-      const end = sql.indexOf('*/', i + 2);
-      const stop = end === -1 ? sql.length : end + 2;
-      out += sql.slice(i, stop);
-      i = stop;
-    } else if (ch === '?') {
-      const literal = parameters[next];
-      if (literal === undefined) {
-        throw new ApiError(
-          'InvalidRequestException',
-          `The query has more ? placeholders than the ${parameters.length} ExecutionParameters`,
-        );
-      }
-      // A negative literal after `-` would start a comment (`x --3`).
-      out += literal.startsWith('-') ? `(${literal})` : literal;
-      next += 1;
-      i += 1;
-    } else {
-      out += ch;
-      i += 1;
-    }
-  }
-  if (next !== parameters.length) {
+  // Placeholders as Athena sees them: not in strings, quoted identifiers or comments.
+  const marks = tokenize(sql).filter((t) => t.kind === 'param');
+  if (marks.length > parameters.length) {
     throw new ApiError(
       'InvalidRequestException',
-      `${parameters.length} ExecutionParameters for ${next} ? placeholders`,
+      `The query has more ? placeholders than the ${parameters.length} ExecutionParameters`,
     );
   }
-  return out;
+  if (marks.length < parameters.length) {
+    throw new ApiError(
+      'InvalidRequestException',
+      `${parameters.length} ExecutionParameters for ${marks.length} ? placeholders`,
+    );
+  }
+  let out = '';
+  let from = 0;
+  marks.forEach((mark, i) => {
+    const literal = parameters[i] ?? '';
+    // A negative literal after `-` would start a comment (`x --3`).
+    out += `${sql.slice(from, mark.at)}${literal.startsWith('-') ? `(${literal})` : literal}`;
+    from = mark.at + 1;
+  });
+  return out + sql.slice(from);
 }
 
 /** Athena's statement classes, from the first keyword. SELECT results alone carry a header row. */
@@ -453,8 +465,23 @@ export async function startAthenaStandIn(options: AthenaStandInOptions = {}): Pr
     const turn = engine.then(async () => {
       if (run.state !== 'RUNNING') return;
       try {
+        // What Athena refuses before reading: the grammar, and `?` outside WHERE (in the text as sent).
+        checkGrammar(run.query);
+        checkPlaceholders(run.query);
         const prepared = await options.prepare?.(connection, run.sql);
         run.bytesScanned = prepared?.bytesScanned ?? 0;
+        const cutoff = options.bytesScannedCutoffPerQuery;
+        if (cutoff !== undefined && run.bytesScanned > cutoff) {
+          run.athenaError = {
+            ErrorCategory: 2,
+            ErrorType: 1205,
+            Retryable: false,
+            ErrorMessage: 'Bytes scanned limit was exceeded',
+          };
+          run.bytesScanned = cutoff;
+          finish(run, 'CANCELLED', 'Bytes scanned limit was exceeded');
+          return;
+        }
         const unload = run.substatementType === 'UNLOAD' ? parseUnload(run.sql) : undefined;
         if (unload !== undefined) {
           if (options.unload === undefined) throw new Error('UNLOAD is not supported by this stand-in');
@@ -483,6 +510,12 @@ export async function startAthenaStandIn(options: AthenaStandInOptions = {}): Pr
   function startQuery(input: Record<string, unknown>): unknown {
     const query = stringField(input, 'QueryString');
     if (!query) throw new ApiError('InvalidRequestException', 'QueryString is required');
+    try {
+      checkQueryStringSize(query);
+    } catch (error) {
+      if (error instanceof AthenaRuleError) throw new ApiError('InvalidRequestException', error.message);
+      throw error;
+    }
     const raw = input.ExecutionParameters;
     if (raw !== undefined && (!Array.isArray(raw) || raw.length === 0)) {
       throw new ApiError('InvalidRequestException', 'ExecutionParameters must be a non-empty list');
@@ -549,7 +582,7 @@ export async function startAthenaStandIn(options: AthenaStandInOptions = {}): Pr
           ...(run.reason ? { StateChangeReason: run.reason } : {}),
           SubmissionDateTime: seconds(run.submittedAt),
           ...(run.completedAt ? { CompletionDateTime: seconds(run.completedAt) } : {}),
-          ...(run.athenaError && run.state === 'FAILED' ? { AthenaError: run.athenaError } : {}),
+          ...(run.athenaError && run.state !== 'SUCCEEDED' ? { AthenaError: run.athenaError } : {}),
         },
         Statistics: {
           DataScannedInBytes: run.bytesScanned,

@@ -15,11 +15,12 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as sesLocal from 'aws-ses-v2-local';
 import { sesClientConfig } from '../functions/adapters/ses.js';
 import type { AwsClients } from '../functions/handlers/aws-ports.js';
-import { COMPACTED_PREFIX, CTR_STAGING_PREFIX, ENV } from '../functions/handlers/environment.js';
+import { ENV } from '../functions/handlers/environment.js';
 import type { HandlerDeps } from '../functions/handlers/run-job.js';
 import type { Clock } from '../functions/pipeline/ports.js';
 import type { TimeBudgetOptions } from '../functions/pipeline/time-budget.js';
 import { type AthenaFault, type AthenaStandIn, startAthenaStandIn } from './athena-standin.js';
+import { stackCatalog } from './glue-catalog.js';
 import { glueOnDuckDb, glueUnload } from './glue-on-duckdb.js';
 import { conditionalS3rverClient, type LocalS3, startS3rver } from './s3rver.js';
 
@@ -110,23 +111,34 @@ export async function filesUnder(folder: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-/** Starts local S3, SES and Athena; `faults` are injected into the Athena stand-in. */
-export async function startLocalAws(
-  options: { readonly faults?: readonly AthenaFault[]; readonly latencyMs?: number } = {},
-): Promise<LocalAws> {
+/** How the local AWS is started: faults and latency of the Athena stand-in, and its workgroup's cutoff. */
+export interface LocalAwsOptions {
+  readonly faults?: readonly AthenaFault[];
+  readonly latencyMs?: number;
+  /** Bytes a query may scan before the stand-in cancels it. @default the stack's workgroup cutoff */
+  readonly bytesScannedCutoffPerQuery?: number;
+}
+
+/** Starts local S3, SES and Athena (its Glue tables and cutoff are the stack's); `faults` are injected into it. */
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const s3 = await startS3rver();
   await s3.createBucket(EXPORTS_BUCKET);
   await s3.createBucket(ARCHIVE_BUCKET);
   const admin = s3.client();
+  const catalog = stackCatalog();
   const athena = await startAthenaStandIn({
     prepare: glueOnDuckDb({
       s3: admin,
-      bucket: EXPORTS_BUCKET,
-      exportsPrefix: '',
-      ctr: { bucket: ARCHIVE_BUCKET, prefix: CTR_STAGING_PREFIX },
-      compacted: { bucket: ARCHIVE_BUCKET, prefix: COMPACTED_PREFIX },
+      catalog,
+      places: {
+        exports: `s3://${EXPORTS_BUCKET}/`,
+        ctr: `s3://${EXPORTS_BUCKET}/${CTR_PREFIX}`,
+        archive: `s3://${ARCHIVE_BUCKET}/`,
+      },
     }),
     unload: glueUnload({ s3: admin }),
+    // The stack's workgroup cutoff, unless a test sets its own to reach it.
+    bytesScannedCutoffPerQuery: options.bytesScannedCutoffPerQuery ?? catalog.bytesScannedCutoffPerQuery,
     ...(options.faults === undefined ? {} : { faults: options.faults }),
     ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
   });
@@ -182,7 +194,7 @@ export async function startLocalAws(
 export async function startLocalAwsWith(
   exportsRoot: string,
   config: string,
-  options: { readonly faults?: readonly AthenaFault[]; readonly latencyMs?: number } = {},
+  options: LocalAwsOptions = {},
 ): Promise<LocalAws> {
   const aws = await startLocalAws(options);
   await aws.uploadExports(exportsRoot);

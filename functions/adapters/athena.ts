@@ -1,10 +1,16 @@
 /**
- * The AWS QueryEngine: Athena over the exports in S3. Staging is not a table here but a set of
- * common table expressions — validation, typing and deduplication generated in the Trino dialect —
- * that each query of the portable SQL is prefixed with, for the export kinds it reads. Only the
- * files the window needs are read: partitions are pruned on `dt` and files named by `"$path"`.
+ * The AWS QueryEngine: Athena over the exports in S3. Staging is not a table here but a set of common
+ * table expressions — validation, typing and deduplication generated in the Trino dialect — that each query
+ * of the portable SQL is prefixed with, for the export kinds it reads. Window kinds (contacts, surveys,
+ * agent days) are read from their window's files, named by `"$path"`. History kinds (tickets, customers,
+ * orders, costs) are merged into a state — the nightly snapshot and the partitions changed since, or every
+ * partition a chunk at a time — written by UNLOAD as Parquet, and read from there
+ * (docs/decisions/0006-state-snapshot.md): no query names more files than its text can hold, and a night
+ * does not read the history again. Each object a query names was read once before, so that a damaged gzip
+ * or a CSV OpenCSVSerDe would misread is a reject, never a failed query.
  */
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import {
   DeleteObjectsCommand,
@@ -13,6 +19,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { fingerprint } from '../common/fingerprint.js';
 import {
   type CompactedPartition,
   type CompactionManifest,
@@ -35,21 +42,42 @@ import type {
   StageRequest,
   StageResult,
 } from '../pipeline/ports.js';
+import {
+  chunkPartitions,
+  horizonSeconds,
+  parseStateManifest,
+  partitionHashes,
+  partitionsToRead,
+  type StateManifest,
+  snapshotPrefix,
+  snapshotUsable,
+  stateManifestKey,
+} from '../pipeline/state-snapshot.js';
 import { TimeBudgetError } from '../pipeline/time-budget.js';
-import { kindsReadBy } from '../sql/athena-scan.js';
+import { kindReferences } from '../sql/athena-scan.js';
 import { CTR_CARRIED, type CtrMapping, ctrContactsSelect, ctrExcludedSelect, ctrSource } from '../sql/connect-ctr.js';
-import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
-import { CSV_COLUMNS, CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
+import { CSV_COLUMNS, EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
+import { CTR_TABLE, glueTableName } from '../sql/glue-tables.js';
 import {
   checkedColumns,
   checkedSelect,
   checksFingerprint,
+  csvRecordText,
   duplicatesSelect,
   jsonRecordColumns,
   parseJson,
+  recordDigest,
   stagedSelect,
 } from '../sql/staging.js';
-import { sqlString } from '../sql/values.js';
+import {
+  emptyStateSelect,
+  isStateKind,
+  stateColumns,
+  stateDuplicatesSelect,
+  stateMergeSelect,
+  stateStagedSelect,
+} from '../sql/state.js';
+import { sqlNumber, sqlString } from '../sql/values.js';
 import { ctrFileInfo, deliveryDates } from './connect-ctr-objects.js';
 import {
   type CtrPlace,
@@ -60,8 +88,18 @@ import {
   stagingRejects,
 } from './connect-ctr-staging.js';
 import { firstLineOf } from './errors.js';
+import {
+  locateLines,
+  needsCheck,
+  objectRefusal,
+  SEMICOLON_HEADER,
+  semicolonRows,
+  splitCsvRow,
+} from './export-objects.js';
 import { sortRejects } from './rejects.js';
 import { isMissingKey } from './s3.js';
+
+export { splitCsvRow };
 
 /** A bucket and a key prefix in it (`""` or ending in `/`). */
 type Place = { readonly bucket: string; readonly prefix: string };
@@ -76,7 +114,7 @@ export interface AthenaSql {
 
 export interface AthenaEngineOptions {
   readonly athena: AthenaSql;
-  /** Lists the export files and reads CSV headers and the lines of rejected records. */
+  /** Lists the export files, reads them once before a query names them, and finds the lines of rejects. */
   readonly s3: S3Client;
   readonly exportsBucket: string;
   /** `""` or ending in `/`. */
@@ -89,9 +127,12 @@ export interface AthenaEngineOptions {
   readonly concurrency?: number;
   /**
    * Where compacted partitions are kept (the `<kind>_checked` Glue tables' location; `prefix` `""` or
-   * ending in `/`): those compacted are read from there, and settled ones are compacted there by UNLOAD.
+   * ending in `/`), and under `state/` the history kinds' states (the `<kind>_state` tables) and the
+   * verdicts of the objects read. Unset: history kinds are read whole by each query, as window kinds are.
    */
   readonly compacted?: Place;
+  /** Most export objects one staging query names; more are merged into the state a chunk at a time. @default 400 */
+  readonly maxObjectsPerQuery?: number;
 }
 
 /** Amazon Connect CTRs on S3, where they are staged for Athena, and how their records map onto contacts. */
@@ -122,32 +163,53 @@ interface ExportObject {
 
 const PARTITION_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Splits one CSV line (RFC 4180 quoting) into cells. */
-export function splitCsvRow(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += c;
-  }
-  cells.push(cell);
-  return cells;
+/** Where states and object verdicts are kept, under the compacted place. */
+const STATE_FOLDER = 'state/';
+/** A state a stage merges into and reads, not kept for later nights: under its kind, named apart from snapshots. */
+const STAGE_STATE = '_stage-';
+/** The verdicts of the objects read, under the state folder. */
+const VERDICTS_KEY = '_objects.json';
+/** Verdicts are kept for the objects of partitions this many days before a stage's window (tickets change that long). */
+const VERDICT_DAYS_KEPT = 35;
+
+/** What was learnt by reading an export object once: `null` when Athena reads it whole and as written. */
+interface Verdict {
+  readonly etag: string;
+  readonly size: number;
+  readonly refusal: string | null;
+}
+
+/** What staging one kind reads and fills in: its files, its compacted partitions, and the stage's figures. */
+interface KindStage {
+  readonly files: readonly ExportObject[];
+  readonly compacted: ReadonlyMap<string, CompactedPartition>;
+  readonly now: number;
+  /** Records read per partition (as the export dates them), for compaction's manifest. */
+  readonly counts: Map<string, number>;
+  readonly located: Reject[];
+  /** Adds records read in a partition (the ledger counts them per kind too). */
+  readonly count: (dt: string, n: number) => void;
+  readonly duplicatesByPartition: Record<string, number>;
+}
+
+/** How a history kind is staged: the partitions read, the snapshot they merge into, every partition's listing. */
+interface StatePlan {
+  readonly read: ReadonlySet<string>;
+  readonly snapshot: StateManifest | null;
+  readonly hashes: ReadonlyMap<string, string>;
+}
+
+/** What one staging query scanned, for the run's prediction, and what a query naming the kind reads. */
+interface KindScans {
+  readonly staging: number[];
+  readonly reads: { readonly kind: string; readonly size: number }[];
 }
 
 /** Athena-backed QueryEngine over `s3://<bucket>/<prefix><kind>/dt=YYYY-MM-DD/<file>`. */
 export class AthenaQueryEngine implements QueryEngine {
   private staged = new Map<ExportKind, string>();
+  /** States of the last stage that are not snapshots: deleted by the next stage or at close. */
+  private temporary: string[] = [];
   /** Bytes Athena reported scanning, for the run summary. */
   bytesScanned = 0;
 
@@ -157,6 +219,7 @@ export class AthenaQueryEngine implements QueryEngine {
     for (const dt of request.partitions) {
       if (!PARTITION_DATE.test(dt)) throw new RangeError(`partition date expected, got ${dt}`);
     }
+    await this.dropTemporary();
     const kinds = EXPORT_KINDS.filter((k) => request.kinds === undefined || request.kinds.includes(k));
     const ctr = this.options.ctr;
     // With CTRs, contacts come from them: contacts exports, if any, are not read.
@@ -185,12 +248,18 @@ export class AthenaQueryEngine implements QueryEngine {
         reason: 'unsupported_file',
         raw: '',
       });
+      // A file that cannot be read counts as one record, rejected (docs/spec.md §1), as on the embedded engine.
+      count(o.dt, 1, o.kind);
     }
     const compaction = {
       read: [] as CompactedPartitionInfo[],
       written: [] as CompactedPartitionInfo[],
       failed: [] as { kind: string; reason: string }[],
     };
+    const scans: KindScans = { staging: [], reads: [] };
+    const verdicts = await this.readVerdicts();
+    const seen = new Map<string, Verdict>();
+    const stage = randomUUID();
     const stageKind = async (kind: ExportKind): Promise<void> => {
       if (kind === 'contacts' && ctr !== undefined) {
         const staged = await this.stageCtrContacts(ctr, request);
@@ -199,61 +268,77 @@ export class AthenaQueryEngine implements QueryEngine {
         for (const [dt, n] of Object.entries(staged.records)) count(dt, n, kind);
         for (const [dt, n] of Object.entries(staged.duplicates)) add(duplicatesByPartition, dt, n);
         Object.assign(excludedByPartition, staged.excluded);
+        // Each query naming contacts reads the staged CTR objects; staging read them twice (counts, rejects).
+        const bytes = staged.files.reduce((sum, f) => sum + f.size, 0);
+        scans.reads.push(...staged.files.map((f) => ({ kind, size: f.size })));
+        if (bytes > 0) scans.staging.push(bytes, bytes);
         return;
       }
-      const files = objects.filter((o) => o.kind === kind && o.format !== null && o.size > 0);
+      const listed = objects.filter((o) => o.kind === kind && o.format !== null);
       const place = this.compactionPlace(kind);
-      const listing = listingByPartition(
-        objects.filter((o) => o.kind === kind && o.format !== null),
-        (o) => ({ file: this.relative(o.key), size: o.size, version: o.etag }),
-      );
+      const state = isStateKind(kind) && place !== undefined ? await this.statePlan(kind, listed, request) : undefined;
+      const read = state === undefined ? listed : listed.filter((o) => state.read.has(o.dt));
+      const listing = listingByPartition(read, (o) => ({ file: this.relative(o.key), size: o.size, version: o.etag }));
       const manifest = place === undefined ? parseManifest(null, kind) : await this.readManifest(place, kind);
       const checks = checksFingerprint(kind, 'trino');
       const compacted =
         place === undefined ? new Map<string, CompactedPartition>() : usablePartitions(manifest, listing, checks);
-      const fromExports = files.filter((o) => !compacted.has(o.dt));
-      const checked = await this.checkedSql(kind, fromExports, request.now, compacted);
-      this.staged.set(kind, `checked_${kind} AS (${checked}),\n${kind} AS (${stagedSelect(kind, `checked_${kind}`)})`);
       for (const [dt, entry] of compacted) compaction.read.push(compactedFigures(kind, dt, entry));
-      if (files.length === 0) return;
-      const counts = await this.run(
-        `WITH checked_${kind} AS (${checked})
-SELECT c.dt, c.n, COALESCE(d.n, 0) AS duplicates
-FROM (SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt) c
-LEFT JOIN (${duplicatesSelect(kind, `checked_${kind}`)}) d ON c.dt = d.dt`,
-      );
-      for (const r of counts) {
-        const dt = String(r.dt);
-        count(dt, Number(r.n), kind);
-        if (Number(r.duplicates) > 0) add(duplicatesByPartition, dt, Number(r.duplicates));
+      // Read once before any query names them: a damaged file is a reject, not a failed query.
+      const candidates = read.filter((o) => o.size > 0 && !compacted.has(o.dt));
+      const refused = await this.refusals(candidates, verdicts, seen);
+      for (const o of candidates.filter((o) => refused.has(o))) {
+        const file = this.relative(o.key);
+        if (refused.get(o) === SEMICOLON_HEADER) {
+          const rows = await semicolonRows(
+            await this.objectBody(o.bucket, o.key),
+            o.key,
+            this.options.rawCharsKept ?? 4096,
+          );
+          for (const r of rows)
+            rejects.push({ kind, dt: o.dt, file, line: r.line, reason: 'wrong_delimiter', raw: r.text });
+          count(o.dt, rows.length, kind);
+          continue;
+        }
+        rejects.push({ kind, dt: o.dt, file, line: 0, reason: 'unreadable_file', raw: refused.get(o) ?? '' });
+        count(o.dt, 1, kind);
       }
-      // A compacted partition's rejects were located when it was compacted: its export files are not read again.
-      const fromCompacted = [...compacted.keys()].map(sqlString).join(', ');
-      const bad = await this.run(
-        `WITH checked_${kind} AS (${checked})
-SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS raw FROM checked_${kind} WHERE reason IS NOT NULL${compacted.size > 0 ? ` AND dt NOT IN (${fromCompacted})` : ''} ORDER BY file`,
-      );
-      const located = await this.locateRejects(kind, bad);
+      const files = candidates.filter((o) => !refused.has(o));
+      const located: Reject[] = [];
+      const counts = new Map<string, number>();
+      const context = {
+        files,
+        compacted,
+        now: request.now,
+        counts,
+        located,
+        count: (dt: string, n: number) => count(dt, n, kind),
+        duplicatesByPartition,
+      };
+      if (state === undefined) {
+        await this.stageWindowKind(kind, context, scans);
+      } else {
+        await this.stageHistoryKind(kind, { ...context, state, request, stage }, scans);
+      }
       rejects.push(...located);
       if (place !== undefined) rejects.push(...(await this.compactedRejects(place, compacted)));
       const settled = partitionsToCompact(
-        fromExports.map((o) => o.dt),
+        files.map((o) => o.dt),
         place === undefined ? undefined : request.compact?.before,
         request.compact?.atMost,
       );
       if (place !== undefined && settled.length > 0) {
-        const records = new Map(counts.map((r) => [String(r.dt), Number(r.n)]));
         const rejected = new Map<string, number>();
-        for (const r of bad) rejected.set(String(r.dt), (rejected.get(String(r.dt)) ?? 0) + 1);
+        for (const r of located) rejected.set(String(r.dt), (rejected.get(String(r.dt)) ?? 0) + 1);
         // Compaction only saves later runs work: failing, it leaves the partitions to be read from their exports.
         await this.compact(kind, settled, {
           place,
           manifest,
           checks,
           listing,
-          files: fromExports,
+          files,
           now: request.now,
-          counts: (dt) => ({ records: records.get(dt) ?? 0, rejects: rejected.get(dt) ?? 0 }),
+          counts: (dt) => ({ records: counts.get(dt) ?? 0, rejects: rejected.get(dt) ?? 0 }),
           rejects: located,
         }).then(
           (written) => compaction.written.push(...written),
@@ -270,6 +355,9 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
       for (let kind = queue.shift(); kind !== undefined; kind = queue.shift()) await stageKind(kind);
     });
     await Promise.all(workers);
+    // Only a nightly stage keeps the verdicts (its function alone writes under the state folder; a digest
+    // reads few new objects, and checks them again).
+    if (request.snapshot === true) await this.writeVerdicts(verdicts, seen, request.partitions);
     const files: ExportFileInfo[] = [
       ...objects.map((o) => ({
         kind: o.kind,
@@ -287,11 +375,13 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
       ...(ctr === undefined ? {} : { excludedByPartition }),
       rejects: sortRejects(rejects),
       ...(this.options.compacted === undefined ? {} : { compaction }),
+      scanned: scans.reads,
+      stagingScans: scans.staging,
     };
   }
 
   async query(sql: string, params: readonly SqlParam[]): Promise<Row[]> {
-    const ctes = kindsReadBy(sql).map((kind) => {
+    const ctes = EXPORT_KINDS.filter((kind) => kindReferences(sql, kind) > 0).map((kind) => {
       const cte = this.staged.get(kind);
       if (cte === undefined) throw new Error(`exports of kind ${kind} were not staged before querying them`);
       return cte;
@@ -301,6 +391,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
 
   async close(): Promise<void> {
     this.staged.clear();
+    await this.dropTemporary();
   }
 
   private async run(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
@@ -311,6 +402,242 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
 
   private relative(key: string): string {
     return key.startsWith(this.options.exportsPrefix) ? key.slice(this.options.exportsPrefix.length) : key;
+  }
+
+  /** Bytes of objects, for the scan accounting. */
+  private static bytes(objects: readonly { readonly size: number }[]): number {
+    return objects.reduce((sum, o) => sum + o.size, 0);
+  }
+
+  /**
+   * A window kind: one common table expression over its files, which each query naming the kind reads; its
+   * record counts and rejects in one query, its merged duplicates in another.
+   */
+  private async stageWindowKind(kind: ExportKind, context: KindStage, scans: KindScans): Promise<void> {
+    const { files, compacted } = context;
+    const checked = await this.checkedSql(kind, files, context.now, compacted);
+    this.staged.set(kind, `checked_${kind} AS (${checked}),\n${kind} AS (${stagedSelect(kind, `checked_${kind}`)})`);
+    const reads = [...files, ...this.compactedObjects(compacted)];
+    scans.reads.push(...reads.map((o) => ({ kind, size: o.size })));
+    if (files.length === 0 && compacted.size === 0) return;
+    const bytes = AthenaQueryEngine.bytes(reads);
+    await this.countAndLocate(kind, checked, compacted, context);
+    const duplicates = await this.run(duplicatesSelect(kind, `(${checked}) checked_rows`));
+    scans.staging.push(bytes, bytes);
+    for (const r of duplicates) {
+      const dt = String(r.dt);
+      context.duplicatesByPartition[dt] = (context.duplicatesByPartition[dt] ?? 0) + Number(r.n);
+    }
+  }
+
+  /**
+   * Records per partition and the rejects with their text, in one scan (grouping sets: the partition's
+   * count, and each rejected record); then the rejects' lines, found in their files.
+   */
+  private async countAndLocate(
+    kind: ExportKind,
+    checked: string,
+    compacted: ReadonlyMap<string, CompactedPartition>,
+    context: {
+      readonly counts: Map<string, number>;
+      readonly located: Reject[];
+      readonly count: (dt: string, n: number) => void;
+    },
+  ): Promise<void> {
+    const limit = this.options.rawCharsKept ?? 4096;
+    const rows = await this.run(
+      `SELECT dt, file, reason, raw, count(*) AS n, grouping(file) AS whole FROM (SELECT dt, file, reason, substr(raw, 1, ${sqlNumber(limit)}) AS raw FROM (${checked}) checked) cut
+GROUP BY GROUPING SETS ((dt), (dt, file, reason, raw))
+HAVING grouping(file) = 1 OR reason IS NOT NULL`,
+    );
+    const bad: Row[] = [];
+    for (const r of rows) {
+      const dt = String(r.dt);
+      if (Number(r.whole) === 1) {
+        context.counts.set(dt, (context.counts.get(dt) ?? 0) + Number(r.n));
+        context.count(dt, Number(r.n));
+      } else if (!compacted.has(dt)) {
+        // A compacted partition's rejects were located when it was compacted: its export files are not read again.
+        for (let i = 0; i < Number(r.n); i += 1) bad.push(r);
+      }
+    }
+    context.located.push(...(await this.locateRejects(kind, bad)));
+  }
+
+  /** How a history kind is staged: its snapshot and the partitions to merge into it, or every partition. */
+  private async statePlan(
+    kind: ExportKind,
+    listed: readonly ExportObject[],
+    request: StageRequest,
+  ): Promise<StatePlan> {
+    const hashes = partitionHashes(listed, (o) => ({ file: this.relative(o.key), size: o.size, version: o.etag }));
+    let snapshot: StateManifest | null = null;
+    if (request.snapshot === true) {
+      const found = parseStateManifest(await this.getText(this.statePlace(), stateManifestKey(kind)), kind);
+      snapshot = snapshotUsable(found, { window: request.partitions, checks: this.stateChecks(kind) }) ? found : null;
+    }
+    return { read: new Set(partitionsToRead(hashes, snapshot, request.partitions)), snapshot, hashes };
+  }
+
+  /**
+   * A history kind: the partitions read are merged into its state a chunk at a time (each chunk one query
+   * of counts and rejects, one of merged duplicates, and an UNLOAD of the merged state), and queries read
+   * the last state. A nightly stage keeps it as the next snapshot, with only what later nights need.
+   */
+  private async stageHistoryKind(
+    kind: ExportKind,
+    context: KindStage & {
+      readonly state: StatePlan;
+      readonly request: StageRequest;
+      readonly stage: string;
+    },
+    scans: KindScans,
+  ): Promise<void> {
+    const { files, compacted, request, state } = context;
+    const place = this.statePlace();
+    const objectsOf = (dt: string): number =>
+      compacted.has(dt) ? (compacted.get(dt)?.files.length ?? 0) : files.filter((o) => o.dt === dt).length;
+    const chunks = chunkPartitions([...state.read].sort(), objectsOf, this.options.maxObjectsPerQuery ?? 400);
+    const first = [...request.partitions].sort()[0];
+    const keep = request.snapshot === true && first !== undefined;
+    let previous: { id: string; objects: { key: string; size: number }[] } | null =
+      state.snapshot === null
+        ? null
+        : { id: this.snapshotId(state.snapshot), objects: state.snapshot.objects.map((o) => ({ ...o })) };
+    const intermediate: string[] = [];
+    if (chunks.length === 0) chunks.push([]);
+    for (const [i, partitions] of chunks.entries()) {
+      const last = i === chunks.length - 1;
+      const wanted = new Set(partitions);
+      const chunkFiles = files.filter((o) => wanted.has(o.dt));
+      const chunkCompacted = new Map([...compacted].filter(([dt]) => wanted.has(dt)));
+      const checked = await this.checkedSql(kind, chunkFiles, context.now, chunkCompacted);
+      const read = AthenaQueryEngine.bytes([...chunkFiles, ...this.compactedObjects(chunkCompacted)]);
+      const before = previous === null ? 0 : AthenaQueryEngine.bytes(previous.objects);
+      const merge = {
+        checked,
+        previous: previous === null ? emptyStateSelect(kind) : this.stateSelect(kind, previous.id),
+        partitions,
+        stage: context.stage,
+      };
+      if (read > 0) {
+        await this.countAndLocate(kind, checked, chunkCompacted, context);
+        scans.staging.push(read);
+      }
+      for (const r of await this.run(stateDuplicatesSelect(kind, merge))) {
+        const dt = String(r.dt);
+        context.duplicatesByPartition[dt] = (context.duplicatesByPartition[dt] ?? 0) + Number(r.n);
+      }
+      scans.staging.push(read + before);
+      const id = keep && last ? randomUUID() : `${STAGE_STATE}${randomUUID()}`;
+      const columns = stateColumns(kind)
+        .map((c) => `CAST(${c.name} AS ${c.type}) AS ${c.name}`)
+        .join(', ');
+      const horizon = keep && last && first !== undefined ? horizonSeconds(first) : undefined;
+      const location = `s3://${place.bucket}/${place.prefix}${snapshotPrefix(kind, id)}`;
+      await this.run(
+        `UNLOAD (SELECT ${columns} FROM (${stateMergeSelect(kind, merge, horizon)}) merged) TO ${sqlString(location)} WITH (format = 'PARQUET', compression = 'ZSTD')`,
+      );
+      scans.staging.push(read + before);
+      if (previous?.id.startsWith(STAGE_STATE)) intermediate.push(previous.id);
+      const written = await this.list(`${place.prefix}${snapshotPrefix(kind, id)}`, place.bucket);
+      previous = { id, objects: written.map((o) => ({ key: o.key.slice(place.prefix.length), size: o.size })) };
+    }
+    const final = previous;
+    if (final === null) return;
+    this.staged.set(kind, `${kind} AS (${stateStagedSelect(kind, `(${this.stateSelect(kind, final.id)}) state`)})`);
+    scans.reads.push(...final.objects.map((o) => ({ kind, size: o.size })));
+    await this.deleteStates(kind, intermediate);
+    if (keep && first !== undefined) {
+      const manifest: StateManifest = {
+        format: 1,
+        kind,
+        checks: this.stateChecks(kind),
+        horizon: first,
+        through: [...request.partitions].sort().at(-1) ?? first,
+        objects: final.objects,
+        partitions: Object.fromEntries([...state.hashes].sort(([a], [b]) => a.localeCompare(b))),
+      };
+      await this.putText(place, stateManifestKey(kind), `${JSON.stringify(manifest)}\n`);
+      await this.pruneSnapshots(kind, final.id, state.snapshot === null ? null : this.snapshotId(state.snapshot));
+    } else {
+      this.temporary.push(`${kind}/${final.id}`);
+    }
+  }
+
+  /** A state's rows, by its id (the `snapshot` partition of the kind's `_state` table). */
+  private stateSelect(kind: ExportKind, id: string): string {
+    const columns = stateColumns(kind)
+      .map((c) => c.name)
+      .join(', ');
+    return `SELECT ${columns} FROM ${glueTableName(kind, 'state')} WHERE snapshot = ${sqlString(id)}`;
+  }
+
+  /** A snapshot's id: the folder of its objects under the kind. */
+  private snapshotId(manifest: StateManifest): string {
+    const key = manifest.objects[0]?.key ?? '';
+    return key.split('/')[1] ?? '';
+  }
+
+  /** What a kind's snapshot was built under: its checks and its merge SQL. */
+  private stateChecks(kind: ExportKind): string {
+    return fingerprint(
+      [
+        checksFingerprint(kind, 'trino'),
+        stateMergeSelect(kind, { checked: 'c', previous: 'p', partitions: [], stage: 's' }, 0),
+      ].join('\n'),
+    );
+  }
+
+  /** Where states are kept. */
+  private statePlace(): Place {
+    const compacted = this.options.compacted;
+    if (compacted === undefined) throw new Error('no place for the state: the engine has no compacted location');
+    return { bucket: compacted.bucket, prefix: `${compacted.prefix}${STATE_FOLDER}` };
+  }
+
+  /** Deletes the objects of states of a kind (by id). */
+  private async deleteStates(kind: ExportKind, ids: readonly string[]): Promise<void> {
+    const place = this.statePlace();
+    for (const id of ids) {
+      const objects = await this.list(`${place.prefix}${snapshotPrefix(kind, id)}`, place.bucket);
+      await this.deleteKeys(
+        place.bucket,
+        objects.map((o) => o.key),
+      );
+    }
+  }
+
+  /** Deletes the states of the last stage that were not kept as snapshots; their kinds are staged no more. */
+  private async dropTemporary(): Promise<void> {
+    const temporary = this.temporary;
+    this.temporary = [];
+    for (const entry of temporary) {
+      const [kind, id] = entry.split('/');
+      if (kind === undefined || id === undefined) continue;
+      this.staged.delete(kind as ExportKind);
+      await this.deleteStates(kind as ExportKind, [id]);
+    }
+  }
+
+  /**
+   * After a snapshot is named in its manifest: removes every older snapshot of the kind but the one before
+   * (a retried night may still be reading it), and stage states left by a run that stopped a day ago or more.
+   */
+  private async pruneSnapshots(kind: ExportKind, current: string, previous: string | null): Promise<void> {
+    const place = this.statePlace();
+    const under = `${place.prefix}${kind}/`;
+    const page = await this.listWithDates(under, place.bucket);
+    const stale = page.filter(({ key, modified }) => {
+      const id = key.slice(under.length).split('/')[0] ?? '';
+      if (id === current || id === previous || !key.slice(under.length).includes('/')) return false;
+      if (id.startsWith(STAGE_STATE)) return modified < Date.now() - SUPERSEDED_GRACE_SECONDS * 1000;
+      return true;
+    });
+    await this.deleteKeys(
+      place.bucket,
+      stale.map((o) => o.key),
+    );
   }
 
   /** The export objects of a kind the window needs (history kinds: every partition up to its end). */
@@ -338,7 +665,14 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
     prefix: string,
     bucket = this.options.exportsBucket,
   ): Promise<{ key: string; size: number; etag: string }[]> {
-    const found: { key: string; size: number; etag: string }[] = [];
+    return (await this.listWithDates(prefix, bucket)).map(({ key, size, etag }) => ({ key, size, etag }));
+  }
+
+  private async listWithDates(
+    prefix: string,
+    bucket: string,
+  ): Promise<{ key: string; size: number; etag: string; modified: number }[]> {
+    const found: { key: string; size: number; etag: string; modified: number }[] = [];
     let token: string | undefined;
     do {
       const page = await this.options.s3.send(
@@ -346,7 +680,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
       );
       for (const o of page.Contents ?? []) {
         if (o.Key !== undefined && !o.Key.endsWith('/'))
-          found.push({ key: o.Key, size: o.Size ?? 0, etag: o.ETag ?? '' });
+          found.push({ key: o.Key, size: o.Size ?? 0, etag: o.ETag ?? '', modified: o.LastModified?.getTime() ?? 0 });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
@@ -355,7 +689,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
 
   /**
    * The checked-records SELECT of a kind over its listed files (an empty relation when there are none),
-   * plus the records of its compacted partitions.
+   * plus the records of its compacted partitions. Its text grows with the files it names, not with history.
    */
   private async checkedSql(
     kind: ExportKind,
@@ -368,7 +702,7 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
     const lines = files.filter((f) => f.format === 'ndjson');
     if (lines.length > 0) {
       const dts = [...new Set(lines.map((f) => f.dt))].map(sqlString).join(', ');
-      parts.push(`SELECT file, dt, CAST(NULL AS BIGINT) AS line, raw, 'ndjson' AS fmt, ${jsonRecordColumns(kind, 'trino', 'j')}
+      parts.push(`SELECT file, dt, CAST(NULL AS BIGINT) AS line, raw, ${recordDigest('trino', 'raw')} AS raw_sha, 'ndjson' AS fmt, ${jsonRecordColumns(kind, 'trino', 'j', 'raw')}
   FROM (
     SELECT "$path" AS file, dt, line AS raw, ${parseJson('trino', 'line')} AS j
     FROM ${glueTableName(kind, 'lines')}
@@ -376,53 +710,94 @@ SELECT dt, file, reason, substr(raw, 1, ${this.options.rawCharsKept ?? 4096}) AS
   ) parsed`);
     }
     const csvs = files.filter((f) => f.format === 'csv');
-    if (csvs.length > 0) {
-      const headers = await Promise.all(csvs.map((f) => this.csvHeader(f)));
-      const fields = EXPORT_SCHEMA[kind].fields.map((f) => {
-        const branches = csvs
-          .map((file, i) => {
-            const index = headers[i]?.indexOf(f.name) ?? -1;
-            return index >= 0 && index < CSV_COLUMNS ? `WHEN ${uri(file)} THEN ${csvColumn(index)}` : '';
-          })
-          .filter((b) => b !== '');
-        const value = branches.length === 0 ? 'CAST(NULL AS VARCHAR)' : `CASE file ${branches.join(' ')} END`;
-        return `${value} AS t_${f.name}, CAST(NULL AS VARCHAR) AS jt_${f.name}`;
-      });
-      const cells = Array.from({ length: CSV_COLUMNS }, (_, i) => csvColumn(i)).join(', ');
-      // OpenCSVSerde pads a short row with NULLs (an empty cell is '') and drops cells past the table's
-      // columns: a row whose cell count differs from its file's header shows as NULL in the header's
-      // last column or a value in the one after it.
-      const shape = csvs
-        .map((file, i) => {
-          const width = Math.min(headers[i]?.length ?? 1, CSV_COLUMNS);
-          const extra = width < CSV_COLUMNS ? ` OR ${csvColumn(width)} IS NOT NULL` : '';
-          return `WHEN ${uri(file)} THEN CASE WHEN ${csvColumn(width - 1)} IS NULL${extra} THEN 'WRONG_COLUMN_COUNT' ELSE 'OBJECT' END`;
-        })
-        .join(' ');
-      parts.push(`SELECT file, dt, CAST(NULL AS BIGINT) AS line, concat_ws(',', ${cells}) AS raw, 'csv' AS fmt, CASE file ${shape} END AS rec_type, ${fields.join(', ')}
-  FROM (SELECT "$path" AS file, dt, ${cells} FROM ${glueTableName(kind, 'csv')} WHERE dt IN (${[...new Set(csvs.map((f) => sqlString(f.dt)))].join(', ')}) AND "$path" IN (${csvs.map(uri).join(', ')})) rows`);
-    }
+    if (csvs.length > 0) parts.push(await this.csvPart(kind, csvs, uri));
     if (parts.length === 0) {
       const nulls = EXPORT_SCHEMA[kind].fields
         .map((f) => `CAST(NULL AS VARCHAR) AS t_${f.name}, CAST(NULL AS VARCHAR) AS jt_${f.name}`)
         .join(', ');
       parts.push(
-        `SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS fmt, CAST(NULL AS VARCHAR) AS rec_type, ${nulls} FROM (VALUES (1)) AS empty (x) WHERE 1 = 0`,
+        `SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS raw_sha, CAST(NULL AS VARCHAR) AS fmt, CAST(NULL AS VARCHAR) AS rec_type, ${nulls} FROM (VALUES (1)) AS empty (x) WHERE 1 = 0`,
       );
     }
     const fromExports = checkedSelect(kind, now, 'trino', parts.join('\n  UNION ALL\n  '));
     const place = this.compactionPlace(kind);
-    if (place === undefined || [...compacted.values()].every((e) => e.files.length === 0)) return fromExports;
-    const keys = [...compacted.values()].flatMap((e) =>
-      e.files.map((f) => sqlString(`s3://${place.bucket}/${place.prefix}${f.key}`)),
-    );
+    const objects = this.compactedObjects(compacted);
+    if (place === undefined || objects.length === 0) return fromExports;
     const columns = checkedColumns(kind)
       .map((c) => c.name)
       .join(', ');
     return `${fromExports}
 UNION ALL
 SELECT file, dt, ${columns} FROM ${glueTableName(kind, 'checked')}
-WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN (${keys.join(', ')})`;
+WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN (${objects.map((o) => sqlString(`s3://${o.bucket}/${o.key}`)).join(', ')})`;
+  }
+
+  /**
+   * The CSV rows of a kind's files, cells mapped to fields by each file's header. Files sharing a header
+   * share one mapping, so the text grows with the files named once each and the distinct headers, not
+   * with files × fields.
+   */
+  private async csvPart(
+    kind: ExportKind,
+    csvs: readonly ExportObject[],
+    uri: (o: ExportObject) => string,
+  ): Promise<string> {
+    const headers = await Promise.all(csvs.map((f) => this.csvHeader(f)));
+    const groups = new Map<string, { header: string[]; files: ExportObject[] }>();
+    csvs.forEach((file, i) => {
+      const header = headers[i] ?? [];
+      const key = JSON.stringify(header);
+      const group = groups.get(key) ?? { header, files: [] };
+      group.files.push(file);
+      groups.set(key, group);
+    });
+    // The largest group is the default: the others are named by their files.
+    const ordered = [...groups.values()].sort((a, b) => b.files.length - a.files.length);
+    const groupColumn =
+      ordered.length === 1
+        ? '1'
+        : `CASE ${ordered
+            .slice(1)
+            .map((g, i) => `WHEN "$path" IN (${g.files.map(uri).join(', ')}) THEN ${i + 2}`)
+            .join(' ')} ELSE 1 END`;
+    const byGroup = (value: (header: string[]) => string): string =>
+      ordered.length === 1
+        ? value(ordered[0]?.header ?? [])
+        : `CASE header_group ${ordered.map((g, i) => `WHEN ${i + 1} THEN ${value(g.header)}`).join(' ')} END`;
+    const fields = EXPORT_SCHEMA[kind].fields.map((f) => {
+      const value = byGroup((header) => {
+        const index = header.indexOf(f.name);
+        return index >= 0 && index < CSV_COLUMNS ? csvColumn(index) : 'CAST(NULL AS VARCHAR)';
+      });
+      return `${value} AS t_${f.name}, CAST(NULL AS VARCHAR) AS jt_${f.name}`;
+    });
+    const cells = Array.from({ length: CSV_COLUMNS }, (_, i) => csvColumn(i)).join(', ');
+    const width = (header: string[]): number => Math.max(1, Math.min(header.length, CSV_COLUMNS));
+    // OpenCSVSerde pads a short row with NULLs (an empty cell is '') and drops cells past the table's
+    // columns: a row whose cell count differs from its file's header shows as NULL in the header's
+    // last column or a value in the one after it.
+    const shape = byGroup((header) => {
+      const w = width(header);
+      const extra = w < CSV_COLUMNS ? ` OR ${csvColumn(w)} IS NOT NULL` : '';
+      return `CASE WHEN ${csvColumn(w - 1)} IS NULL${extra} THEN 'WRONG_COLUMN_COUNT' ELSE 'OBJECT' END`;
+    });
+    const digest = byGroup((header) =>
+      recordDigest('trino', csvRecordText(Array.from({ length: width(header) }, (_, i) => csvColumn(i)))),
+    );
+    const dts = [...new Set(csvs.map((f) => sqlString(f.dt)))].join(', ');
+    return `SELECT file, dt, CAST(NULL AS BIGINT) AS line, concat_ws(',', ${cells}) AS raw, ${digest} AS raw_sha, 'csv' AS fmt, ${shape} AS rec_type, ${fields.join(', ')}
+  FROM (SELECT "$path" AS file, dt, ${groupColumn} AS header_group, ${cells} FROM ${glueTableName(kind, 'csv')} WHERE dt IN (${dts}) AND "$path" IN (${csvs.map(uri).join(', ')})) rows`;
+  }
+
+  /** The Parquet objects of compacted partitions, as objects of the compacted place. */
+  private compactedObjects(
+    compacted: ReadonlyMap<string, CompactedPartition>,
+  ): { bucket: string; key: string; size: number }[] {
+    const place = this.options.compacted;
+    if (place === undefined) return [];
+    return [...compacted.values()].flatMap((e) =>
+      e.files.map((f) => ({ bucket: place.bucket, key: `${place.prefix}${f.key}`, size: f.size })),
+    );
   }
 
   /**
@@ -518,27 +893,111 @@ SELECT dt, file, reason, substr(raw, 1, ${rawChars}) AS raw FROM checked_contact
     return this.options.compacted;
   }
 
-  private async readManifest(place: Place, kind: ExportKind): Promise<CompactionManifest> {
+  private async getText(place: Place, key: string): Promise<string | null> {
     try {
       const object = await this.options.s3.send(
-        new GetObjectCommand({ Bucket: place.bucket, Key: `${place.prefix}${manifestKey(kind)}` }),
+        new GetObjectCommand({ Bucket: place.bucket, Key: `${place.prefix}${key}` }),
       );
-      return parseManifest((await object.Body?.transformToString('utf8')) ?? null, kind);
+      return (await object.Body?.transformToString('utf8')) ?? null;
     } catch (error) {
-      if (isMissingKey(error)) return parseManifest(null, kind);
+      if (isMissingKey(error)) return null;
       throw error;
     }
   }
 
-  private async writeManifest(place: Place, manifest: CompactionManifest): Promise<void> {
+  private async putText(place: Place, key: string, body: string): Promise<void> {
     await this.options.s3.send(
       new PutObjectCommand({
         Bucket: place.bucket,
-        Key: `${place.prefix}${manifestKey(manifest.kind)}`,
-        Body: `${JSON.stringify(manifest)}\n`,
+        Key: `${place.prefix}${key}`,
+        Body: body,
         ContentType: 'application/json',
       }),
     );
+  }
+
+  private async readManifest(place: Place, kind: ExportKind): Promise<CompactionManifest> {
+    return parseManifest(await this.getText(place, manifestKey(kind)), kind);
+  }
+
+  private async writeManifest(place: Place, manifest: CompactionManifest): Promise<void> {
+    await this.putText(place, manifestKey(manifest.kind), `${JSON.stringify(manifest)}\n`);
+  }
+
+  /** The verdicts remembered from earlier stages, by `bucket/key` (none without a compacted place). */
+  private async readVerdicts(): Promise<Map<string, Verdict>> {
+    if (this.options.compacted === undefined) return new Map();
+    try {
+      const parsed = JSON.parse((await this.getText(this.statePlace(), VERDICTS_KEY)) ?? '{}') as {
+        objects?: Record<string, Verdict>;
+      };
+      return new Map(Object.entries(parsed.objects ?? {}));
+    } catch {
+      return new Map();
+    }
+  }
+
+  /**
+   * Keeps the verdicts of the objects read by this stage, and of those of recent partitions: a window's
+   * objects are read again each night, a recent history partition's when a file of it changes.
+   */
+  private async writeVerdicts(
+    before: ReadonlyMap<string, Verdict>,
+    seen: ReadonlyMap<string, Verdict>,
+    partitions: readonly string[],
+  ): Promise<void> {
+    if (this.options.compacted === undefined || seen.size === 0) return;
+    const first = [...partitions].sort()[0] ?? '';
+    const since = new Date(`${first}T00:00:00Z`);
+    since.setUTCDate(since.getUTCDate() - VERDICT_DAYS_KEPT);
+    const oldest = Number.isNaN(since.getTime()) ? '' : since.toISOString().slice(0, 10);
+    const kept: Record<string, Verdict> = {};
+    for (const [key, verdict] of before) {
+      const dt = /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1] ?? /\/(\d{4}\/\d{2}\/\d{2})\//.exec(key)?.[1] ?? '';
+      if (dt.replaceAll('/', '-') >= oldest) kept[key] = verdict;
+    }
+    for (const [key, verdict] of seen) kept[key] = verdict;
+    await this.putText(this.statePlace(), VERDICTS_KEY, `${JSON.stringify({ format: 1, objects: kept })}\n`);
+  }
+
+  /**
+   * Reads each object that needs it (a gzip, a CSV) once in its life — its verdict is remembered by ETag and
+   * size — and returns those Athena cannot read whole, or would read otherwise, with why.
+   */
+  private async refusals(
+    objects: readonly ExportObject[],
+    remembered: ReadonlyMap<string, Verdict>,
+    seen: Map<string, Verdict>,
+  ): Promise<Map<ExportObject, string>> {
+    const refused = new Map<ExportObject, string>();
+    const pending = objects.filter((o) => needsCheck(o.key));
+    for (let i = 0; i < pending.length; i += 8) {
+      await Promise.all(
+        pending.slice(i, i + 8).map(async (o) => {
+          const id = `${o.bucket}/${o.key}`;
+          const known = remembered.get(id);
+          let verdict: Verdict;
+          if (known !== undefined && known.etag === o.etag && known.size === o.size) {
+            verdict = known;
+          } else {
+            const body = await this.objectBody(o.bucket, o.key);
+            verdict = { etag: o.etag, size: o.size, refusal: await objectRefusal(body, o.key) };
+          }
+          seen.set(id, verdict);
+          if (verdict.refusal !== null) refused.set(o, verdict.refusal);
+        }),
+      );
+    }
+    return refused;
+  }
+
+  private async objectBody(bucket: string, key: string, range?: string): Promise<Readable> {
+    const object = await this.options.s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, ...(range === undefined ? {} : { Range: range }) }),
+    );
+    const body = object.Body as Readable | undefined;
+    if (body === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
+    return body;
   }
 
   private async deleteKeys(bucket: string, keys: readonly string[]): Promise<void> {
@@ -621,16 +1080,7 @@ SELECT dt, file, reason, substr(raw, 1, ${rawChars}) AS raw FROM checked_contact
       const own = context.rejects.filter((r) => r.dt === dt);
       // A new name each time, so a run still reading the previous manifest finds the previous object.
       const rejectsKey = own.length === 0 ? undefined : `${partitionPrefix(kind, dt)}_rejects-${randomUUID()}.json`;
-      if (rejectsKey !== undefined) {
-        await this.options.s3.send(
-          new PutObjectCommand({
-            Bucket: place.bucket,
-            Key: full(rejectsKey),
-            Body: JSON.stringify(own),
-            ContentType: 'application/json',
-          }),
-        );
-      }
+      if (rejectsKey !== undefined) await this.putText(place, rejectsKey, JSON.stringify(own));
       const entry: CompactedPartition = {
         checks: context.checks,
         sources: [...(context.listing.get(dt) ?? [])],
@@ -658,12 +1108,7 @@ SELECT dt, file, reason, substr(raw, 1, ${rawChars}) AS raw FROM checked_contact
     const found: Reject[] = [];
     for (let i = 0; i < keys.length; i += 16) {
       const texts = await Promise.all(
-        keys.slice(i, i + 16).map(async (key) => {
-          const object = await this.options.s3.send(
-            new GetObjectCommand({ Bucket: place.bucket, Key: `${place.prefix}${key}` }),
-          );
-          return (await object.Body?.transformToString('utf8')) ?? '[]';
-        }),
+        keys.slice(i, i + 16).map(async (key) => (await this.getText(place, key)) ?? '[]'),
       );
       for (const text of texts) found.push(...(JSON.parse(text) as Reject[]));
     }
@@ -672,21 +1117,27 @@ SELECT dt, file, reason, substr(raw, 1, ${rawChars}) AS raw FROM checked_contact
 
   /** The header of a CSV export: its first line, read from the first bytes of the object. */
   private async csvHeader(file: ExportObject): Promise<string[]> {
-    const head = await this.options.s3.send(
-      new GetObjectCommand({ Bucket: file.bucket, Key: file.key, Range: 'bytes=0-65535' }),
-    );
-    const bytes = (await head.Body?.transformToByteArray()) ?? new Uint8Array();
-    const text = file.key.toLowerCase().endsWith('.gz')
-      ? await gunzipPrefix(bytes)
-      : Buffer.from(bytes).toString('utf8');
+    const body = await this.objectBody(file.bucket, file.key, 'bytes=0-65535');
+    const decompressed = file.key.toLowerCase().endsWith('.gz') ? body.pipe(createGunzip()) : body;
+    let text = '';
+    try {
+      for await (const chunk of decompressed) {
+        text += (chunk as Buffer).toString('utf8');
+        if (/\r?\n/.test(text)) break;
+      }
+    } catch {
+      // A ranged read ends mid-stream: what was decompressed is enough for the first line.
+    } finally {
+      decompressed.destroy();
+      body.destroy();
+    }
     const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
     return splitCsvRow(first).map((h) => h.trim());
   }
 
   /**
-   * Athena does not number lines, so a rejected record's line is found in its file: the first line
-   * not yet claimed whose text (NDJSON) or cells (CSV) equal the record's. Rejects are few; their
-   * files are read once each.
+   * Athena does not number lines, so a rejected record's line is found in its file, streamed once through
+   * a line reader, keeping only the lines that match. A line that cannot be found says so in its reason.
    */
   private async locateRejects(kind: ExportKind, bad: readonly Row[]): Promise<Reject[]> {
     const byFile = new Map<string, Row[]>();
@@ -694,52 +1145,31 @@ SELECT dt, file, reason, substr(raw, 1, ${rawChars}) AS raw FROM checked_contact
       const file = String(r.file);
       byFile.set(file, [...(byFile.get(file) ?? []), r]);
     }
+    const limit = this.options.rawCharsKept ?? 4096;
     const rejects: Reject[] = [];
     for (const [file, rows] of byFile) {
       const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.*)$/.exec(file) ?? [];
-      const lines = await this.readLines(bucket, key).catch(() => [] as string[]);
-      const csv = exportFormatOf(key) === 'csv';
-      const claimed = new Set<number>();
-      for (const r of rows) {
-        const raw = String(r.raw ?? '');
-        const index = lines.findIndex((physical, i) => {
-          if (claimed.has(i) || (csv && i === 0)) return false;
-          const line = physical.replace(/^\uFEFF/, '').replace(/\r$/, '');
-          // Raw texts are cut at rawCharsKept, so a record matches on the start of its text.
-          const text = csv ? splitCsvRow(line).join(',') : line;
-          return text.slice(0, raw.length) === raw && (raw.length > 0 || text === '');
-        });
-        if (index >= 0) claimed.add(index);
+      const sought = rows.map((r) => ({ raw: String(r.raw ?? '') }));
+      let lines: number[];
+      try {
+        lines = await locateLines(await this.objectBody(bucket, key), key, sought, limit);
+      } catch {
+        // The file could not be read through (it changed or broke since it was checked): no line is known.
+        lines = sought.map(() => 0);
+      }
+      rows.forEach((r, i) => {
+        const line = lines[i] ?? 0;
         rejects.push({
           kind,
           dt: String(r.dt),
           file: this.relative(key),
-          line: index + 1,
-          reason: String(r.reason),
-          raw,
+          line,
+          // Never a silent 0: a record whose line is not found says so.
+          reason: line > 0 ? String(r.reason) : `${String(r.reason)}:line_not_located`,
+          raw: String(r.raw ?? ''),
         });
-      }
+      });
     }
     return rejects;
   }
-
-  private async readLines(bucket: string, key: string): Promise<string[]> {
-    const object = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
-    const text = key.toLowerCase().endsWith('.gz') ? await gunzipPrefix(bytes) : Buffer.from(bytes).toString('utf8');
-    return text.split('\n');
-  }
-}
-
-/** Decompresses as much of a gzip stream as the bytes hold (a ranged read ends mid-stream). */
-async function gunzipPrefix(bytes: Uint8Array): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const gunzip = createGunzip();
-    gunzip.on('data', (c: Buffer) => chunks.push(c));
-    const done = (): void => resolve(Buffer.concat(chunks).toString('utf8'));
-    gunzip.on('end', done);
-    gunzip.on('error', done);
-    gunzip.end(bytes);
-  });
 }

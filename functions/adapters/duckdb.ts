@@ -4,8 +4,9 @@
  * checked table, or taken from its partition's compacted copy, then deduplicated into one table per
  * export kind, which the portable aggregation SQL then queries.
  */
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import {
@@ -16,6 +17,7 @@ import {
   type DuckDBValue,
   JSDuckDBValueConverter,
 } from '@duckdb/node-api';
+import { fingerprint } from '../common/fingerprint.js';
 import {
   type CompactedPartition,
   type CompactionManifest,
@@ -39,6 +41,17 @@ import type {
   StageRequest,
   StageResult,
 } from '../pipeline/ports.js';
+import {
+  horizonSeconds,
+  type ListedFile,
+  parseStateManifest,
+  partitionHashes,
+  partitionsToRead,
+  type StateManifest,
+  snapshotPrefix,
+  snapshotUsable,
+  stateManifestKey,
+} from '../pipeline/state-snapshot.js';
 import { CTR_CARRIED, type CtrMapping, ctrContactsSelect, ctrExcludedSelect, ctrSource } from '../sql/connect-ctr.js';
 import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind, exportFormatOf } from '../sql/exports-schema.js';
 import {
@@ -51,6 +64,13 @@ import {
   duplicatesSelect,
   stagedSelect,
 } from '../sql/staging.js';
+import {
+  emptyStateSelect,
+  isStateKind,
+  stateDuplicatesSelect,
+  stateMergeSelect,
+  stateStagedSelect,
+} from '../sql/state.js';
 import { sqlString } from '../sql/values.js';
 import { ctrFileInfo, deliveryDates, listLocalCtrObjects, readLocalCtrObject } from './connect-ctr-objects.js';
 import { firstLineOf, UsageError } from './errors.js';
@@ -64,6 +84,7 @@ import {
   headerNames,
   isBlank,
 } from './export-files.js';
+import { objectRefusal, SEMICOLON_HEADER } from './export-objects.js';
 import { writeWhole } from './local-fs.js';
 import { sortRejects } from './rejects.js';
 
@@ -86,6 +107,11 @@ export interface DuckDbOptions {
   readonly compactedRoot?: string;
   /** When set, contacts are read from Amazon Connect CTR objects in this folder instead of the exports. */
   readonly ctr?: LocalCtrOptions;
+  /**
+   * Folder of the history kinds' state snapshots (docs/decisions/0006-state-snapshot.md); default
+   * `<compactedRoot>/state`. Unset (and no compacted root): every history partition is read each stage.
+   */
+  readonly stateRoot?: string;
 }
 
 /** A local folder of Amazon Connect CTR objects in Firehose's layout, and how its records map onto contacts. */
@@ -94,6 +120,17 @@ export interface LocalCtrOptions {
   readonly mapping: CtrMapping;
   /** Days after the window's last partition whose deliveries are read too (`connect.delivery_days`). */
   readonly deliveryDays: number;
+}
+
+/** How a history kind is staged through its state: the partitions read, and the state they merge into. */
+interface StatePlan {
+  readonly read: ReadonlySet<string>;
+  /** A relation with the state's columns: the snapshot, or an empty state. */
+  readonly previous: string;
+  /** The snapshot this stage starts from, if any. */
+  readonly manifest: StateManifest | null;
+  readonly hashes: ReadonlyMap<string, string>;
+  readonly bytes: number;
 }
 
 interface ExportFile {
@@ -109,6 +146,16 @@ interface ExportFile {
 }
 
 const PARTITION = /^dt=(\d{4}-\d{2}-\d{2})$/;
+
+/** What a kind's snapshot was built under: its checks and the merge SQL (another means reading the history again). */
+function stateChecks(kind: ExportKind): string {
+  return fingerprint(
+    [
+      checksFingerprint(kind, 'duckdb'),
+      stateMergeSelect(kind, { checked: 'c', previous: 'p', partitions: [], stage: 's' }, 0),
+    ].join('\n'),
+  );
+}
 
 /** DuckDB error types of its CSV reader, mapped to Vigie's reject reasons. */
 function structuralReason(errorType: string, format: 'ndjson' | 'csv'): string {
@@ -168,9 +215,17 @@ export class DuckDbQueryEngine implements QueryEngine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly scratch: string,
-    private readonly options: Required<Omit<DuckDbOptions, 'compactedRoot' | 'ctr'>> &
-      Pick<DuckDbOptions, 'compactedRoot' | 'ctr'>,
+    private readonly options: Required<Omit<DuckDbOptions, 'compactedRoot' | 'stateRoot' | 'ctr'>> &
+      Pick<DuckDbOptions, 'compactedRoot' | 'stateRoot' | 'ctr'>,
   ) {}
+
+  /** Where state snapshots are kept, if anywhere. */
+  private get stateRoot(): string | undefined {
+    return (
+      this.options.stateRoot ??
+      (this.options.compactedRoot === undefined ? undefined : join(this.options.compactedRoot, 'state'))
+    );
+  }
 
   /** Opens an in-memory database; extensions load only from a private temp folder (no network). */
   static async open(options: DuckDbOptions): Promise<DuckDbQueryEngine> {
@@ -217,6 +272,9 @@ export class DuckDbQueryEngine implements QueryEngine {
     };
     // The previous stage's tables are not read again: freed first, they do not sit beside this stage's.
     for (const kind of kinds) await this.connection.run(`DROP TABLE IF EXISTS ${kind}`);
+    const stage = randomUUID();
+    const scanned: { kind: string; size: number }[] = [];
+    const stagingScans: number[] = [];
     for (const kind of kinds) {
       if (kind === 'contacts' && ctr !== undefined) {
         const staged = await this.stageCtrContacts(ctr, request);
@@ -226,9 +284,17 @@ export class DuckDbQueryEngine implements QueryEngine {
         for (const [dt, n] of Object.entries(staged.duplicates))
           duplicatesByPartition[dt] = (duplicatesByPartition[dt] ?? 0) + n;
         Object.assign(excludedByPartition, staged.excluded);
+        // On Athena, staging reads the staged CTR objects twice, and each query naming contacts once more.
+        const bytes = staged.files.reduce((sum, f) => sum + f.size, 0);
+        if (bytes > 0) stagingScans.push(bytes, bytes);
+        scanned.push(...staged.files.map((f) => ({ kind, size: f.size })));
         continue;
       }
-      const kindFiles = files.filter((f) => f.kind === kind);
+      const listed = files.filter((f) => f.kind === kind);
+      const plan = isStateKind(kind) ? await this.statePlan(kind, listed, request) : undefined;
+      // Through its state, a history kind reads only the partitions that changed since the snapshot (and its window).
+      const kindFiles = plan === undefined ? listed : listed.filter((f) => plan.read.has(f.dt));
+      const readBytes = kindFiles.reduce((sum, f) => sum + f.size, 0);
       const listing = listingByPartition(kindFiles, (f) => ({
         file: relative(this.options.exportsRoot, f.path),
         size: f.size,
@@ -296,12 +362,25 @@ export class DuckDbQueryEngine implements QueryEngine {
           raw: (r.raw as string | null) ?? '',
         });
       }
-      await this.connection.run(`CREATE OR REPLACE TABLE ${kind} AS ${stagedSelect(kind, `checked_${kind}`)}`);
       // A compacted partition holds its unreadable files as line-0 rows: one record each, rejected.
       for (const r of await this.rows(`SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt`)) {
         count(String(r.dt), Number(r.n), kind);
       }
-      for (const r of await this.rows(duplicatesSelect(kind, `checked_${kind}`))) {
+      // What the same stage would scan on Athena: a window kind's files in its two staging queries, then in
+      // each query naming it; a history kind's changed files and snapshot in its merge, then its new state.
+      let duplicates: Row[];
+      if (plan === undefined) {
+        duplicates = await this.stageKind(kind);
+        if (readBytes > 0) stagingScans.push(readBytes, readBytes);
+        scanned.push(...kindFiles.map((f) => ({ kind, size: f.size })));
+      } else {
+        const merged = await this.stageThroughState(kind, plan, { request, stage, listed: plan.hashes });
+        duplicates = merged.duplicates;
+        const merging = readBytes + plan.bytes;
+        stagingScans.push(...(readBytes > 0 ? [readBytes] : []), merging, merging);
+        scanned.push({ kind, size: merged.bytes ?? merging });
+      }
+      for (const r of duplicates) {
         duplicatesByPartition[String(r.dt)] = (duplicatesByPartition[String(r.dt)] ?? 0) + Number(r.n);
       }
       await this.connection.run(`DROP TABLE checked_${kind}`);
@@ -323,8 +402,128 @@ export class DuckDbQueryEngine implements QueryEngine {
       // One order whichever way a partition was read: kind, then file, then line.
       rejects: sortRejects(rejects),
       ...(this.options.compactedRoot === undefined ? {} : { compaction }),
+      scanned,
+      stagingScans,
       ...(damaged.length > 0 ? { damaged } : {}),
     };
+  }
+
+  /** Stages a kind from its checked records alone; returns its merged duplicates per partition. */
+  private async stageKind(kind: ExportKind): Promise<Row[]> {
+    await this.connection.run(`CREATE OR REPLACE TABLE ${kind} AS ${stagedSelect(kind, `checked_${kind}`)}`);
+    return this.rows(duplicatesSelect(kind, `checked_${kind}`));
+  }
+
+  /**
+   * How a history kind is staged: from its snapshot when the stage is a nightly one and the snapshot serves
+   * it, reading only the partitions of its window and those whose listing changed; else from every partition.
+   */
+  private async statePlan(
+    kind: ExportKind,
+    listed: readonly ExportFile[],
+    request: StageRequest,
+  ): Promise<StatePlan | undefined> {
+    const root = this.stateRoot;
+    if (root === undefined) return undefined;
+    const hashes = partitionHashes(listed, (f) => this.listed(f));
+    const text =
+      request.snapshot === true ? await readFile(join(root, stateManifestKey(kind)), 'utf8').catch(() => null) : null;
+    const found = parseStateManifest(text, kind);
+    const objects = found?.objects.map((o) => join(root, o.key)) ?? [];
+    const present = (
+      await Promise.all(
+        objects.map((o) =>
+          stat(o).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      )
+    ).every(Boolean);
+    const manifest =
+      present && snapshotUsable(found, { window: request.partitions, checks: stateChecks(kind) }) ? found : null;
+    return {
+      read: new Set(partitionsToRead(hashes, manifest, request.partitions)),
+      previous:
+        manifest === null || objects.length === 0
+          ? emptyStateSelect(kind)
+          : `SELECT * FROM read_parquet([${objects.map(sqlString).join(', ')}])`,
+      manifest,
+      hashes,
+      bytes: manifest === null ? 0 : manifest.objects.reduce((sum, o) => sum + o.size, 0),
+    };
+  }
+
+  /** An export file as a listing names it: its path under the exports root, size and modification time. */
+  private listed(file: ExportFile): ListedFile {
+    return { file: relative(this.options.exportsRoot, file.path), size: file.size, version: file.version };
+  }
+
+  /**
+   * Merges the kind's checked records into its state (the snapshot, or nothing), stages the kind from the
+   * result, and on a nightly stage writes it as the next snapshot. Returns the merged duplicates per partition.
+   */
+  private async stageThroughState(
+    kind: ExportKind,
+    plan: StatePlan,
+    context: { readonly request: StageRequest; readonly stage: string; readonly listed: ReadonlyMap<string, string> },
+  ): Promise<{ readonly duplicates: Row[]; readonly bytes: number | undefined }> {
+    const { request, stage } = context;
+    // Paths under the exports root, so that a snapshot's file keys compare with tonight's wherever the root is.
+    const checked = `SELECT * REPLACE (substr(file, ${this.exportsPrefix.length + 1}) AS file) FROM checked_${kind}`;
+    const merge = { checked, previous: plan.previous, partitions: [...plan.read].sort(), stage };
+    const first = [...request.partitions].sort()[0];
+    // Only a nightly stage keeps just what later nights need; another may ask about any earlier period.
+    const horizon = request.snapshot === true && first !== undefined ? horizonSeconds(first) : undefined;
+    const duplicates = await this.rows(stateDuplicatesSelect(kind, merge));
+    await this.connection.run(
+      `CREATE OR REPLACE TEMP TABLE state_${kind} AS ${stateMergeSelect(kind, merge, horizon)}`,
+    );
+    await this.connection.run(`CREATE OR REPLACE TABLE ${kind} AS ${stateStagedSelect(kind, `state_${kind}`)}`);
+    const root = this.stateRoot;
+    let bytes: number | undefined;
+    if (request.snapshot === true && root !== undefined && first !== undefined) {
+      bytes = await this.writeSnapshot(root, kind, {
+        horizon: first,
+        through: [...request.partitions].sort().at(-1) ?? first,
+        partitions: context.listed,
+      });
+    }
+    await this.connection.run(`DROP TABLE state_${kind}`);
+    return { duplicates, bytes };
+  }
+
+  /** Writes `state_<kind>` as the kind's next snapshot, names it in the manifest, removes older ones; returns its bytes. */
+  private async writeSnapshot(
+    root: string,
+    kind: ExportKind,
+    built: { readonly horizon: string; readonly through: string; readonly partitions: ReadonlyMap<string, string> },
+  ): Promise<number> {
+    const id = randomUUID();
+    const key = `${snapshotPrefix(kind, id)}state.parquet`;
+    const path = join(root, key);
+    await mkdir(dirname(path), { recursive: true });
+    await this.connection.run(`COPY state_${kind} TO ${sqlString(`${path}.tmp`)} (FORMAT parquet, COMPRESSION zstd)`);
+    await rename(`${path}.tmp`, path);
+    const { size } = await stat(path);
+    const manifest: StateManifest = {
+      format: 1,
+      kind,
+      checks: stateChecks(kind),
+      horizon: built.horizon,
+      through: built.through,
+      objects: [{ key, size }],
+      partitions: Object.fromEntries([...built.partitions].sort(([a], [b]) => a.localeCompare(b))),
+    };
+    const manifestPath = join(root, stateManifestKey(kind));
+    await writeFile(`${manifestPath}.tmp`, `${JSON.stringify(manifest)}\n`);
+    await rename(`${manifestPath}.tmp`, manifestPath);
+    // A stage reads its snapshot into memory before writing the next: no reader is left on an older one.
+    for (const entry of await readdir(join(root, kind), { withFileTypes: true })) {
+      if (entry.isDirectory() && entry.name !== id)
+        await rm(join(root, kind, entry.name), { recursive: true, force: true });
+    }
+    return size;
   }
 
   async query(sql: string, params: readonly SqlParam[]): Promise<Row[]> {
@@ -795,7 +994,13 @@ UNION ALL BY NAME SELECT file, line, raw, reason FROM unsplit_rows`;
   private async loadFile(file: ExportFile, now: number): Promise<Reject[]> {
     if (file.format === null) return [this.rejectOf(file, 0, 'unsupported_file')];
     if (file.size === 0) return [];
-    if (file.format === 'csv') return this.loadCsv(file, now);
+    if (file.format === 'csv') {
+      // What Athena's OpenCSVSerDe would read otherwise is refused on both engines, so both report the same.
+      const refusal = await objectRefusal(createReadStream(file.path), file.path);
+      // A header split by `;` is read by loadCsv, which rejects each row as `wrong_delimiter`.
+      if (refusal !== null && refusal !== SEMICOLON_HEADER) return [this.rejectOf(file, 0, 'unreadable_file', refusal)];
+      return this.loadCsv(file, now);
+    }
     try {
       await this.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
       await this.connection.run(

@@ -66,12 +66,14 @@ export async function stageDays(
   days: readonly Period[],
   config: Config,
   note?: NoteDamage,
+  request: Pick<StageRequest, 'snapshot'> = {},
 ): Promise<Staged> {
   const now = ports.clock.now();
   const stage = await ports.engine.stageExports({
     partitions: partitionsOf(days),
     now: Math.floor(now.getTime() / 1000),
     ...compactionRequest(config, now),
+    ...request,
   });
   for (const d of stage.damaged ?? []) note?.(d);
   return { ...stage, placement: await placeRecords(ports.engine, config.timezone) };
@@ -189,10 +191,12 @@ export async function fileFromExports(
 }
 
 /**
- * The files a stage's queries would scan on Athena: a partition read from its compacted copy counts its
- * Parquet bytes (an upper bound: Athena reads only the columns a query names) instead of its exports'.
+ * What a query naming each kind scans on Athena: what the stage says it read the kind from (its window's
+ * files, its state snapshot); else its files, a partition read from its compacted copy counting that
+ * copy's Parquet bytes (an upper bound: Athena reads only the columns a query names) instead of its exports'.
  */
-export function filesAsScanned(stage: StageResult): { readonly kind: string; readonly size: number }[] {
+export function filesAsScanned(stage: StageResult): readonly { readonly kind: string; readonly size: number }[] {
+  if (stage.scanned !== undefined) return stage.scanned;
   const compacted = stage.compaction?.read ?? [];
   const read = new Set(compacted.map((p) => `${p.kind}/${p.dt}`));
   return [

@@ -65,7 +65,8 @@ export async function runNightly(
   // The day itself and the lookback window before it, oldest first.
   const days = trailingPeriods(period, config.lookback_days + 1);
   const now = ports.clock.now();
-  const stage = await stageDays(ports, days, config, note);
+  // Tickets, customers, orders and costs through their state snapshot: a night reads what changed, not the history.
+  const stage = await stageDays(ports, days, config, note, { snapshot: true });
   const filed = await fileDays(ports, {
     days,
     stage,
@@ -111,7 +112,7 @@ export async function runNightly(
         factsQueries(dayPeriod(day.date, config.timezone), factsOptions(config)).map((q) => q.sql),
       ),
     ],
-    compactionScans(stage),
+    { ...(stage.stagingScans === undefined ? {} : { staging: stage.stagingScans }), extra: compactionScans(stage) },
   );
   return {
     report,

@@ -67,6 +67,13 @@ export interface StageResult {
     readonly written: readonly CompactedPartitionInfo[];
     readonly failed: readonly { readonly kind: string; readonly reason: string }[];
   };
+  /**
+   * What the staged tables were read from, per kind: the export files read and the state snapshots merged
+   * (docs/decisions/0006-state-snapshot.md). A query naming a kind scans these on Athena. Absent: every file listed.
+   */
+  readonly scanned?: readonly { readonly kind: string; readonly size: number }[];
+  /** The bytes each staging query scanned on Athena (or would scan there), in order. Absent: two per kind with files. */
+  readonly stagingScans?: readonly number[];
   /** Files the engine wrote earlier (compaction manifests) that it found damaged, and what it did instead. */
   readonly damaged?: readonly DamagedFile[];
 }
@@ -95,6 +102,13 @@ export interface StageRequest {
    * read from their exports, oldest first, at most `atMost` (default: all).
    */
   readonly compact?: { readonly before: string; readonly atMost?: number };
+  /**
+   * Stage the history kinds (tickets, customers, orders, costs) through their state snapshot, as the nightly
+   * run does (docs/decisions/0006-state-snapshot.md): read only their window's partitions and those whose
+   * listing changed since the snapshot, and keep the next snapshot. The tables staged so serve periods that
+   * start on or after the first partition, no earlier ones.
+   */
+  readonly snapshot?: boolean;
 }
 
 /** Runs the portable SQL over staged, validated, deduplicated exports (DuckDB locally, Athena on AWS). */

@@ -1,7 +1,8 @@
 /**
  * What a run costs on Athena, predicted before (or without) running there: Athena reads whole files
- * and bills the bytes of the files a query names, so a query's scan is the size of its export kinds'
- * files, and a run's is the sum over its queries. Pure: file sizes and SQL texts in, figures out.
+ * and bills the bytes of the files a query names, once per reference, so a query's scan is the size of
+ * what its export kinds are read from times how often it names them, and a run's is the sum over its
+ * queries. Pure: sizes and SQL texts in, figures out.
  */
 import { EXPORT_KINDS, type ExportKind } from './exports-schema.js';
 
@@ -24,7 +25,16 @@ export function costOfBytes(bytes: number): number {
 
 /** The export kinds a query of the portable SQL reads (the tables named after FROM or JOIN). */
 export function kindsReadBy(sql: string): ExportKind[] {
-  return EXPORT_KINDS.filter((kind) => new RegExp(`\\b(FROM|JOIN)\\s+${kind}\\b`, 'i').test(sql));
+  return EXPORT_KINDS.filter((kind) => kindReferences(sql, kind) > 0);
+}
+
+/**
+ * How many times a query names a kind's table after FROM or JOIN. On Athena each is a scan of its own:
+ * staging is a common table expression, and Trino evaluates one once per reference (a table named twice
+ * is read, and billed, twice).
+ */
+export function kindReferences(sql: string, kind: ExportKind): number {
+  return [...sql.matchAll(new RegExp(`\\b(FROM|JOIN)\\s+${kind}\\b`, 'gi'))].length;
 }
 
 /** A predicted Athena bill: how many queries, the bytes they scan, and their cost. */
@@ -35,22 +45,25 @@ export interface ScanEstimate {
 }
 
 /**
- * The Athena scan of a run: staging runs two queries per kind that has files (record counts, then
- * rejects), each reading that kind's files; each facts query then reads the files of every kind it
- * names, because staging is a prefix of common table expressions, not a stored table. Each kind whose
- * partitions the run compacts is one more query (an UNLOAD) reading their export files once (`compactions`: its bytes).
+ * The Athena scan of a run. `reads` are what a query naming a kind scans, per object (its files, or its
+ * state snapshot: docs/decisions/0006-state-snapshot.md); each facts query scans, for each reference to a
+ * kind, all of that kind's reads. `staging` is the bytes of each staging query, as the engine ran them;
+ * without it, two per kind with files (its record counts, then its rejects), each reading the kind's
+ * files. `extra` are further queries (compactions), by the bytes each reads.
  */
 export function estimateScan(
-  files: readonly { readonly kind: string; readonly size: number }[],
+  reads: readonly { readonly kind: string; readonly size: number }[],
   queries: readonly string[],
-  compactions: readonly number[] = [],
+  options: { readonly staging?: readonly number[]; readonly extra?: readonly number[] } = {},
 ): ScanEstimate {
   const bytesOf = new Map<string, number>();
-  for (const f of files) if (f.size > 0) bytesOf.set(f.kind, (bytesOf.get(f.kind) ?? 0) + f.size);
+  for (const f of reads) if (f.size > 0) bytesOf.set(f.kind, (bytesOf.get(f.kind) ?? 0) + f.size);
   const scans = [
-    ...[...bytesOf.values()].flatMap((bytes) => [bytes, bytes]),
-    ...queries.map((sql) => kindsReadBy(sql).reduce((sum, kind) => sum + (bytesOf.get(kind) ?? 0), 0)),
-    ...compactions,
+    ...(options.staging ?? [...bytesOf.values()].flatMap((bytes) => [bytes, bytes])),
+    ...queries.map((sql) =>
+      EXPORT_KINDS.reduce((sum, kind) => sum + kindReferences(sql, kind) * (bytesOf.get(kind) ?? 0), 0),
+    ),
+    ...(options.extra ?? []),
   ];
   return {
     queries: scans.length,

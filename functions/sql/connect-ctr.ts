@@ -16,7 +16,7 @@
  */
 import type { ConnectConfig, ConnectSource } from '../engine/config.js';
 import { EXPORT_SCHEMA } from './exports-schema.js';
-import { type Dialect, dialectFunctions, stagedSelect, versionRank } from './staging.js';
+import { type Dialect, dialectFunctions, recordDigest, stagedSelect, versionRank } from './staging.js';
 import { sqlString } from './values.js';
 
 /** What the mapping reads from configuration: where scopes come from, and what tasks are. */
@@ -140,7 +140,7 @@ export function ctrSource(dialect: Dialect, mapping: CtrMapping, relation: strin
       : `${c.text} AS t_${f.name}, ${c.type} AS jt_${f.name}`;
   });
   const day = `CASE WHEN ${offered} LIKE '____-__-__T%Z' AND TRY_CAST(substr(${offered}, 1, 10) AS DATE) IS NOT NULL THEN substr(${offered}, 1, 10) ELSE dt END`;
-  return `SELECT file, ${day} AS dt, line, raw, 'ndjson' AS fmt, ${d.jsonType(json)} AS rec_type,
+  return `SELECT file, ${day} AS dt, line, raw, ${recordDigest(dialect, 'raw')} AS raw_sha, 'ndjson' AS fmt, ${d.jsonType(json)} AS rec_type,
   ${fields.join(',\n  ')},
   ${method} AS c_method, ${at('PreviousContactId').text} AS c_previous, ${excluded} AS c_excluded
 FROM (SELECT file, dt, line, raw, ${d.parseJson('raw')} AS ${json} FROM ${relation}) parsed`;

@@ -184,6 +184,12 @@ export const EXPORT_SCHEMA: Readonly<Record<ExportKind, KindSpec>> = {
   },
 };
 
+/**
+ * How many cells of a CSV row Athena reads (the `_csv` Glue tables' `c01`…`c40`): more than any kind's
+ * fields, so unknown columns fit too. A row is digested (`csvRecordText`) over as many cells on both engines.
+ */
+export const CSV_COLUMNS = 40;
+
 /** The staged column name of a field. */
 export function columnOf(field: FieldSpec): string {
   return field.column ?? field.name;

@@ -10,12 +10,17 @@
  * - `<kind>_csv`: `c01`…`c40`, one string per cell (OpenCSVSerde), header row skipped.
  * - `<kind>_checked` (when the layout has a compacted location): the checked records of compacted
  *   partitions (functions/pipeline/compacted-partitions.ts), Parquet, typed; written by the engine's UNLOAD queries.
+ * - `<kind>_state` (history kinds, when the layout has a compacted location): the kind's state — one row
+ *   per record, its latest version — under `state/<kind>/<snapshot>/` (functions/sql/state.ts,
+ *   docs/decisions/0006-state-snapshot.md), Parquet, written by UNLOAD; `snapshot` is injected by each query.
  *
- * Partitions are projected (no crawler, no `MSCK REPAIR`): `dt` is a date from 2020-01-01 to tomorrow.
+ * Partitions are projected (no crawler, no `MSCK REPAIR`): `dt` is a date from 2000-01-01 — the oldest a
+ * record may carry (docs/spec.md §1) — to tomorrow.
  * Pure: no AWS import, so it is tested without the CDK.
  */
-import { EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from './exports-schema.js';
+import { CSV_COLUMNS, EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from './exports-schema.js';
 import { type CheckedColumn, checkedColumns } from './staging.js';
+import { STATE_KINDS, stateColumns } from './state.js';
 
 /**
  * Table of Amazon Connect contact trace records as staged for Athena, one record per line under
@@ -23,10 +28,12 @@ import { type CheckedColumn, checkedColumns } from './staging.js';
  */
 export const CTR_TABLE = 'connect_ctr_lines';
 
-/** How many `cNN` columns a `_csv` table has: more than any kind's fields, so unknown columns fit too. */
-export const CSV_COLUMNS = 40;
+export { CSV_COLUMNS };
 
-export type TableShape = 'lines' | 'csv' | 'checked';
+export type TableShape = 'lines' | 'csv' | 'checked' | 'state';
+
+/** The first partition date projected: docs/spec.md §1 rejects a timestamp before 2000-01-01. */
+export const OLDEST_PARTITION = '2000-01-01';
 
 /** The Glue table of one export kind in one shape: `contacts_lines`, `contacts_csv`… */
 export function glueTableName(kind: ExportKind, shape: TableShape): string {
@@ -108,6 +115,25 @@ function dateProjection(format: string, start: string, template: string): Record
   };
 }
 
+/** A table of Parquet objects Athena's UNLOAD writes, projected as `projection` says. */
+function parquetTable(table: {
+  readonly name: string;
+  readonly description: string;
+  readonly columns: readonly GlueColumn[];
+  readonly partitionKeys: readonly GlueColumn[];
+  readonly location: string;
+  readonly projection: Readonly<Record<string, string>>;
+}): GlueTableSpec {
+  const { projection, ...rest } = table;
+  return {
+    ...rest,
+    inputFormat: PARQUET_INPUT_FORMAT,
+    outputFormat: PARQUET_OUTPUT_FORMAT,
+    serde: { library: PARQUET_SERDE, parameters: { 'serialization.format': '1' } },
+    parameters: { EXTERNAL: 'TRUE', classification: 'parquet', ...projection },
+  };
+}
+
 /** Every table of the layout: two per export kind, plus the CTR table when a CTR location is set. */
 export function glueTables(layout: GlueLayout): GlueTableSpec[] {
   for (const kind of EXPORT_KINDS) {
@@ -116,7 +142,7 @@ export function glueTables(layout: GlueLayout): GlueTableSpec[] {
   }
   const tables = EXPORT_KINDS.flatMap((kind): GlueTableSpec[] => {
     const location = `s3://${layout.exportsBucket}/${layout.exportsPrefix}${kind}/`;
-    const projection = dateProjection('yyyy-MM-dd', '2020-01-01', `${location}dt=\${dt}/`);
+    const projection = dateProjection('yyyy-MM-dd', OLDEST_PARTITION, `${location}dt=\${dt}/`);
     return [
       {
         name: glueTableName(kind, 'lines'),
@@ -146,24 +172,37 @@ export function glueTables(layout: GlueLayout): GlueTableSpec[] {
     const root = `s3://${layout.compacted.bucket}/${layout.compacted.prefix}`;
     for (const kind of EXPORT_KINDS) {
       const location = `${root}${kind}/`;
-      tables.push({
-        name: glueTableName(kind, 'checked'),
-        description: `${kind} checked records of compacted partitions (typed values, rejects with reasons)`,
-        columns: [
-          stringColumn('file'),
-          ...checkedColumns(kind).map((c) => ({ name: c.name, type: HIVE_TYPES[c.type] })),
-        ],
-        partitionKeys: [DT],
-        location,
-        inputFormat: PARQUET_INPUT_FORMAT,
-        outputFormat: PARQUET_OUTPUT_FORMAT,
-        serde: { library: PARQUET_SERDE, parameters: { 'serialization.format': '1' } },
-        parameters: {
-          EXTERNAL: 'TRUE',
-          classification: 'parquet',
-          ...dateProjection('yyyy-MM-dd', '2020-01-01', `${location}dt=\${dt}/`),
-        },
-      });
+      tables.push(
+        parquetTable({
+          name: glueTableName(kind, 'checked'),
+          description: `${kind} checked records of compacted partitions (typed values, rejects with reasons)`,
+          columns: [
+            stringColumn('file'),
+            ...checkedColumns(kind).map((c) => ({ name: c.name, type: HIVE_TYPES[c.type] })),
+          ],
+          partitionKeys: [DT],
+          location,
+          projection: dateProjection('yyyy-MM-dd', OLDEST_PARTITION, `${location}dt=\${dt}/`),
+        }),
+      );
+    }
+    for (const kind of STATE_KINDS) {
+      const location = `${root}state/${kind}/`;
+      tables.push(
+        parquetTable({
+          name: glueTableName(kind, 'state'),
+          description: `${kind} state: the latest version of each record later nights need, one folder per snapshot`,
+          columns: stateColumns(kind).map((c) => ({ name: c.name, type: HIVE_TYPES[c.type] })),
+          partitionKeys: [stringColumn('snapshot')],
+          location,
+          // Each query names its snapshot (WHERE snapshot = '…'): Athena lists that folder alone.
+          projection: {
+            'projection.enabled': 'true',
+            'projection.snapshot.type': 'injected',
+            'storage.location.template': `${location}\${snapshot}/`,
+          },
+        }),
+      );
     }
   }
   if (layout.ctr !== undefined) {
@@ -181,7 +220,7 @@ export function glueTables(layout: GlueLayout): GlueTableSpec[] {
       parameters: {
         EXTERNAL: 'TRUE',
         classification: 'text',
-        ...dateProjection('yyyy-MM-dd', '2020-01-01', `${location}dt=\${dt}/`),
+        ...dateProjection('yyyy-MM-dd', OLDEST_PARTITION, `${location}dt=\${dt}/`),
       },
     });
   }

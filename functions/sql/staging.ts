@@ -8,7 +8,14 @@
  * field, `t_<field>` (its text) and `jt_<field>` (its JSON type, for NDJSON records).
  */
 import { fingerprint } from '../common/fingerprint.js';
-import { columnOf, EXPORT_SCHEMA, type ExportKind, type FieldSpec, SURVEY_SCALES } from './exports-schema.js';
+import {
+  CSV_COLUMNS,
+  columnOf,
+  EXPORT_SCHEMA,
+  type ExportKind,
+  type FieldSpec,
+  SURVEY_SCALES,
+} from './exports-schema.js';
 import { sqlString } from './values.js';
 
 /** The SQL engines Vigie runs on. */
@@ -33,10 +40,14 @@ export interface DialectFunctions {
   jsonText(json: string, path: string): string;
   /** Whole-text regular-expression match (patterns here are anchored). */
   matches(text: string, pattern: string): string;
+  /** The first capture group of a pattern's first match, NULL or '' when none. */
+  extract(text: string, pattern: string): string;
   /** Epoch seconds of an ISO-8601 timestamp with offset, NULL when it does not parse. */
   epochOf(text: string): string;
   /** True when a DOUBLE is finite. */
   isFinite(number: string): string;
+  /** The SHA-256 of a text's UTF-8 bytes, as lower-case hex. */
+  sha256(text: string): string;
 }
 
 /** Trino has no json_type: the serialised value's first character tells the type. */
@@ -51,8 +62,11 @@ const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
     jsonType: (json, path) => (path === undefined ? `json_type(${json})` : `json_type(${json}, ${path})`),
     jsonText: (json, path) => `json_extract_string(${json}, ${path})`,
     matches: (text, pattern) => `regexp_full_match(${text}, ${pattern})`,
-    epochOf: (text) => `epoch(TRY_CAST(${text} AS TIMESTAMPTZ))`,
+    extract: (text, pattern) => `regexp_extract(${text}, ${pattern}, 1)`,
+    // Milliseconds, as Athena keeps them (from_iso8601_timestamp gives a timestamp(3)): a finer fraction is cut.
+    epochOf: (text) => `epoch(date_trunc('millisecond', TRY_CAST(${text} AS TIMESTAMPTZ)))`,
     isFinite: (number) => `isfinite(${number})`,
+    sha256: (text) => `sha256(${text})`,
   },
   trino: {
     // A byte-order mark before the first record is not part of it. Trino's parser refuses a bare NaN or
@@ -66,9 +80,11 @@ const DIALECTS: Readonly<Record<Dialect, DialectFunctions>> = {
     jsonText: (json, path) =>
       `CASE WHEN json_format(json_extract(${json}, ${path})) = 'null' THEN NULL WHEN starts_with(json_format(json_extract(${json}, ${path})), '"') THEN json_extract_scalar(${json}, ${path}) ELSE json_format(json_extract(${json}, ${path})) END`,
     matches: (text, pattern) => `regexp_like(${text}, ${pattern})`,
+    extract: (text, pattern) => `regexp_extract(${text}, ${pattern}, 1)`,
     // from_iso8601_timestamp wants the `T` separator that SPEC's timestamps may replace by a space.
     epochOf: (text) => `to_unixtime(try(from_iso8601_timestamp(replace(${text}, ' ', 'T'))))`,
     isFinite: (number) => `is_finite(${number})`,
+    sha256: (text) => `lower(to_hex(sha256(to_utf8(${text}))))`,
   },
 };
 
@@ -87,16 +103,34 @@ const memberPath = (dialect: Dialect, name: string): string =>
   sqlString(dialect === 'duckdb' ? `$."${name}"` : `$.${name}`);
 
 /**
- * The `rec_type, t_<field>, jt_<field>` columns of a source whose records are JSON values (`json`):
- * NDJSON lines, or CSV rows turned into objects.
+ * The text of a string field as written in the record. Both engines' JSON parsers rewrite a number
+ * (`1e3` reads back `1000.0`, `1.50` as `1.5`: Trino's json_parse canonicalises, DuckDB's reader too),
+ * so a string field given as a number that parsing may have rewritten — its `canonical` text has a
+ * fraction or an exponent — is taken from `raw` as written, the first `"name": <number>` whose value
+ * is the same number; anything else keeps its `canonical` text.
  */
-export function jsonRecordColumns(kind: ExportKind, dialect: Dialect, json: string): string {
+function numberAsWritten(dialect: Dialect, raw: string, name: string, canonical: string): string {
+  const d = DIALECTS[dialect];
+  const written = d.extract(raw, sqlString(String.raw`(?:^|[^\\])"${name}"\s*:\s*(-?[0-9][0-9.eE+-]*)`));
+  const rewritable = d.matches(canonical, sqlString('^-?[0-9]+[.eE].*$'));
+  return `CASE WHEN ${rewritable} AND TRY_CAST(${written} AS DOUBLE) = TRY_CAST(${canonical} AS DOUBLE) THEN ${written} ELSE ${canonical} END`;
+}
+
+/**
+ * The `rec_type, t_<field>, jt_<field>` columns of a source whose records are JSON values (`json`):
+ * NDJSON lines, or CSV rows turned into objects. With `raw`, the record's text, a string field given as
+ * a number keeps its text as written (`numberAsWritten`).
+ */
+export function jsonRecordColumns(kind: ExportKind, dialect: Dialect, json: string, raw?: string): string {
   const d = DIALECTS[dialect];
   return [
     `${d.jsonType(json)} AS rec_type`,
     ...EXPORT_SCHEMA[kind].fields.map((f) => {
       const path = memberPath(dialect, f.name);
-      return `${d.jsonText(json, path)} AS ${text(f)}, ${d.jsonType(json, path)} AS ${jsonTypeOf(f)}`;
+      const canonical = d.jsonText(json, path);
+      const value =
+        raw !== undefined && f.field.type === 'string' ? numberAsWritten(dialect, raw, f.name, canonical) : canonical;
+      return `${value} AS ${text(f)}, ${d.jsonType(json, path)} AS ${jsonTypeOf(f)}`;
     }),
   ].join(',\n  ');
 }
@@ -133,7 +167,7 @@ function duckdbFieldColumns(f: FieldSpec, value: string, path: string): { text: 
       // Strings and numbers are both accepted; only booleans, objects and arrays are not, and only texts
       // like theirs need the type (a string may read "true" or start with a brace).
       return {
-        text: value,
+        text: numberAsWritten('duckdb', 'raw', f.name, value),
         type: `CASE WHEN ${value} IS NULL THEN NULL WHEN ${value} IN ('true', 'false') OR starts_with(${value}, '{') OR starts_with(${value}, '[') THEN ${asked} ELSE 'VARCHAR' END`,
       };
     case 'boolean':
@@ -176,7 +210,7 @@ export function duckdbNdjsonSource(kind: ExportKind, relation: string): string {
     const c = duckdbFieldColumns(f, member, memberPath('duckdb', f.name));
     return `${c.text} AS ${text(f)}, ${c.type} AS ${jsonTypeOf(f)}`;
   });
-  return `SELECT file, dt, line, raw, 'ndjson' AS fmt,
+  return `SELECT file, dt, line, raw, ${recordDigest('duckdb', 'raw')} AS raw_sha, 'ndjson' AS fmt,
   CASE WHEN valid THEN CASE WHEN starts_with(raw, '{') THEN 'OBJECT' ELSE json_type(raw) END END AS rec_type,
   ${columns.join(',\n  ')}
 FROM (
@@ -203,7 +237,8 @@ export function duckdbCsvSource(
     const cell = header.has(f.name) ? `"${f.name}"` : 'CAST(NULL AS VARCHAR)';
     return `${cell} AS ${text(f)}, CAST(NULL AS VARCHAR) AS ${jsonTypeOf(f)}`;
   });
-  return `SELECT ${at.file} AS file, ${at.dt} AS dt, ${at.line} AS line, to_json(${table})::VARCHAR AS raw, 'csv' AS fmt, 'OBJECT' AS rec_type,
+  const digested = csvRecordText(columns.slice(0, CSV_COLUMNS).map((c) => `"${c.replaceAll('"', '""')}"`));
+  return `SELECT ${at.file} AS file, ${at.dt} AS dt, ${at.line} AS line, to_json(${table})::VARCHAR AS raw, ${recordDigest('duckdb', digested)} AS raw_sha, 'csv' AS fmt, 'OBJECT' AS rec_type,
   ${cells.join(', ')}
 FROM ${table}`;
 }
@@ -212,12 +247,30 @@ FROM ${table}`;
 export function duckdbEmptySource(kind: ExportKind): string {
   const fields = EXPORT_SCHEMA[kind].fields;
   const nulls = fields.map((f) => `CAST(NULL AS VARCHAR) AS ${text(f)}, CAST(NULL AS VARCHAR) AS ${jsonTypeOf(f)}`);
-  return `SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS fmt, CAST(NULL AS VARCHAR) AS rec_type, ${nulls.join(', ')} WHERE false`;
+  return `SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS raw_sha, CAST(NULL AS VARCHAR) AS fmt, CAST(NULL AS VARCHAR) AS rec_type, ${nulls.join(', ')} WHERE false`;
 }
 
 /** The JSON value of a raw record in this dialect (NULL when it is not JSON). */
 export function parseJson(dialect: Dialect, raw: string): string {
   return DIALECTS[dialect].parseJson(raw);
+}
+
+/**
+ * The digest that breaks a tie between two versions of a record (docs/spec.md §1: same `updated_at`, same
+ * file): the SHA-256 of its text, without byte-order mark or carriage return (one engine's line reader
+ * keeps them where the other's drops them). `text` is an NDJSON line, or `csvRecordText` of a CSV row.
+ */
+export function recordDigest(dialect: Dialect, text: string): string {
+  return DIALECTS[dialect].sha256(`replace(replace(${text}, chr(65279), ''), chr(13), '')`);
+}
+
+/**
+ * The text a CSV row is digested as, the same on both engines whatever their CSV reader keeps of the
+ * quoting: its first `cells` (at most the `_csv` table's width) in header order, an empty or missing
+ * cell as '', joined by U+001F (a character no export holds).
+ */
+export function csvRecordText(cells: readonly string[]): string {
+  return `concat_ws(chr(31), ${cells.map((c) => `COALESCE(${c}, '')`).join(', ')})`;
 }
 
 /** The condition under which a present field has the right type. */
@@ -367,16 +420,16 @@ export function checkedSelect(
   const extra = carried.map((c) => `, ${c}`).join('');
   const kept = `${values}${kind === 'surveys' ? ', scale_lo, scale_hi' : ''}${extra}`;
   // Only a rejected record's raw text is needed later: good ones drop it, which halves the table.
-  return `SELECT file, dt, line, CASE WHEN reason IS NOT NULL THEN raw END AS raw, reason, ${kept}
+  return `SELECT file, dt, line, CASE WHEN reason IS NOT NULL THEN raw END AS raw, reason, CASE WHEN reason IS NULL THEN raw_sha END AS raw_sha, ${kept}
 FROM (
-SELECT file, dt, line, raw, ${finalReason} AS reason, ${kept}
+SELECT file, dt, line, raw, raw_sha, ${finalReason} AS reason, ${kept}
 FROM (
-  SELECT file, dt, line, raw, reason, ${values}${scales}${extra}
+  SELECT file, dt, line, raw, raw_sha, reason, ${values}${scales}${extra}
   FROM (
-    SELECT file, dt, line, raw, reason,
+    SELECT file, dt, line, raw, raw_sha, reason,
     ${typed.join(',\n    ')}${extra}
     FROM (
-      SELECT file, dt, line, raw, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')}${parsedNames}${extra},
+      SELECT file, dt, line, raw, raw_sha, fmt, ${fields.map((f) => `${text(f)}, ${jsonTypeOf(f)}`).join(', ')}${parsedNames}${extra},
         CASE ${reasons.join('\n        ')} END AS reason
       FROM (SELECT s0.*${parsedColumns} FROM (${source}) s0) source
     ) reasoned
@@ -421,6 +474,7 @@ export function checkedColumns(kind: ExportKind): CheckedColumn[] {
     { name: 'line', type: 'bigint' },
     { name: 'raw', type: 'varchar' },
     { name: 'reason', type: 'varchar' },
+    { name: 'raw_sha', type: 'varchar' },
     ...EXPORT_SCHEMA[kind].fields.map((f) => ({ name: `v_${f.name}`, type: valueType(f) })),
     ...scales,
   ];
@@ -455,15 +509,19 @@ const DERIVED: Readonly<Partial<Record<ExportKind, Readonly<Record<string, strin
   surveys: { scale_min: 'scale_lo', scale_max: 'scale_hi' },
 };
 
-/** Rank of a good record among those sharing its identity: 1 for the one kept. */
+/**
+ * Rank of a good record among those sharing its identity: 1 for the one kept (docs/spec.md §1): the latest
+ * `updated_at`; on a tie or without one, the later file key, then the greater SHA-256 of its text — never
+ * the line, which Athena does not know, so that both engines keep the same version.
+ */
 export function versionRank(kind: ExportKind): string {
   const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
-  return `row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, line DESC)`;
+  return `row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, raw_sha DESC)`;
 }
 
 /**
- * A SELECT over the checked relation keeping the good records, one per identity (the latest
- * `updated_at`, else the last read), as the typed columns the portable aggregation SQL queries.
+ * A SELECT over the checked relation keeping the good records, one per identity (`versionRank`), as the
+ * typed columns the portable aggregation SQL queries.
  */
 export function stagedSelect(kind: ExportKind, checked: string): string {
   const derived = DERIVED[kind] ?? {};
@@ -475,7 +533,7 @@ export function stagedSelect(kind: ExportKind, checked: string): string {
   ${columns.join(',\n  ')},
   dt
 FROM (
-  SELECT file, dt, line, ${values}${scales}, ${versionRank(kind)} AS version_rank
+  SELECT file, dt, line, raw_sha, ${values}${scales}, ${versionRank(kind)} AS version_rank
   FROM ${checked}
   WHERE reason IS NULL
 ) ranked
@@ -484,5 +542,6 @@ WHERE version_rank = 1`;
 
 /** A SELECT counting, per partition, the good records merged into a later version of themselves. */
 export function duplicatesSelect(kind: ExportKind, checked: string): string {
-  return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM ${checked} WHERE reason IS NULL) ranked WHERE version_rank > 1 GROUP BY dt`;
+  const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
+  return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM (SELECT dt, file, raw_sha, v_updated_at, ${identity} FROM ${checked} WHERE reason IS NULL) good) ranked WHERE version_rank > 1 GROUP BY dt`;
 }

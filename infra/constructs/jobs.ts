@@ -27,6 +27,13 @@ import { PROJECT_ROOT, VigieFunction } from './vigie-function.js';
  */
 export const ARCHIVE_READ_PREFIXES = ['reports/', 'facts/', 'rejects/', 'state/', 'sends/', COMPACTED_PREFIX] as const;
 
+/**
+ * Where a run keeps the temporary states it merges history kinds into (docs/decisions/0006-state-snapshot.md):
+ * `compacted/state/<kind>/_stage-<uuid>/`, written by Athena's UNLOAD and deleted by the same run. A digest
+ * writes there and nowhere else under compacted/: the snapshots and every manifest stay the nightly's.
+ */
+export const STAGE_STATES = `${COMPACTED_PREFIX}state/*/_stage-`;
+
 /** What each function writes in the archive: whole prefixes, and single keys. */
 export const ARCHIVE_WRITES = {
   // The nightly is the one writer of compacted partitions (compaction) and of the daily alert state.
@@ -234,6 +241,17 @@ function grantRun(scope: Construct, role: IRole, grants: RunGrants): void {
       objectsReason(`the compacted partitions prefix ${COMPACTED_PREFIX}`),
     );
     // UNLOAD lists the multipart uploads it left in the bucket (to abort them); S3 scopes this to the bucket.
+    add(new PolicyStatement({ actions: ['s3:ListBucketMultipartUploads'], resources: [archive.bucketArn] }));
+  }
+  // Both merge history kinds into temporary states (UNLOAD, in parts) and delete them after the run.
+  add(
+    new PolicyStatement({
+      actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      resources: [objectsUnder(archive, STAGE_STATES)],
+    }),
+    objectsReason(`the temporary states ${STAGE_STATES}<uuid>/`),
+  );
+  if (!grants.unload) {
     add(new PolicyStatement({ actions: ['s3:ListBucketMultipartUploads'], resources: [archive.bucketArn] }));
   }
   // Athena asks where the bucket is before reading the compacted partitions or writing them.

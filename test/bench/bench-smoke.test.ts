@@ -1,7 +1,7 @@
 /**
  * Smoke test of the benchmarks on a tiny set: bench/run.ts with 2k contacts, one repetition, eight days,
  * then every other maintained script of bench/ on its data (compaction bytes, folded read, the Lambda
- * path, the A/B tool against this very checkout), so none of them can rot. It checks the plumbing and
+ * path, the A/B tool against this very checkout, the growth of a night on Athena), so none of them can rot. It checks the plumbing and
  * that each prints its figures, not the performance.
  */
 import { execFile } from 'node:child_process';
@@ -132,6 +132,18 @@ describe('bench/run on a tiny set', () => {
     const staging = await script('bench/ab.ts', 'staging', ...common, ...base);
     expect(staging).toContain('StageResult identical: true');
     expect(staging).toContain('staged rows identical: true');
+  }, 300_000);
+
+  it('athena-growth: a night over a short history, both formats, every row written', async () => {
+    const out = join(dir, 'growth.json');
+    const stdout = await script('bench/athena-growth.ts', ...['--out', out, '--days', '4,9', '--files', '2']);
+    expect(stdout).toMatch(/^\| ndjson \| 2 \| 9 \| \d+\.\d \| \d+\.\d \|/m);
+    const { rows } = JSON.parse(await readFile(out, 'utf8')) as { rows: Record<string, number | string>[] };
+    expect(rows.map((r) => `${r.format} ${r.days}`)).toEqual(['ndjson 4', 'ndjson 9', 'csv 4', 'csv 9']);
+    for (const r of rows) {
+      expect(r.max_query_bytes).toBeGreaterThan(1000);
+      expect(r.predicted_bytes_per_night).toBeGreaterThan(0);
+    }
   }, 300_000);
 
   it('measured real work: records read, a scorecard rendered, the days filed', () => {

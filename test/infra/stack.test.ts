@@ -8,11 +8,13 @@ import { ENV } from '../../functions/handlers/environment.js';
 import { METRICS } from '../../functions/handlers/metrics.js';
 import { alertStateKey } from '../../functions/pipeline/alert-state.js';
 import { EXPORT_KINDS } from '../../functions/sql/exports-schema.js';
+import { STATE_KINDS } from '../../functions/sql/state.js';
 import { DEFAULT_ENTRIES } from '../../infra/constructs/jobs.js';
 import { ALARMS, type AlarmId } from '../../infra/constructs/operations.js';
 import { LAMBDA_NODE_MAJOR, LAMBDA_RUNTIME, PROJECT_ROOT } from '../../infra/constructs/vigie-function.js';
 import { ContextError } from '../../infra/context.js';
 import { createVigieApp, type VigieApp } from '../../infra/vigie-app.js';
+import { catalogFromTemplate } from '../../local-aws/glue-catalog.js';
 
 // The feature flags of a real synth (cdk.json), bundling skipped, no asset metadata (stable snapshot).
 const CDK_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -71,12 +73,16 @@ function rolePolicy(template: Template, prefix: string): PolicyDocument {
   return { Statement: documents.flatMap((d) => d.Statement) };
 }
 
+/** The default stack's template, for the stand-in's catalog (its workgroup's cutoff). */
+let defaultTemplate: Template | undefined;
+
 describe('the default stack', () => {
   let vigie: ReturnType<typeof synthesize>;
   let template: Template;
   beforeAll(() => {
     vigie = synthesize({ sender: 'reports@acme.example', alarmEmail: 'ops@acme.example' });
     template = vigie.template;
+    defaultTemplate = template;
   });
 
   it('passes cdk-nag AWS Solutions with no unacknowledged error or warning', () => {
@@ -362,8 +368,19 @@ describe('the default stack', () => {
         )
         .flatMap((s) => [s.Action].flat());
 
+    // Both merge history kinds into temporary states of their own (docs/decisions/0006-state-snapshot.md).
+    const stageStates = '/compacted/state/*/_stage-*';
     expect(onArchive('JobsNightly', 's3:PutObject')).toEqual(
-      ['/compacted/*', '/facts/*', '/index.html', '/rejects/*', '/reports/*', '/sends/*', '/state/*'].sort(),
+      [
+        '/compacted/*',
+        '/facts/*',
+        '/index.html',
+        '/rejects/*',
+        '/reports/*',
+        '/sends/*',
+        '/state/*',
+        stageStates,
+      ].sort(),
     );
     expect(onArchive('JobsDigest', 's3:PutObject')).toEqual(
       [
@@ -374,15 +391,17 @@ describe('the default stack', () => {
         '/sends/*',
         `/${alertStateKey('week')}`,
         `/${alertStateKey('month')}`,
+        stageStates,
       ].sort(),
     );
-    // Deleting, and finishing or listing Athena's multipart UNLOAD writes: under compacted/, by the nightly only.
+    // Deleting, and finishing or listing Athena's multipart UNLOAD writes: under compacted/ by the nightly; the
+    // digest, its temporary states only.
     for (const action of ['s3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']) {
-      expect(onArchive('JobsNightly', action)).toEqual(['/compacted/*']);
-      expect(onArchive('JobsDigest', action)).toEqual([]);
+      expect(onArchive('JobsNightly', action)).toEqual(['/compacted/*', stageStates]);
+      expect(onArchive('JobsDigest', action)).toEqual([stageStates]);
     }
     expect(bucketActions('JobsNightly')).toContain('s3:ListBucketMultipartUploads');
-    expect(bucketActions('JobsDigest')).not.toContain('s3:ListBucketMultipartUploads');
+    expect(bucketActions('JobsDigest')).toContain('s3:ListBucketMultipartUploads');
     expect(onArchive('JobsDigest', 's3:GetObject')).toContain('/state/*');
     expect(alertStateKey('day')).toBe('state/alerts.json');
   });
@@ -398,7 +417,7 @@ describe('the default stack', () => {
 
   it('creates the Glue tables and an enforced Athena workgroup with a bytes-scanned cutoff', () => {
     // Lines, CSV and the compacted partitions' checked records, per kind.
-    expect(ofType(template, 'AWS::Glue::Table')).toHaveLength(EXPORT_KINDS.length * 3);
+    expect(ofType(template, 'AWS::Glue::Table')).toHaveLength(EXPORT_KINDS.length * 3 + STATE_KINDS.length);
     template.hasResourceProperties('AWS::Glue::Table', {
       TableInput: Match.objectLike({
         Name: 'tickets_checked',
@@ -651,6 +670,20 @@ describe('a stack over an existing exports bucket and Amazon Connect CTRs', () =
 
   it('imports the exports bucket instead of creating it', () => {
     expect(ofType(template, 'AWS::S3::Bucket')).toHaveLength(3);
+  });
+
+  it('gives the local Athena stand-in the Glue tables and the cutoff the stack declares', async () => {
+    // The stand-in reads its tables from this file (local-aws/glue-catalog.ts): a change of the tables or
+    // their projection shows here first, and is accepted deliberately (vitest -u).
+    const catalog = catalogFromTemplate(
+      template.toJSON(),
+      { exports: 's3://acme-exports/vigie/', ctr: 's3://acme-connect/ctr/', archiveRef: 'StorageArchive' },
+      (defaultTemplate ?? template).toJSON(),
+    );
+    expect(catalog.tables.find((t) => t.name === 'tickets_lines')?.parameters['projection.dt.range']).toBe(
+      '2000-01-01,NOW+1DAYS',
+    );
+    await expect(`${JSON.stringify(catalog, null, 2)}\n`).toMatchFileSnapshot('../../local-aws/glue-catalog.json');
   });
 
   it('adds the CTR table over the staged copies and lets the functions read only the two prefixes', () => {

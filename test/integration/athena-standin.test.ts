@@ -91,15 +91,21 @@ describe('AthenaRunner against the Athena stand-in (real AthenaClient)', () => {
   it('escapes a string parameter so it stays one value', async () => {
     const { runner } = await setUp();
 
-    const { rows } = await runner.run('SELECT ? AS s, length(?) AS n', ["l'équipe'; DROP TABLE x; --", 'abc']);
+    const { rows } = await runner.run(
+      `SELECT s, length(s) AS n FROM (VALUES ('abc'), ('l''équipe''; DROP TABLE x; --')) AS t (s) WHERE s = ?`,
+      ["l'équipe'; DROP TABLE x; --"],
+    );
 
-    expect(rows).toEqual([{ s: "l'équipe'; DROP TABLE x; --", n: 3 }]);
+    expect(rows).toEqual([{ s: "l'équipe'; DROP TABLE x; --", n: 27 }]);
   });
 
   it('pages a result of more than 1000 rows, header dropped once', async () => {
     const { runner } = await setUp({ pageSize: 400 });
 
-    const { rows } = await runner.run('SELECT i, CAST(i AS VARCHAR) AS s FROM range(1, 2501) t(i) ORDER BY i', []);
+    const { rows } = await runner.run(
+      'SELECT i, CAST(i AS VARCHAR) AS s FROM UNNEST(sequence(1, 2500)) AS t (i) ORDER BY i',
+      [],
+    );
 
     expect(rows).toHaveLength(2500);
     expect(rows[0]).toEqual({ i: 1, s: '1' });
@@ -112,7 +118,7 @@ describe('AthenaRunner against the Athena stand-in (real AthenaClient)', () => {
   it('pages by 1000 by default', async () => {
     const { runner } = await setUp();
 
-    const { rows } = await runner.run('SELECT i FROM range(0, 1500) t(i)', []);
+    const { rows } = await runner.run('SELECT i FROM UNNEST(sequence(0, 1499)) AS t (i)', []);
 
     expect(rows).toHaveLength(1500);
     expect(new Set(rows.map((r) => r.i)).size).toBe(1500);

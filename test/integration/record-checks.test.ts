@@ -12,6 +12,7 @@ import {
   duckdbNdjsonSource,
   jsonRecordColumns,
   parseJson,
+  recordDigest,
 } from '../../functions/sql/staging.js';
 import { TRINO_COMPAT_MACROS } from '../../local-aws/athena-standin.js';
 
@@ -35,7 +36,7 @@ async function reasons(kind: ExportKind, dialect: Dialect, lines: readonly strin
     const source =
       dialect === 'duckdb'
         ? duckdbNdjsonSource(kind, 'lines')
-        : `SELECT file, dt, line, raw, 'ndjson' AS fmt, ${jsonRecordColumns(kind, 'trino', 'j')} FROM (SELECT *, ${parseJson('trino', 'raw')} AS j FROM lines) parsed`;
+        : `SELECT file, dt, line, raw, ${recordDigest('trino', 'raw')} AS raw_sha, 'ndjson' AS fmt, ${jsonRecordColumns(kind, 'trino', 'j', 'raw')} FROM (SELECT *, ${parseJson('trino', 'raw')} AS j FROM lines) parsed`;
     const rows = (
       await db.runAndReadAll(`SELECT line, reason FROM (${checkedSelect(kind, NOW, dialect, source)}) ORDER BY line`)
     ).getRowObjectsJS();

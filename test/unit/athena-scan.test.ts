@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOfBytes, estimateScan, kindsReadBy } from '../../functions/sql/athena-scan.js';
+import { costOfBytes, estimateScan, kindReferences, kindsReadBy } from '../../functions/sql/athena-scan.js';
 
 const MB = 2 ** 20;
 
@@ -32,6 +32,15 @@ describe('estimateScan', () => {
     expect(estimate.bytes).toBe(132 * MB);
     // Billed per query with a 10 MB minimum: 30 + 30 + 10 + 10 + 30 + 34 = 144 MB at $5 per 2^20 MB.
     expect(estimate.costUsd).toBeCloseTo((144 * 5) / 2 ** 20, 15);
+  });
+
+  it('counts a kind once per reference: Athena evaluates a common table expression each time it is named', () => {
+    const sql = 'SELECT 1 FROM tickets a JOIN tickets b ON a.id = b.id';
+    expect(kindReferences(sql, 'tickets')).toBe(2);
+    // tickets read from a 3 MB state, staged by the engine with two queries of 5 MB each.
+    const estimate = estimateScan([{ kind: 'tickets', size: 3 * MB }], [sql], { staging: [5 * MB, 5 * MB] });
+    expect(estimate.bytes).toBe((5 + 5 + 2 * 3) * MB);
+    expect(estimate.queries).toBe(3);
   });
 
   it('predicts nothing for a run without files', () => {

@@ -56,7 +56,9 @@ describe('glueTables', () => {
     expect(csv?.location).toBe('s3://acme-exports/vigie/tickets/');
   });
 
-  it('projects dt as a date partition up to tomorrow, under Hive-style dt= folders', () => {
+  // From 2000-01-01: docs/spec.md §1 accepts a record as old as that, and a projected range that starts
+  // later silently hides its partition from every query.
+  it('projects dt as a date partition from 2000-01-01 up to tomorrow, under Hive-style dt= folders', () => {
     const table = glueTables({ exportsBucket: 'b', exportsPrefix: '' }).find((t) => t.name === 'orders_lines');
 
     expect(table?.location).toBe('s3://b/orders/');
@@ -64,7 +66,7 @@ describe('glueTables', () => {
       'projection.enabled': 'true',
       'projection.dt.type': 'date',
       'projection.dt.format': 'yyyy-MM-dd',
-      'projection.dt.range': '2020-01-01,NOW+1DAYS',
+      'projection.dt.range': '2000-01-01,NOW+1DAYS',
       'projection.dt.interval': '1',
       'projection.dt.interval.unit': 'DAYS',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholder, not a JS template
@@ -80,10 +82,37 @@ describe('glueTables', () => {
     expect(ctr?.columns).toEqual([{ name: 'line', type: 'string' }]);
     expect(ctr?.parameters).toMatchObject({
       'projection.dt.format': 'yyyy-MM-dd',
-      'projection.dt.range': '2020-01-01,NOW+1DAYS',
+      'projection.dt.range': '2000-01-01,NOW+1DAYS',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholder, not a JS template
       'storage.location.template': 's3://acme-archive/connect-ctr/dt=${dt}/',
     });
+  });
+});
+
+describe('the state tables of the history kinds', () => {
+  it('exist with a compacted location, one per history kind, one folder per snapshot the query injects', () => {
+    const tables = glueTables({ ...layout, compacted: { bucket: 'acme-archive', prefix: 'compacted/' } });
+    const state = tables.filter((t) => t.name.endsWith('_state'));
+
+    expect(state.map((t) => t.name)).toEqual(['tickets_state', 'customers_state', 'orders_state', 'costs_state']);
+    const tickets = state[0];
+    expect(tickets?.location).toBe('s3://acme-archive/compacted/state/tickets/');
+    expect(tickets?.partitionKeys).toEqual([{ name: 'snapshot', type: 'string' }]);
+    expect(tickets?.parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.snapshot.type': 'injected',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholder, not a JS template
+      'storage.location.template': 's3://acme-archive/compacted/state/tickets/${snapshot}/',
+    });
+    expect(tickets?.columns.slice(0, 6)).toEqual([
+      { name: 'dt', type: 'string' },
+      { name: 'file', type: 'string' },
+      { name: 'version_updated', type: 'double' },
+      { name: 'version_sha', type: 'string' },
+      { name: 'read_by', type: 'string' },
+      { name: 'id', type: 'string' },
+    ]);
+    expect(glueTables(layout).some((t) => t.name.endsWith('_state'))).toBe(false);
   });
 });
 

@@ -1,13 +1,15 @@
 /**
- * Compaction on the AWS path: a nightly handler with `compaction.enabled` compacts the settled history
- * partitions with one UNLOAD per kind (the stand-in writes the Parquet into local S3), the next night
- * reads them through the `<kind>_checked` tables, and a late file sends its partition back to its exports
- * and into a new compaction. Every report must equal the embedded engine's over the same exports.
+ * Compaction and the state snapshot on the AWS path: a first nightly handler with `compaction.enabled`
+ * reads the whole history, compacts its settled partitions with one UNLOAD per kind (the stand-in writes
+ * the Parquet into local S3) and keeps the history kinds' state snapshot; the next night reads neither
+ * (docs/decisions/0006-state-snapshot.md); a late file sends its partition back to its exports and into a
+ * new compaction; a night without its snapshot reads the compacted partitions through the `<kind>_checked`
+ * tables. Every report must equal the embedded engine's over the same exports.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromText } from '../../../functions/adapters/config-file.js';
 import { DuckDbQueryEngine } from '../../../functions/adapters/duckdb.js';
@@ -105,7 +107,7 @@ describe('compaction on the AWS path', () => {
 
     // Assess: history partitions before 2026-11-20 (now − look-back − 2 days) are compacted, window kinds are not.
     expect(first.compaction).toMatchObject({ read: 0, failed: 0 });
-    const unloads = aws.athena.executions.filter((e) => /^\s*UNLOAD/.test(e.sql));
+    const unloads = aws.athena.executions.filter((e) => /^\s*UNLOAD/.test(e.sql) && /partitioned_by/.test(e.sql));
     const unloaded = unloads.map((e) => /TO 's3:\/\/[^/]+\/compacted\/([a-z_]+)\/'/.exec(e.sql)?.[1] ?? '');
     expect(new Set(unloaded).size).toBe(unloaded.length);
     expect(unloaded).toContain('tickets');
@@ -132,21 +134,19 @@ describe('compaction on the AWS path', () => {
     expect(figures(onS3)).toEqual(figures(await embeddedReport(exportsRoot)));
   }, 600_000);
 
-  it('reads the compacted partitions the next run, scanning fewer bytes for the same report', async () => {
+  it('reads neither the history nor its compaction the next run: the snapshot holds what it needs', async () => {
     const before = aws.athena.executions.length;
     const rejectsBefore = await rejectsOfCompactedPartitions(aws);
-    // Act: the same night again (a retry sends nothing twice, and reads what the first run compacted).
+    // Act: the same night again (a retry sends nothing twice, and starts from the snapshot the first run kept).
     const second = await nightlyHandler(aws.deps({ clock: CLOCK }))({ scheduledTime: SCHEDULED });
-    // Assess: the same rejects, with their lines, now taken from the compaction instead of the export files.
+    // Assess: the history partitions' rejects stay as the first run archived them, with their lines.
     expect(Object.keys(rejectsBefore).length).toBeGreaterThan(0);
     expect(await rejectsOfCompactedPartitions(aws)).toEqual(rejectsBefore);
-    const manifest = JSON.parse((await text(aws, 'compacted/tickets/_partitions.json')) ?? '{}');
-    expect(Object.values(manifest.partitions).some((e) => (e as { rejects_key?: string }).rejects_key)).toBe(true);
-    expect(second.compaction).toMatchObject({ written: 0, failed: 0 });
-    expect(second.compaction?.read).toBe(first.compaction?.written);
+    expect(second.compaction).toMatchObject({ read: 0, written: 0, failed: 0 });
     const sql = aws.athena.executions.slice(before).map((e) => e.sql);
-    expect(sql.some((s) => s.includes('tickets_checked'))).toBe(true);
-    expect(sql.some((s) => /^\s*UNLOAD/.test(s))).toBe(false);
+    expect(sql.some((s) => s.includes('tickets_state'))).toBe(true);
+    expect(sql.some((s) => s.includes('tickets_checked'))).toBe(false);
+    expect(sql.some((s) => /^\s*UNLOAD/.test(s) && /partitioned_by/.test(s))).toBe(false);
     expect(second.athena.bytesScanned).toBeLessThan(first.athena.bytesScanned);
     expect(second.athena.predicted).toMatchObject({
       queries: second.athena.queries,
@@ -163,9 +163,8 @@ describe('compaction on the AWS path', () => {
     await aws.admin.send(new PutObjectCommand({ Bucket: EXPORTS_BUCKET, Key: LATE_FILE, Body: body }));
     // Act
     const third = await nightlyHandler(aws.deps({ clock: CLOCK }))({ scheduledTime: SCHEDULED });
-    // Assess
-    expect(third.compaction).toMatchObject({ written: 1, failed: 0 });
-    expect(third.compaction?.read).toBe((first.compaction?.written ?? 0) - 1);
+    // Assess: of the history, only that partition is read, from its exports, and compacted again.
+    expect(third.compaction).toMatchObject({ read: 0, written: 1, failed: 0 });
     const manifest = JSON.parse((await text(aws, 'compacted/tickets/_partitions.json')) ?? '{}');
     expect(manifest.partitions['2026-11-17'].sources.map((s: { file: string }) => s.file)).toContain(LATE_FILE);
     // The replaced object stays a day for runs that read the old manifest; only the new one is named.
@@ -182,7 +181,13 @@ describe('compaction on the AWS path', () => {
     const onS3 = JSON.parse((await text(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(figures(onS3)).toEqual(figures(await embeddedReport(exportsRoot)));
 
-    // Act: two days later (more partitions settle, so tickets are compacted again), the same day reported.
+    // Act: two days later (more partitions settle, so tickets are compacted again), the same day reported,
+    // the snapshot lost: the history is read again, its settled partitions from their compacted copies.
+    const state = await keys(aws, 'compacted/state/');
+    expect(state.filter((k) => k.endsWith('_manifest.json'))).toHaveLength(4);
+    for (const key of state.filter((k) => k.endsWith('_manifest.json'))) {
+      await aws.admin.send(new DeleteObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }));
+    }
     const later: Clock = { now: () => new Date('2026-11-25T01:31:00Z') };
     const fourth = await nightlyHandler(aws.deps({ clock: later }))({
       scheduledTime: '2026-11-25T01:30:00Z',
@@ -190,6 +195,7 @@ describe('compaction on the AWS path', () => {
     });
     // Assess: the object superseded more than a day ago is gone, the late ticket is read back compacted.
     expect(fourth.compaction?.written).toBeGreaterThan(0);
+    expect(fourth.compaction?.read).toBe(first.compaction?.written);
     expect(await keys(aws, 'compacted/tickets/dt=2026-11-17/')).toEqual([...named].sort());
     const again = JSON.parse((await text(aws, 'reports/day/2026-11-22/report.json')) ?? 'null');
     expect(figures(again)).toEqual(figures(await embeddedReport(exportsRoot, later)));
@@ -201,7 +207,8 @@ describe('a compaction that fails on the AWS path', () => {
     // Prepare: Athena fails every UNLOAD.
     const exportsRoot = await sampleExportsDir(9, '2026-11-22');
     const aws = await startLocalAwsWith(exportsRoot, CONFIG, {
-      faults: [{ match: /^\s*UNLOAD/, state: 'FAILED', reason: 'HIVE_PATH_ALREADY_EXISTS: injected' }],
+      // A compaction's UNLOAD (partitioned by dt), not the state's.
+      faults: [{ match: /^\s*UNLOAD.*partitioned_by/s, state: 'FAILED', reason: 'HIVE_PATH_ALREADY_EXISTS: injected' }],
     });
     try {
       // Act

@@ -7,11 +7,11 @@
 import { rm } from 'node:fs/promises';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MailDeliveryError, sesClientConfig } from '../../../functions/adapters/ses.js';
+import { sesClientConfig } from '../../../functions/adapters/ses.js';
 import { dayPeriod } from '../../../functions/engine/periods.js';
 import { METRICS } from '../../../functions/handlers/metrics.js';
 import { nightlyHandler } from '../../../functions/handlers/nightly.js';
-import type { LambdaContext } from '../../../functions/handlers/run-job.js';
+import { type LambdaContext, UnsentMailError } from '../../../functions/handlers/run-job.js';
 import { factsKey } from '../../../functions/pipeline/facts-store.js';
 import type { Clock } from '../../../functions/pipeline/ports.js';
 import { TimeBudgetError } from '../../../functions/pipeline/time-budget.js';
@@ -140,7 +140,7 @@ describe('a night whose mail fails half-way', () => {
   it('fails, then fails naming the unsent recipient and counting it, then sends it once its claim expires', async () => {
     // First attempt: the manager's mail goes, the analyst's send gets no answer.
     const first = nightlyHandler(aws.deps({ clock: clockAt(NIGHT), clients: { ses: halfWorkingSes() } }));
-    await expect(first({ scheduledTime: NIGHT }, plenty)).rejects.toThrow(MailDeliveryError);
+    await expect(first({ scheduledTime: NIGHT }, plenty)).rejects.toThrow(UnsentMailError);
     expect((await aws.mails()).flatMap((m) => m.destination.to)).toEqual(['manager@acme.example']);
 
     // Lambda's retry a minute later: SES works, but the analyst's claim is fresh (SES may hold that mail).
