@@ -149,7 +149,7 @@ describe('a night whose mail fails half-way', () => {
     const retry = nightlyHandler(retryDeps)({ scheduledTime: NIGHT }, plenty);
 
     await expect(retry).rejects.toThrow(
-      /^1 mail of day 2026-11-22 left unsent: analyst@acme\.example \(day-2026-11-22-scorecard-[0-9a-f]{12}\)/,
+      /^1 mail of day 2026-11-22 left unsent: analyst@acme\.example \(day-2026-11-22-scorecard-[0-9a-f]{12}: another run holds its claim/,
     );
     expect(metrics).toHaveBeenCalledWith(METRICS.unsentMails, 'Count', 1);
     expect(metrics).not.toHaveBeenCalledWith(METRICS.nightlySucceeded, expect.anything(), expect.anything());
