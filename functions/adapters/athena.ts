@@ -180,7 +180,8 @@ interface KindStage {
   /** Records read per partition (as the export dates them), for compaction's manifest. */
   readonly counts: Map<string, number>;
   readonly located: Reject[];
-  readonly recordsByPartition: Record<string, number>;
+  /** Adds records read in a partition (the ledger counts them per kind too). */
+  readonly count: (dt: string, n: number) => void;
   readonly duplicatesByPartition: Record<string, number>;
 }
 
@@ -221,9 +222,15 @@ export class AthenaQueryEngine implements QueryEngine {
     const excludedByPartition: Record<string, Record<string, number>> = {};
     const rejects: Reject[] = [];
     const recordsByPartition: Record<string, number> = {};
+    const recordsByPartitionKind: Record<string, Record<string, number>> = {};
     const duplicatesByPartition: Record<string, number> = {};
     const add = (into: Record<string, number>, dt: string, n: number): void => {
       into[dt] = (into[dt] ?? 0) + n;
+    };
+    const count = (dt: string, n: number, kind: string): void => {
+      add(recordsByPartition, dt, n);
+      recordsByPartitionKind[dt] ??= {};
+      add(recordsByPartitionKind[dt], kind, n);
     };
     for (const o of objects.filter((o) => o.format === null)) {
       rejects.push({
@@ -235,7 +242,7 @@ export class AthenaQueryEngine implements QueryEngine {
         raw: '',
       });
       // A file that cannot be read counts as one record, rejected (docs/spec.md §1), as on the embedded engine.
-      add(recordsByPartition, o.dt, 1);
+      count(o.dt, 1, o.kind);
     }
     const compaction = {
       read: [] as CompactedPartitionInfo[],
@@ -251,7 +258,7 @@ export class AthenaQueryEngine implements QueryEngine {
         const staged = await this.stageCtrContacts(ctr, request);
         ctrFiles.push(...staged.files);
         rejects.push(...staged.rejects);
-        for (const [dt, n] of Object.entries(staged.records)) add(recordsByPartition, dt, n);
+        for (const [dt, n] of Object.entries(staged.records)) count(dt, n, kind);
         for (const [dt, n] of Object.entries(staged.duplicates)) add(duplicatesByPartition, dt, n);
         Object.assign(excludedByPartition, staged.excluded);
         // Each query naming contacts reads the staged CTR objects; staging read them twice (counts, rejects).
@@ -283,11 +290,11 @@ export class AthenaQueryEngine implements QueryEngine {
           );
           for (const r of rows)
             rejects.push({ kind, dt: o.dt, file, line: r.line, reason: 'wrong_delimiter', raw: r.text });
-          add(recordsByPartition, o.dt, rows.length);
+          count(o.dt, rows.length, kind);
           continue;
         }
         rejects.push({ kind, dt: o.dt, file, line: 0, reason: 'unreadable_file', raw: refused.get(o) ?? '' });
-        add(recordsByPartition, o.dt, 1);
+        count(o.dt, 1, kind);
       }
       const files = candidates.filter((o) => !refused.has(o));
       const located: Reject[] = [];
@@ -298,7 +305,7 @@ export class AthenaQueryEngine implements QueryEngine {
         now: request.now,
         counts,
         located,
-        recordsByPartition,
+        count: (dt: string, n: number) => count(dt, n, kind),
         duplicatesByPartition,
       };
       if (state === undefined) {
@@ -356,6 +363,7 @@ export class AthenaQueryEngine implements QueryEngine {
     return {
       files,
       recordsByPartition,
+      recordsByPartitionKind,
       duplicatesByPartition,
       ...(ctr === undefined ? {} : { excludedByPartition }),
       rejects: sortRejects(rejects),
@@ -426,7 +434,7 @@ export class AthenaQueryEngine implements QueryEngine {
     context: {
       readonly counts: Map<string, number>;
       readonly located: Reject[];
-      readonly recordsByPartition: Record<string, number>;
+      readonly count: (dt: string, n: number) => void;
     },
   ): Promise<void> {
     const limit = this.options.rawCharsKept ?? 4096;
@@ -440,7 +448,7 @@ HAVING grouping(file) = 1 OR reason IS NOT NULL`,
       const dt = String(r.dt);
       if (Number(r.whole) === 1) {
         context.counts.set(dt, (context.counts.get(dt) ?? 0) + Number(r.n));
-        context.recordsByPartition[dt] = (context.recordsByPartition[dt] ?? 0) + Number(r.n);
+        context.count(dt, Number(r.n));
       } else if (!compacted.has(dt)) {
         // A compacted partition's rejects were located when it was compacted: its export files are not read again.
         for (let i = 0; i < Number(r.n); i += 1) bad.push(r);

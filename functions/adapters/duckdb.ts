@@ -141,8 +141,12 @@ export class DuckDbQueryEngine implements QueryEngine {
     const excludedByPartition: Record<string, Record<string, number>> = {};
     const rejects: Reject[] = [];
     const recordsByPartition: Record<string, number> = {};
-    const count = (dt: string, n: number): void => {
+    const recordsByPartitionKind: Record<string, Record<string, number>> = {};
+    const count = (dt: string, n: number, kind: string): void => {
       recordsByPartition[dt] = (recordsByPartition[dt] ?? 0) + n;
+      const own = recordsByPartitionKind[dt] ?? {};
+      own[kind] = (own[kind] ?? 0) + n;
+      recordsByPartitionKind[dt] = own;
     };
     const duplicatesByPartition: Record<string, number> = {};
     const damaged: DamagedFile[] = [];
@@ -161,7 +165,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         const staged = await stageLocalCtrContacts(this.session, ctr, request);
         ctrFiles.push(...staged.files);
         rejects.push(...staged.rejects);
-        for (const [dt, n] of Object.entries(staged.records)) count(dt, n);
+        for (const [dt, n] of Object.entries(staged.records)) count(dt, n, kind);
         for (const [dt, n] of Object.entries(staged.duplicates))
           duplicatesByPartition[dt] = (duplicatesByPartition[dt] ?? 0) + n;
         Object.assign(excludedByPartition, staged.excluded);
@@ -220,7 +224,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         rejects.push(...found);
         // Records DuckDB could not split never reach the checked table but were read all the same; an
         // unreadable file counts as one record, rejected (docs/spec.md §1).
-        count(file.dt, found.length);
+        count(file.dt, found.length, kind);
       }
       await this.connection.run('DROP TABLE IF EXISTS file_rows');
       if (compacted.size > 0) {
@@ -256,7 +260,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       }
       // A compacted partition holds its unreadable files as line-0 rows: one record each, rejected.
       for (const r of await this.rows(`SELECT dt, count(*) AS n FROM checked_${kind} GROUP BY dt`)) {
-        count(String(r.dt), Number(r.n));
+        count(String(r.dt), Number(r.n), kind);
       }
       // What the same stage would scan on Athena: a window kind's files in its two staging queries, then in
       // each query naming it; a history kind's changed files and snapshot in its merge, then its new state.
@@ -288,6 +292,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         ...ctrFiles,
       ],
       recordsByPartition,
+      recordsByPartitionKind,
       duplicatesByPartition,
       ...(ctr === undefined ? {} : { excludedByPartition }),
       // One order whichever way a partition was read: kind, then file, then line.

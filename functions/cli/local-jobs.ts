@@ -11,13 +11,14 @@ import { LocalFolderStore } from '../adapters/local-fs.js';
 import { OutboxMailer } from '../adapters/outbox.js';
 import { localRunIdentity } from '../adapters/run-identity.js';
 import type { Config } from '../engine/config.js';
-import { parsePeriod, periodContaining, previousPeriod } from '../engine/periods.js';
+import { parsePeriod, periodContaining, previousPeriod, TRAILING_DEFAULT, trailingPeriods } from '../engine/periods.js';
 import { type BackfillProgress, runBackfill } from '../pipeline/backfill.js';
 import type { DamagedFile } from '../pipeline/damage.js';
 import type { Delivered, UnsentMail } from '../pipeline/deliver.js';
 import { type DigestResult, digestsDue, runDigest } from '../pipeline/digest.js';
 import { type RunResult, runNightly } from '../pipeline/nightly.js';
 import type { Clock, RunPorts } from '../pipeline/ports.js';
+import type { BackfillCommand } from '../pipeline/stored-reports.js';
 import { mb, show } from './output.js';
 import { SAMPLE_MANIFEST, writeSampleExports } from './sample.js';
 
@@ -128,13 +129,24 @@ export async function withLocalPorts<T>(
 const shellWord = (word: string): string =>
   /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 
-/** The `vigie backfill` command that restates one day with the same exports, output and config. */
-export function restateCommand(options: { exports: string; out: string; config?: string }): (date: string) => string {
-  const config = options.config === undefined ? [] : ['--config', options.config];
-  return (date) =>
-    ['vigie', 'backfill', '--exports', options.exports, '--from', date, '--to', date, '--out', options.out, ...config]
-      .map(shellWord)
-      .join(' ');
+/**
+ * The `vigie backfill` command, with this run's exports, config and output, that files the days of
+ * [from, to]: what a late day's restatement and a trend's gaps name.
+ */
+export function backfillCommandFor(options: {
+  exports: string;
+  out: string;
+  config?: string;
+  ctr?: string;
+}): BackfillCommand {
+  const flags = [
+    '--exports',
+    options.exports,
+    ...(options.ctr === undefined ? [] : ['--ctr', options.ctr]),
+    ...(options.config === undefined ? [] : ['--config', options.config]),
+    ...(options.out === 'out' ? [] : ['--out', options.out]),
+  ];
+  return (from, to) => ['vigie', 'backfill', ...flags, '--from', from, '--to', to].map(shellWord).join(' ');
 }
 
 /** Runs the nightly job for one day, then the digests the schedule config makes due that day. */
@@ -143,14 +155,15 @@ export async function runDay(
   out: (line: string) => void,
 ): Promise<void> {
   const config = await loadConfig(options.config);
+  const backfillCommand = backfillCommandFor(options);
   await withLocalPorts(
     options,
     async (ports) => {
-      const nightly = await runNightly(ports, { date: options.date, config, restate: restateCommand(options) });
+      const nightly = await runNightly(ports, { date: options.date, config, backfillCommand });
       printNightly(nightly, out);
       const deliveries = [nightly.delivered];
       for (const period of digestsDue(options.date, config)) {
-        const result = await runDigest(ports, { period, config });
+        const result = await runDigest(ports, { period, config, backfillCommand });
         printDigest(result, out);
         deliveries.push(result.delivered);
       }
@@ -194,10 +207,11 @@ export async function digest(
   const period = options.week
     ? parsePeriod('week', options.week, config.timezone)
     : parsePeriod('month', options.month ?? '', config.timezone);
+  const backfillCommand = backfillCommandFor(options);
   await withLocalPorts(
     options,
     async (ports) => {
-      const result = await runDigest(ports, { period, config });
+      const result = await runDigest(ports, { period, config, backfillCommand });
       printDigest(result, out);
       failOnUnsent([result.delivered]);
     },
@@ -236,7 +250,10 @@ export async function backfill(options: BackfillOptions, out: (line: string) => 
   );
 }
 
-/** `vigie start`: sample exports if missing, the nightly job for the latest sample day, the last weekly digest. */
+/**
+ * `vigie start`: sample exports if missing, the 12 weeks of the weekly trend filed, the nightly job for the
+ * latest sample day, the last weekly digest.
+ */
 export async function start(
   options: { exports: string; out: string; config?: string },
   out: (line: string) => void,
@@ -257,12 +274,23 @@ export async function start(
   // The latest complete ISO week of the sample: the one ending on its last day if that is a Sunday.
   const ended = periodContaining('week', endDate, config.timezone);
   const week = ended.endDate === endDate ? ended : previousPeriod(ended);
+  // The digest's trend shows 12 weeks: file them all first (once; a second start finds them filed).
+  const from = trailingPeriods(week, TRAILING_DEFAULT.week)[0]?.startDate ?? week.startDate;
+  const backfillCommand = backfillCommandFor(options);
   await withLocalPorts(
     options,
     async (ports) => {
-      const nightly = await runNightly(ports, { date: endDate, config, restate: restateCommand(options) });
+      const t1 = Date.now();
+      // One stage for the whole span: history kinds (tickets, customers, orders) are read once, not weekly.
+      const filed = await runBackfill(ports, { from, to: endDate, config, chunkDays: 200 });
+      if (filed.filed.length > 0) {
+        out(
+          `Vigie — filed ${filed.filed.length} days (${from} → ${endDate}) for the 12-week trend, ${((Date.now() - t1) / 1000).toFixed(1)} s`,
+        );
+      }
+      const nightly = await runNightly(ports, { date: endDate, config, backfillCommand });
       printNightly(nightly, out);
-      const digest = await runDigest(ports, { period: week, config });
+      const digest = await runDigest(ports, { period: week, config, backfillCommand });
       printDigest(digest, out);
       failOnUnsent([nightly.delivered, digest.delivered]);
     },

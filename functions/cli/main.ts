@@ -187,14 +187,22 @@ export function buildProgram(out: (line: string) => void, err: (line: string) =>
     .option('--days <n>', 'how many local days', positiveInt, 120)
     .option('--seed <n>', 'random seed', positiveInt, 42)
     .option('--end <YYYY-MM-DD>', 'last local day (default: yesterday in Europe/Paris)', dateOption)
-    .action(async (options: { out?: string; ctr?: string; days: number; seed: number; end?: string }) => {
-      if (options.out === undefined && options.ctr === undefined) {
-        throw new UsageError('sample needs --out DIR (exports), --ctr DIR (Amazon Connect CTRs), or both');
-      }
-      const { writeSampleCtr, writeSampleExports } = await import('./sample.js');
-      if (options.out !== undefined) await writeSampleExports({ ...options, out: options.out }, out);
-      if (options.ctr !== undefined) await writeSampleCtr({ ...options, ctr: options.ctr }, out);
-    });
+    .option(
+      '--customers <n>',
+      'customers at the start (±10 %); 300000 fits ~2,000 contacts a day',
+      positiveInt,
+      300_000,
+    )
+    .action(
+      async (options: { out?: string; ctr?: string; days: number; seed: number; end?: string; customers: number }) => {
+        if (options.out === undefined && options.ctr === undefined) {
+          throw new UsageError('sample needs --out DIR (exports), --ctr DIR (Amazon Connect CTRs), or both');
+        }
+        const { writeSampleCtr, writeSampleExports } = await import('./sample.js');
+        if (options.out !== undefined) await writeSampleExports({ ...options, out: options.out }, out);
+        if (options.ctr !== undefined) await writeSampleCtr({ ...options, ctr: options.ctr }, out);
+      },
+    );
 
   program
     .command('preview')

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { UsageError } from '../adapters/errors.js';
 import type { RecipientScope } from '../engine/config.js';
 import { reportSchema } from '../engine/report-schema.js';
+import { senderOf } from '../pipeline/deliver.js';
 import { composeMail } from '../render/mail.js';
 import { renderAlert, renderScorecard } from '../render/scorecard.js';
 import { cidOf, imagesUsed, reportSparklines, sparklineSource } from '../render/sparklines.js';
@@ -77,7 +78,7 @@ export async function preview(options: PreviewOptions, out: (line: string) => vo
     const mail = await render(cid);
     const images = imagesUsed(sparklines, mail.html);
     const raw = await composeMail({
-      from: config.mail.from,
+      from: senderOf(config),
       to: [config.mail.recipients[0]?.email ?? 'preview@example.com'],
       subject: mail.subject,
       html: mail.html,

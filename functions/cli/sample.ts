@@ -12,7 +12,7 @@ export const SAMPLE_MANIFEST = '_SAMPLE.json';
 
 /** Writes the sample exports of `days` local days ending `end` (default: yesterday in Europe/Paris). */
 export async function writeSampleExports(
-  options: { out: string; days: number; seed: number; end?: string },
+  options: { out: string; days: number; seed: number; end?: string; customers?: number },
   out: (line: string) => void,
 ): Promise<void> {
   const endDate = options.end ?? yesterday('Europe/Paris');
@@ -22,6 +22,7 @@ export async function writeSampleExports(
     seed: options.seed,
     endDate,
     timezone: 'Europe/Paris',
+    ...(options.customers === undefined ? {} : { customers: options.customers }),
   });
   await writeFile(join(options.out, SAMPLE_MANIFEST), `${JSON.stringify({ ...options, endDate, summary }, null, 2)}\n`);
   out(

@@ -12,23 +12,18 @@
  *   with) neither counts towards nor breaks a run; a period never evaluated (a gap) breaks it.
  * - The machine only moves forward: evaluating a period at or before the last one evaluated for a
  *   rule × scope × kind changes nothing, so a re-run or a restated past day never resends an alert.
+ * - While firing, a period where the condition still holds yields a `still_breached` notice: the
+ *   scorecard says it, no alert mail is sent for it.
+ *
+ * Alerts carry numbers and kinds, never sentences: `functions/render/wording.ts` words them per reader.
  */
 import { z } from 'zod';
 import { kpiById } from './catalogue.js';
-import {
-  compareKpi,
-  describeChange,
-  frenchFormOf,
-  type KpiWording,
-  type Locale,
-  scopeLabel,
-  withScope,
-  wording,
-} from './compare.js';
-import type { Better } from './kpi.js';
+import { compareKpi } from './delta.js';
+import type { KpiDefinition } from './kpi.js';
 import { PERIOD_KINDS, type PeriodKind, periodOrdinal } from './periods.js';
 import type { Status } from './report-schema.js';
-import { type Scope, scopeKey } from './scope.js';
+import { CENTRE, type Scope, scopeKey } from './scope.js';
 
 /**
  * What a rule watches:
@@ -37,14 +32,20 @@ import { type Scope, scopeKey } from './scope.js';
  *   back to `ok`; `warning` is in between: it neither fires nor clears (hysteresis).
  * - `drop_points`: a `%` or `pts` KPI got worse by at least `threshold` points since the previous
  *   period: a fall for a higher-is-better KPI, a rise for a lower-is-better one (abandon rate up 2
- *   points), a fall for a KPI with no direction. The message says which way the value actually moved.
+ *   points), a fall for a KPI with no direction.
  * - `rise_percent`: a count, duration, score or amount rose by at least `threshold` percent of its
  *   previous value (AHT up 10 %, volume up 30 %). Not allowed on higher-is-better KPIs, where a rise
  *   is good news.
  * - `no_data`: the KPI has no value (a feed stopped); the volume guard does not apply.
+ * - `reject_share`: more than `threshold` percent of an export kind's records read for the period
+ *   were rejected (half the day's tickets unreadable); one state per kind, for the whole centre. It
+ *   names no KPI; `min_volume` is then a number of records.
  */
-export const ALERT_TYPES = ['below_target', 'drop_points', 'rise_percent', 'no_data'] as const;
+export const ALERT_TYPES = ['below_target', 'drop_points', 'rise_percent', 'no_data', 'reject_share'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
+
+/** The default threshold of a `reject_share` rule: more than 2 % of a kind's records rejected. */
+export const DEFAULT_REJECT_SHARE = 2;
 
 const SCOPE_DIMENSIONS = ['all', 'team', 'queue', 'channel', 'agent'] as const;
 
@@ -55,12 +56,13 @@ const scopeSelectorSchema = z.union([
     .regex(/^(team|queue|channel|agent):.+$/, 'expected all, team, queue, channel, agent or a key like team:NAME'),
 ]);
 
-/** One alert rule of the config. Thresholds are in points (`drop_points`) or percent (`rise_percent`). */
+/** One alert rule of the config. Thresholds are in points (`drop_points`) or percent (`rise_percent`, `reject_share`). */
 export const alertRuleSchema = z
   .strictObject({
     /** Names the rule in alerts and in the persisted state; keep it stable. */
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lower-case letters, digits, "_" or "-"'),
-    kpi: z.string().min(1),
+    /** The KPI watched; none for `reject_share`, which watches every export kind. */
+    kpi: z.string().min(1).optional(),
     type: z.enum(ALERT_TYPES),
     threshold: z.number().finite().positive().optional(),
     /** Dimensions (every team…) or scope keys (`team:Sud`); `all` is the whole centre. */
@@ -70,7 +72,7 @@ export const alertRuleSchema = z
       .array(z.enum(PERIOD_KINDS))
       .min(1)
       .default([...PERIOD_KINDS]),
-    /** No alert on a rate computed from fewer contacts than this (the KPI's denominator). */
+    /** No alert on a rate computed from fewer contacts than this (the KPI's denominator; records for `reject_share`). */
     min_volume: z.number().int().nonnegative().default(0),
     /** Periods in a row the condition must hold to fire, and be clear to recover. */
     consecutive: z.number().int().min(1).max(60).default(1),
@@ -84,10 +86,21 @@ export const alertRuleSchema = z
     if (needsThreshold && rule.threshold === undefined) {
       ctx.addIssue({ code: 'custom', path: ['threshold'], message: `required for ${rule.type}` });
     }
-    if (!needsThreshold && rule.threshold !== undefined) {
+    if ((rule.type === 'below_target' || rule.type === 'no_data') && rule.threshold !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['threshold'], message: `not used by ${rule.type}` });
     }
-  });
+    if (rule.type === 'reject_share') {
+      if (rule.kpi !== undefined) ctx.addIssue({ code: 'custom', path: ['kpi'], message: 'not used by reject_share' });
+      if ((rule.threshold ?? 0) > 100) {
+        ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'a share of records, at most 100 (%)' });
+      }
+    } else if (rule.kpi === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['kpi'], message: `required for ${rule.type}` });
+    }
+  })
+  .transform((rule) =>
+    rule.type === 'reject_share' ? { ...rule, threshold: rule.threshold ?? DEFAULT_REJECT_SHARE } : rule,
+  );
 
 /** The `alerts` rules of the config: a list of rules with distinct ids. */
 export const alertRulesSchema = z.array(alertRuleSchema).superRefine((rules, ctx) => {
@@ -121,6 +134,8 @@ export const EXAMPLE_ALERT_RULES: readonly AlertRuleInput[] = [
   { id: 'csat-target', kpi: 'csat', type: 'below_target', min_volume: 30 },
   // A count is null only when no export arrived at all; a closed Sunday gives 0, not null.
   { id: 'contacts-feed', kpi: 'contacts_offered', type: 'no_data', periods: ['day'] },
+  // Half a day's tickets unreadable must not pass for a quiet day.
+  { id: 'reject-share', type: 'reject_share', threshold: DEFAULT_REJECT_SHARE },
 ];
 
 /**
@@ -130,8 +145,14 @@ export const EXAMPLE_ALERT_RULES: readonly AlertRuleInput[] = [
 export function checkAlertRules(rules: readonly AlertRule[], path = 'alerts'): string[] {
   const errors: string[] = [];
   rules.forEach((rule, i) => {
-    const kpi = kpiById(rule.kpi);
     const at = `${path}.${i}`;
+    if (rule.type === 'reject_share') {
+      if (rule.scopes.some((s) => s !== 'all')) {
+        errors.push(`${at}.scopes: reject_share watches the whole centre's exports; use [all]`);
+      }
+      return;
+    }
+    const kpi = rule.kpi === undefined ? undefined : kpiById(rule.kpi);
     if (kpi === undefined) {
       errors.push(`${at}.kpi: unknown KPI id ${rule.kpi}`);
       return;
@@ -204,26 +225,51 @@ export interface AlertObservation {
   readonly denominator: number | null;
 }
 
-/** A notice for the report and the mail: a rule started firing, or recovered. */
+/** An export kind's records and rejects for one period (the whole centre), for `reject_share` rules. */
+export interface RejectObservation {
+  /** The export kind: `tickets`, `contacts`… */
+  readonly source: string;
+  readonly period: { readonly kind: PeriodKind; readonly start: string };
+  readonly rejected: number;
+  /** Records read for the period, rejected ones included. */
+  readonly records: number;
+}
+
+/** What happened to a rule in a period: it started firing, it cleared, or it is firing and its condition still holds. */
+export const ALERT_KINDS = ['fired', 'recovered', 'still_breached'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** A notice for the report and the mail, with the numbers it is about; `render/` words it. */
 export interface Alert {
+  /** The KPI's id, or `reject_share` for a rule on rejected records. */
   readonly kpi: string;
   readonly scope: Scope;
   /** The rule's id. */
   readonly rule: string;
-  readonly message: string;
-  readonly kind: 'firing' | 'recovered';
+  readonly type: AlertType;
+  readonly kind: AlertKind;
   readonly period: { readonly kind: PeriodKind; readonly start: string };
+  /** The KPI's value (the share of records rejected, 0–1, for `reject_share`). */
+  readonly value: number | null;
+  readonly previous: number | null;
+  readonly target: number | null;
+  /** The rule's threshold: points, or percent. */
+  readonly threshold: number | null;
+  /** The change since the previous period, as `compareKpi` gives it. */
+  readonly delta: number | null;
+  readonly delta_percent: number | null;
+  /** `reject_share`: the export kind, its rejected records and the records read. */
+  readonly source?: string;
+  readonly count?: number;
+  readonly total?: number;
 }
 
 export interface EvaluateAlertsInput {
   readonly rules: readonly AlertRule[];
   readonly observations: readonly AlertObservation[];
+  /** Per export kind and period: records and rejects, for `reject_share` rules. */
+  readonly rejects?: readonly RejectObservation[];
   readonly state: AlertState;
-  readonly locale: Locale;
-  /** ISO 4217 code for amounts in messages; EUR unless told. */
-  readonly currency?: string;
-  /** How a scope is named in a message; "Équipe Sud" / "Team Sud" unless told. */
-  readonly scopeLabel?: (scope: Scope, locale: Locale) => string | null;
 }
 
 export interface EvaluateAlertsResult {
@@ -237,7 +283,13 @@ type Verdict = 'holds' | 'clear' | 'between' | 'unknown';
 /** Tolerance for thresholds: ratios from sums land a hair off exact values. */
 const EPS = 1e-9;
 
-function verdictOf(rule: AlertRule, kpi: KpiWording, obs: AlertObservation): Verdict {
+/** An observation of either sort, as the machine reads it. */
+interface Observed extends AlertObservation {
+  /** Set for a reject share: the export kind, its rejects and records. */
+  readonly rejects?: RejectObservation;
+}
+
+function verdictOf(rule: AlertRule, kpi: KpiDefinition | undefined, obs: Observed): Verdict {
   if (rule.type === 'no_data') return obs.value === null ? 'holds' : 'clear';
   if (obs.value === null || !Number.isFinite(obs.value)) return 'unknown';
   if (obs.denominator !== null && obs.denominator < rule.min_volume) return 'unknown';
@@ -252,140 +304,86 @@ function verdictOf(rule: AlertRule, kpi: KpiWording, obs: AlertObservation): Ver
             ? 'between'
             : 'unknown';
     case 'drop_points': {
-      const { delta } = compareKpi(kpi.unit, obs.value, obs.previous);
+      const { delta } = compareKpi(kpi?.unit ?? '%', obs.value, obs.previous);
       if (delta === null) return 'unknown';
-      const worsening = kpi.better === 'lower' ? delta : -delta;
+      const worsening = kpi?.better === 'lower' ? delta : -delta;
       return worsening >= threshold - EPS ? 'holds' : 'clear';
     }
     case 'rise_percent': {
-      const { deltaPercent } = compareKpi(kpi.unit, obs.value, obs.previous);
+      const { deltaPercent } = compareKpi(kpi?.unit ?? 'count', obs.value, obs.previous);
       if (deltaPercent === null) return 'unknown';
       return deltaPercent >= threshold - EPS ? 'holds' : 'clear';
     }
+    case 'reject_share':
+      // "More than 2 %": exactly 2 % does not fire.
+      return obs.value * 100 > threshold + EPS ? 'holds' : 'clear';
   }
 }
 
-function appliesTo(rule: AlertRule, obs: AlertObservation): boolean {
-  if (rule.kpi !== obs.kpi || !rule.periods.includes(obs.period.kind)) return false;
+function appliesTo(rule: AlertRule, obs: Observed): boolean {
+  if (!rule.periods.includes(obs.period.kind)) return false;
+  if (rule.type === 'reject_share') return obs.rejects !== undefined;
+  if (obs.rejects !== undefined || rule.kpi !== obs.kpi) return false;
   const key = scopeKey(obs.scope);
   return rule.scopes.some((s) => s === obs.scope.dimension || s === key);
 }
 
-/** The sentences of alerts, per locale; `S` is the KPI's name, already agreeing forms chosen by `form`. */
-interface AlertTexts {
-  belowTarget(s: string, plural: boolean, better: Better, value: string, target: string | null): string;
-  backOnTarget(
-    s: string,
-    form: ReturnType<typeof frenchFormOf>,
-    better: Better,
-    value: string,
-    target: string | null,
-  ): string;
-  noLongerWorsening(s: string, plural: boolean, better: Better, change: string): string;
-  noLongerRising(s: string, plural: boolean, change: string): string;
-  noData(s: string, previous: string | null): string;
-  dataBack(s: string, value: string): string;
-}
-
-const NNBSP = '\u202f';
-
-const TEXTS: Record<Locale, AlertTexts> = {
-  fr: {
-    belowTarget: (s, plural, better, v, t) =>
-      `${s} ${better === 'lower' ? (plural ? 'dépassent' : 'dépasse') : plural ? 'sont sous' : 'est sous'} l’objectif${NNBSP}: ${v}${t === null ? '' : ` (objectif ${t})`}`,
-    backOnTarget: (s, form, better, v, t) => {
-      const back = { ms: 'est revenu', fs: 'est revenue', mp: 'sont revenus', fp: 'sont revenues' }[form];
-      const side = better === 'lower' ? 'sous l’objectif' : 'au-dessus de l’objectif';
-      return `${s} ${back} ${side}${NNBSP}: ${v}${t === null ? '' : ` (objectif ${t})`}`;
-    },
-    noLongerWorsening: (s, plural, better, change) =>
-      `${s} ne ${better === null ? (plural ? 'baissent' : 'baisse') : plural ? 'se dégradent' : 'se dégrade'} plus ${change}`,
-    noLongerRising: (s, plural, change) => `${s} n’${plural ? 'augmentent' : 'augmente'} plus ${change}`,
-    noData: (s, p) => `${s}${NNBSP}: pas de données sur la période${p === null ? '' : ` (précédente${NNBSP}: ${p})`}`,
-    dataBack: (s, v) => `${s}${NNBSP}: données de nouveau disponibles (${v})`,
-  },
-  en: {
-    belowTarget: (s, plural, better, v, t) =>
-      `${s} ${plural ? 'are' : 'is'} ${better === 'lower' ? 'above' : 'below'} target: ${v}${t === null ? '' : ` (target ${t})`}`,
-    backOnTarget: (s, form, better, v, t) =>
-      `${s} ${form.endsWith('p') ? 'are' : 'is'} back ${better === 'lower' ? 'below' : 'above'} target: ${v}${t === null ? '' : ` (target ${t})`}`,
-    noLongerWorsening: (s, plural, better, change) =>
-      `${s} ${plural ? 'are' : 'is'} no longer ${better === null ? 'falling' : 'worsening'} ${change}`,
-    noLongerRising: (s, plural, change) => `${s} ${plural ? 'are' : 'is'} no longer rising ${change}`,
-    noData: (s, p) => `${s}: no data for the period${p === null ? '' : ` (previous: ${p})`}`,
-    dataBack: (s, v) => `${s}: data is back (${v})`,
-  },
-};
-
-function messageOf(
-  kind: Alert['kind'],
-  rule: AlertRule,
-  kpi: KpiWording,
-  obs: AlertObservation,
-  label: string | null,
-  locale: Locale,
-  currency: string | undefined,
-): string {
-  const w = wording(locale, currency);
-  const texts = TEXTS[locale];
-  const form = frenchFormOf(kpi.id);
-  const plural = form.endsWith('p');
-  const s = kpi.name[locale];
-  const value = w.value(kpi.unit, obs.value);
-  const target = obs.target === null ? null : w.value(kpi.unit, obs.target);
-  const change = `(${w.value(kpi.unit, obs.previous)} → ${value})`;
-  let sentence: string;
-  switch (rule.type) {
-    case 'below_target':
-      sentence =
-        kind === 'firing'
-          ? texts.belowTarget(s, plural, kpi.better, value, target)
-          : texts.backOnTarget(s, form, kpi.better, value, target);
-      break;
-    case 'drop_points':
-    case 'rise_percent':
-      if (kind === 'firing') {
-        // The condition held, so both values are known and the sentence exists.
-        return describeChange(kpi, label, obs.value, obs.previous, locale, { currency }) ?? '';
-      }
-      sentence =
-        rule.type === 'drop_points'
-          ? texts.noLongerWorsening(s, plural, kpi.better, change)
-          : texts.noLongerRising(s, plural, change);
-      break;
-    case 'no_data':
-      sentence =
-        kind === 'firing'
-          ? texts.noData(s, obs.previous === null ? null : w.value(kpi.unit, obs.previous))
-          : texts.dataBack(s, value);
-      break;
-  }
-  return withScope(label, sentence);
-}
+const asObserved = (r: RejectObservation): Observed => ({
+  kpi: 'reject_share',
+  scope: CENTRE,
+  period: r.period,
+  value: r.records > 0 ? r.rejected / r.records : null,
+  previous: null,
+  target: null,
+  status: 'ok',
+  denominator: r.records,
+  rejects: r,
+});
 
 const KIND_ORDER: Readonly<Record<PeriodKind, number>> = { day: 0, week: 1, month: 2 };
 
+/** The numbers an alert carries, from the observation that raised it. */
+function alertOf(rule: AlertRule, kpi: KpiDefinition | undefined, obs: Observed, kind: AlertKind): Alert {
+  const { delta, deltaPercent } =
+    kpi === undefined ? { delta: null, deltaPercent: null } : compareKpi(kpi.unit, obs.value, obs.previous);
+  return {
+    kpi: obs.kpi,
+    scope: obs.scope,
+    rule: rule.id,
+    type: rule.type,
+    kind,
+    period: obs.period,
+    value: obs.value,
+    previous: obs.previous,
+    target: obs.target,
+    threshold: rule.threshold ?? null,
+    delta,
+    delta_percent: deltaPercent,
+    ...(obs.rejects ? { source: obs.rejects.source, count: obs.rejects.rejected, total: obs.rejects.records } : {}),
+  };
+}
+
 /**
- * Evaluates alert rules on a batch of observations, oldest period first, and returns the alerts to
- * send with the next state. Pure and deterministic: evaluating again with the returned state sends
- * nothing new. To word the same alerts in another language, call again with the same input state.
+ * Evaluates alert rules on a batch of observations, oldest period first, and returns the alerts with
+ * the next state. Pure and deterministic: evaluating again with the returned state sends nothing new.
  * @example
- * const { alerts, state } = evaluateAlerts({ rules, observations, state: previousState, locale: 'fr' });
- * // alerts[0].message === 'Résolution au premier contact (FCR) a baissé de 2 points (78 % → 76 %)'
+ * const { alerts, state } = evaluateAlerts({ rules, observations, state: previousState });
+ * // alerts[0]: { rule: 'fcr-drop', kind: 'fired', value: 0.76, previous: 0.78, delta: -2, … }
  */
 export function evaluateAlerts(input: EvaluateAlertsInput): EvaluateAlertsResult {
-  const { rules, locale } = input;
-  const labelOf = input.scopeLabel ?? scopeLabel;
+  const { rules } = input;
   const entries: Record<string, AlertEntry> = {};
   for (const [key, entry] of Object.entries(input.state.entries))
     entries[key] = { ...entry, alerted: [...entry.alerted] };
-  const kpis = new Map<string, KpiWording>();
+  const kpis = new Map<string, KpiDefinition>();
   for (const rule of rules) {
+    if (rule.kpi === undefined) continue;
     const kpi = kpiById(rule.kpi);
     if (kpi === undefined) throw new RangeError(`alert rule ${rule.id}: unknown KPI id ${rule.kpi}`);
     kpis.set(rule.kpi, kpi);
   }
-  const observations = input.observations
+  const observed: Observed[] = [...input.observations, ...(input.rejects ?? []).map(asObserved)];
+  const observations = observed
     .map((obs, index) => ({ obs, index, ordinal: periodOrdinal(obs.period.kind, obs.period.start) }))
     .sort(
       (a, b) =>
@@ -396,15 +394,17 @@ export function evaluateAlerts(input: EvaluateAlertsInput): EvaluateAlertsResult
   const alerts: Alert[] = [];
   for (const { obs, ordinal } of observations) {
     for (const rule of rules) {
-      const kpi = kpis.get(rule.kpi);
-      if (kpi === undefined || !appliesTo(rule, obs)) continue;
+      if (!appliesTo(rule, obs)) continue;
+      const kpi = rule.kpi === undefined ? undefined : kpis.get(rule.kpi);
       const { kind, start } = obs.period;
-      const key = `${rule.id}|${kind}|${scopeKey(obs.scope)}`;
+      // A reject-share rule keeps one state per export kind.
+      const source = obs.rejects === undefined ? '' : `|${obs.rejects.source}`;
+      const key = `${rule.id}|${kind}|${scopeKey(obs.scope)}${source}`;
       const before = entries[key];
       if (before !== undefined && periodOrdinal(kind, before.last_period) >= ordinal) continue;
       const entry: AlertEntry = before ?? {
         rule: rule.id,
-        kpi: rule.kpi,
+        kpi: obs.rejects === undefined ? obs.kpi : `${obs.kpi}:${obs.rejects.source}`,
         scope: scopeKey(obs.scope),
         kind,
         last_period: start,
@@ -418,16 +418,8 @@ export function evaluateAlerts(input: EvaluateAlertsInput): EvaluateAlertsResult
         entry.streak = 0;
         entry.clear_streak = 0;
       }
-      const emit = (alertKind: Alert['kind']): void => {
-        const message = messageOf(alertKind, rule, kpi, obs, labelOf(obs.scope, locale), locale, input.currency);
-        alerts.push({
-          kpi: rule.kpi,
-          scope: obs.scope,
-          rule: rule.id,
-          message,
-          kind: alertKind,
-          period: { kind, start },
-        });
+      const emit = (alertKind: AlertKind): void => {
+        alerts.push(alertOf(rule, kpi, obs, alertKind));
       };
       switch (verdictOf(rule, kpi, obs)) {
         case 'holds': {
@@ -435,11 +427,13 @@ export function evaluateAlerts(input: EvaluateAlertsInput): EvaluateAlertsResult
           entry.clear_streak = 0;
           const cooling =
             entry.last_fired !== null && ordinal - periodOrdinal(kind, entry.last_fired) <= rule.cooldown_periods;
-          if (!entry.firing && entry.streak >= rule.consecutive && !cooling && !entry.alerted.includes(start)) {
+          if (entry.firing) {
+            emit('still_breached');
+          } else if (entry.streak >= rule.consecutive && !cooling && !entry.alerted.includes(start)) {
             entry.firing = true;
             entry.last_fired = start;
             entry.alerted = [...entry.alerted, start].slice(-ALERTED_KEPT);
-            emit('firing');
+            emit('fired');
           }
           break;
         }

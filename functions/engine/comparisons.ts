@@ -1,9 +1,10 @@
 /**
  * Puts a report beside earlier ones: the previous period's value and the change (points for `%` and
- * `pts` KPIs, unit and percent otherwise), the same period last year, and the centre's trailing series.
+ * `pts` KPIs, unit and percent otherwise), the same period last year, and for a day the same weekday a
+ * week earlier. The centre's trailing series are in `trends.ts`.
  */
-import { CATALOGUE, kpiById } from './catalogue.js';
-import { compareKpi } from './compare.js';
+import { kpiById } from './catalogue.js';
+import { compareKpi } from './delta.js';
 import type { Report } from './report-schema.js';
 import { scopeKey } from './scope.js';
 
@@ -46,20 +47,4 @@ export function withComparisons(
       return { ...s, kpis };
     }),
   };
-}
-
-/** The centre's value of every non-breakdown KPI across reports (oldest first); a missing report is a gap. */
-export function centreSeries(
-  reports: readonly { readonly period: string; readonly report: Report | null }[],
-): Report['series'] {
-  const centres = reports.map(({ period, report }) => ({
-    period,
-    kpis: report?.scopes.find((s) => s.scope.dimension === 'all')?.kpis ?? {},
-  }));
-  const series: Report['series'] = {};
-  for (const kpi of CATALOGUE) {
-    if (kpi.breakdown) continue;
-    series[kpi.id] = centres.map(({ period, kpis }) => ({ period, value: kpis[kpi.id]?.value ?? null }));
-  }
-  return series;
 }

@@ -93,8 +93,6 @@ export interface KpiOptions {
 export interface KpiDefinition {
   readonly id: string;
   readonly name: { readonly fr: string; readonly en: string };
-  /** One-line definition shown in the glossary of a scorecard. */
-  readonly definition: { readonly fr: string; readonly en: string };
   readonly unit: Unit;
   readonly better: Better;
   readonly family: Family;

@@ -38,6 +38,8 @@ export interface InputSummary {
   readonly accepted?: number;
   /** Rejects per export kind, then reason. */
   readonly rejectsByKind?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Records read per export kind, rejected ones included (absent from days filed before it was kept). */
+  readonly recordsByKind?: Readonly<Record<string, number>>;
   /** Records read but not customer contacts (or merged legs of one), per reason. */
   readonly excluded?: Readonly<Record<string, number>>;
   /** Valid records whose local day is not among the days the run files, per day. */
@@ -276,7 +278,7 @@ export function reportPeriod(args: {
     rejects: {
       count: Object.values(byReason).reduce((a, b) => a + b, 0),
       by_reason: { ...byReason },
-      ...(i.rejectsByKind === undefined ? {} : { by_kind: i.rejectsByKind }),
+      ...(i.rejectsByKind === undefined ? {} : { by_kind: structuredClone(i.rejectsByKind) }),
     },
     centre: config.centre,
     generated_at: isoInZone(Math.floor(args.generatedAt.getTime() / 1000), period.timezone),
@@ -284,6 +286,7 @@ export function reportPeriod(args: {
       files: i.files,
       records: i.records,
       duplicates: i.duplicates,
+      ...(i.recordsByKind === undefined ? {} : { records_by_kind: { ...i.recordsByKind } }),
       ...(i.accepted === undefined ? {} : { accepted: i.accepted }),
       ...(i.excluded === undefined ? {} : { excluded: { ...i.excluded } }),
       ...(i.outsideWindow === undefined ? {} : { outside_window: { ...i.outsideWindow } }),
@@ -304,5 +307,10 @@ export function reportPeriod(args: {
     missing_days: [...(args.missingDays ?? [])],
     revised: [],
     series: {},
+    thresholds: {
+      service_level_s: config.thresholds.service_level_s,
+      short_abandon_s: config.thresholds.short_abandon_s,
+      social_reply_s: config.thresholds.social_reply_s,
+    },
   };
 }

@@ -33,8 +33,11 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WEEK = /^(\d{4})-W(\d{2})$/;
 const MONTH = /^(\d{4})-(\d{2})$/;
 
-/** How many trailing periods a sparkline shows, per kind (14 days, 8 weeks, 12 months). */
-export const TRAILING_DEFAULT: Readonly<Record<PeriodKind, number>> = { day: 14, week: 8, month: 12 };
+/**
+ * How many trailing periods a trend shows, per kind: four weeks of days, a quarter of weeks, and 13
+ * months so that the month a year ago is on the line.
+ */
+export const TRAILING_DEFAULT: Readonly<Record<PeriodKind, number>> = { day: 28, week: 12, month: 13 };
 
 /** Parses a YYYY-MM-DD local date in a zone; throws a RangeError naming the value when it is not a date. */
 export function localDate(date: string, timezone: string): DateTime {
@@ -168,6 +171,11 @@ export function previousPeriod(period: Period): Period {
   return periodContaining(period.kind, dayBefore, period.timezone);
 }
 
+/** The calendar date `days` days after `date` (before it when negative). */
+export function dayShifted(date: string, days: number): string {
+  return isoDateOf(calendarDate(date).plus({ days }));
+}
+
 /** The period of the same kind just after `period`. */
 export function nextPeriod(period: Period): Period {
   const dayAfter = isoDateOf(calendarDate(period.endDate).plus({ days: 1 }));
@@ -204,8 +212,8 @@ export function samePeriodLastYear(period: Period): Period | null {
 }
 
 /**
- * The `count` periods ending with `period`, oldest first (for sparklines): by default the last 14
- * days, 8 weeks or 12 months.
+ * The `count` periods ending with `period`, oldest first (for trends): by default the last 28
+ * days, 12 weeks or 13 months.
  */
 export function trailingPeriods(period: Period, count: number = TRAILING_DEFAULT[period.kind]): Period[] {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`not a number of periods: ${count}`);

@@ -4,11 +4,18 @@
  * in between sends them on its re-run; a re-run of a period whose alerts were already decided keeps them
  * (they come from its archived report), so the archive never contradicts a mail that went out.
  */
-import { type AlertState, alertStateSchema, EMPTY_ALERT_STATE, evaluateAlerts } from '../engine/alerts.js';
+import {
+  type AlertState,
+  alertStateSchema,
+  EMPTY_ALERT_STATE,
+  evaluateAlerts,
+  type RejectObservation,
+} from '../engine/alerts.js';
 import type { Config } from '../engine/config.js';
 import { type PeriodKind, periodOrdinal } from '../engine/periods.js';
 import { type Report, reportSchema } from '../engine/report-schema.js';
 import { scopeKey } from '../engine/scope.js';
+import { alertMessage } from '../render/wording.js';
 import { type NoteDamage, readOrNote } from './damage.js';
 import type { ObjectStore } from './ports.js';
 
@@ -87,22 +94,35 @@ export async function decideAlerts(
       denominator: e.denominator,
     })),
   );
-  const result = evaluateAlerts({
-    rules: config.alerts,
-    observations,
-    state,
-    locale: config.mail.recipients[0]?.locale ?? 'fr',
-    currency: config.currency,
-  });
+  const result = evaluateAlerts({ rules: config.alerts, observations, rejects: rejectObservations(report), state });
   const decided = decidedEarlier(state, period);
   const earlier =
     decided.size === 0
       ? []
       : ((await archivedReport(archive, args.reportKey, args.note))?.alerts ?? []).filter((a) =>
-          decided.has(`${a.rule}|${period.kind}|${scopeKey(a.scope)}`),
+          // A reject-share rule keeps one state per export kind (its key ends with the kind).
+          decided.has(`${a.rule}|${period.kind}|${scopeKey(a.scope)}${a.source === undefined ? '' : `|${a.source}`}`),
         );
-  const fresh = result.alerts.map((a) => ({ kpi: a.kpi, scope: a.scope, rule: a.rule, message: a.message }));
+  // Worded in the first recipient's language; each mail words its alerts again in its recipient's.
+  const locale = config.mail.recipients[0]?.locale ?? 'fr';
+  const fresh: Report['alerts'] = [];
+  for (const { period: _period, ...alert } of result.alerts) {
+    fresh.push({ ...alert, message: await alertMessage(report, alert, { locale, currency: config.currency }) });
+  }
   return { report: { ...report, alerts: [...earlier, ...fresh] }, state: result.state };
+}
+
+/** Per export kind, the records and rejects of a report's period, for `reject_share` rules. */
+export function rejectObservations(report: Report): RejectObservation[] {
+  const records = report.inputs.records_by_kind ?? {};
+  const byKind = report.rejects.by_kind ?? {};
+  const period = { kind: report.period.kind, start: report.period.start };
+  return Object.entries(records).map(([source, n]) => ({
+    source,
+    period,
+    records: n,
+    rejected: Object.values(byKind[source] ?? {}).reduce((a, b) => a + b, 0),
+  }));
 }
 
 /** State keys (`rule|kind|scope`) whose machine has already moved to this period or past it. */

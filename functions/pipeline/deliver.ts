@@ -13,8 +13,16 @@ import { scopeKey } from '../engine/scope.js';
 import type { ReportAlert } from '../render/alert-view.js';
 import { ARCHIVE_INDEX_KEY } from '../render/archive-index.js';
 import { reportCsv } from '../render/csv.js';
-import { composeMail } from '../render/mail.js';
-import { type RenderedMail, renderAlert, renderArchiveIndex, renderScorecard } from '../render/scorecard.js';
+import { glossaryKey } from '../render/glossary.js';
+import { composeMail, type NamedAddress } from '../render/mail.js';
+import {
+  type RenderedMail,
+  renderAlert,
+  renderArchiveIndex,
+  renderGlossary,
+  renderScorecard,
+} from '../render/scorecard.js';
+import { followsScope } from '../render/scorecard-view.js';
 import {
   archiveFileOf,
   cidOf,
@@ -23,7 +31,6 @@ import {
   reportSparklines,
   sparklineSource,
 } from '../render/sparklines.js';
-import { followsScope } from '../render/view.js';
 import type { Clock, Mailer, ObjectStore, OutgoingMail, RunIdentity } from './ports.js';
 import { SendRecordError, sendOnce } from './send-once.js';
 
@@ -66,6 +73,11 @@ function scopeSlug(scope: ReportAlert['scope']): string {
 function addressOf(recipient: Recipient): string {
   const name = recipient.name?.replace(/["\\]/g, '').trim();
   return name ? `"${name}" <${recipient.email}>` : recipient.email;
+}
+
+/** Who a mail is from: the configured address, named after the centre ("Vigie — Centre de Lyon"). */
+export function senderOf(config: Pick<Config, 'centre' | 'mail'>): NamedAddress {
+  return { name: `Vigie — ${config.centre}`, address: config.mail.from };
 }
 
 /** Whether a recipient gets a given alert: routing (all, none or some rule ids) within their scopes. */
@@ -115,10 +127,26 @@ export async function deliverReport(
   const owner = ports.identity?.owner ?? `deliver ${period} ${now.toISOString()}`;
   const hasEnded = ports.identity === undefined ? undefined : (o: string) => ports.identity?.hasEnded(o) ?? false;
   const reportKey = `${folder}/report.json`;
+  const recipients = config.mail.recipients;
+  // The CSV is in the first recipient's language (docs/spec.md §4): `;` and a BOM for French spreadsheets.
+  const csvLocale = recipients[0]?.locale ?? 'fr';
   await archive.put(reportKey, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
-  await archive.put(`${folder}/kpis.csv`, reportCsv(report), 'text/csv; charset=utf-8');
-  const archiveUrl = config.archive_url ? `${config.archive_url.replace(/\/+$/, '')}/${folder}/report.json` : undefined;
+  await archive.put(`${folder}/kpis.csv`, reportCsv(report, csvLocale, config.currency), 'text/csv; charset=utf-8');
+  const base = config.archive_url?.replace(/\/+$/, '');
+  const archiveUrl = base ? `${base}/${folder}/report.json` : undefined;
   const common = { ...(archiveUrl ? { archiveUrl } : {}), currency: config.currency, rules: config.alerts };
+  const locales = [...new Set(['fr' as const, ...recipients.map((r) => r.locale)])];
+  // The KPI definitions beside the archive, which archived pages (and mails, when the archive is on the web) link to.
+  for (const locale of locales) {
+    await archive.put(glossaryKey(locale), await renderGlossary(report, locale), 'text/html; charset=utf-8');
+  }
+  const glossaryInMail = (locale: 'fr' | 'en') => (base ? { glossaryUrl: `${base}/${glossaryKey(locale)}` } : {});
+  // From a report folder (reports/week/2026-W48/) the definitions are two folders up.
+  const glossaryOnPage = (locale: 'fr' | 'en') => ({
+    glossaryUrl: `../../${glossaryKey(locale).slice('reports/'.length)}`,
+    linkDefinitions: true,
+  });
+  const from = senderOf(config);
 
   // One drawing per report: pictures have no words, so every locale and recipient shares them.
   const sparklines = await reportSparklines(report);
@@ -128,10 +156,9 @@ export async function deliverReport(
   const inMail = sparklineSource(sparklines, (image) => `cid:${cidOf(image)}`);
   const onPage = sparklineSource(sparklines, archiveFileOf);
 
-  const recipients = config.mail.recipients;
   const html: string[] = [];
-  for (const locale of [...new Set(['fr' as const, ...recipients.map((r) => r.locale)])]) {
-    const page = await renderScorecard(report, { locale, sparkline: onPage, ...common });
+  for (const locale of locales) {
+    const page = await renderScorecard(report, { locale, sparkline: onPage, ...common, ...glossaryOnPage(locale) });
     const key = `${folder}/scorecard.${locale}.html`;
     await archive.put(key, page.html, 'text/html; charset=utf-8');
     html.push(archive.locate(key));
@@ -172,7 +199,7 @@ export async function deliverReport(
   const send = async (key: string, recipient: Recipient, body: RenderedMail, list: 'scorecard' | 'alerts') => {
     const id = fingerprint(recipient.email.toLowerCase(), 12);
     const raw = await composeMail({
-      from: config.mail.from,
+      from,
       to: [addressOf(recipient)],
       subject: body.subject,
       html: body.html,
@@ -198,6 +225,7 @@ export async function deliverReport(
         scopes: recipient.scopes,
         sparkline: inMail,
         ...common,
+        ...glossaryInMail(recipient.locale),
       });
       scorecards.set(variant, body);
     }
@@ -205,9 +233,12 @@ export async function deliverReport(
   }
 
   const alertMails = new Map<string, RenderedMail>();
-  for (const alert of report.alerts) {
+  // A rule still breached is said in the scorecard; only a change of state is worth a mail of its own.
+  for (const alert of report.alerts.filter((a) => a.kind !== 'still_breached')) {
     for (const recipient of recipients.filter((r) => wantsAlert(r, alert))) {
-      const variant = JSON.stringify([recipient.locale, alert.rule, scopeKey(alert.scope)]);
+      // A reject-share rule alerts once per export kind: the kind is part of what the mail is about.
+      const about = alert.source === undefined ? scopeSlug(alert.scope) : `${scopeSlug(alert.scope)}-${alert.source}`;
+      const variant = JSON.stringify([recipient.locale, alert.rule, about]);
       let body = alertMails.get(variant);
       if (body === undefined) {
         body = await renderAlert(report, alert, {
@@ -218,7 +249,7 @@ export async function deliverReport(
         alertMails.set(variant, body);
       }
       const id = fingerprint(recipient.email.toLowerCase(), 12);
-      await send(`${period}-alert-${alert.rule}-${scopeSlug(alert.scope)}-${id}`, recipient, body, 'alerts');
+      await send(`${period}-alert-${alert.rule}-${about}-${id}`, recipient, body, 'alerts');
     }
   }
 
@@ -234,7 +265,7 @@ export async function deliverReport(
   for (const mail of pending) unsent.push(unsentOf(mail, 'another run holds its claim and has not recorded it sent'));
 
   // Last, so the index lists this report too; rebuilt whole from the archive, so it cannot drift.
-  const indexLocale = recipients[0]?.locale ?? 'fr';
+  const indexLocale = csvLocale;
   await archive.put(
     ARCHIVE_INDEX_KEY,
     await renderArchiveIndex(await archive.list('reports/'), indexLocale),

@@ -22,7 +22,7 @@ import { fileFromExports } from './filing.js';
 import { changedDays } from './late-days.js';
 import type { RunPorts } from './ports.js';
 import { publishReport } from './publish.js';
-import { composeReport, FactsReader } from './stored-reports.js';
+import { type BackfillCommand, composeReport, FactsReader } from './stored-reports.js';
 
 /** What a digest leaves behind and what it read. */
 export interface DigestResult {
@@ -41,7 +41,13 @@ export interface DigestResult {
 /** Runs the digest of a week or a month. */
 export async function runDigest(
   ports: RunPorts,
-  request: { readonly period: Period; readonly config: Config; readonly inFlightWaitMs?: number },
+  request: {
+    readonly period: Period;
+    readonly config: Config;
+    readonly inFlightWaitMs?: number;
+    /** The command the report names to fill the trend's missing periods. */
+    readonly backfillCommand?: BackfillCommand;
+  },
 ): Promise<DigestResult> {
   const { period, config } = request;
   const damaged: DamagedFile[] = [];
@@ -84,7 +90,14 @@ export async function runDigest(
     const [row] = await ports.engine.query(text.sql, text.params);
     return { buyers: Number(row?.buyers ?? 0), repeatBuyers: Number(row?.repeat_buyers ?? 0) };
   };
-  const composed = await composeReport(reader, { period, config, now, distinct, revised: changed });
+  const composed = await composeReport(reader, {
+    period,
+    config,
+    now,
+    distinct,
+    revised: changed,
+    ...(request.backfillCommand ? { backfillCommand: request.backfillCommand } : {}),
+  });
   const { report, delivered } = await publishReport(ports, {
     composed,
     period,

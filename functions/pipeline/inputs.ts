@@ -18,6 +18,8 @@ export interface PartitionInputs {
   readonly files: number;
   /** Records read: every line or row that is not blank, and each file that could not be read. */
   readonly records: number;
+  /** The same records per export kind: what a kind's reject share is a share of (absent: filed before it was kept). */
+  readonly recordsByKind?: Counts;
   readonly duplicates: number;
   readonly rejectsByReason: Counts;
   readonly rejectsByKind: Readonly<Record<string, Counts>>;
@@ -83,6 +85,10 @@ export function inputsByPartition(
     byDt[dt] = {
       files: stage.files.filter((f) => f.dt === dt).length,
       records: stage.recordsByPartition[dt] ?? 0,
+      // An engine that does not count per kind leaves reject shares unknown rather than wrong.
+      ...(stage.recordsByPartitionKind === undefined
+        ? {}
+        : { recordsByKind: { ...(stage.recordsByPartitionKind[dt] ?? {}) } }),
       duplicates: stage.duplicatesByPartition[dt] ?? 0,
       rejectsByReason,
       rejectsByKind,
@@ -97,6 +103,7 @@ export function inputsByPartition(
 /**
  * Adds up per-partition ledgers, each partition once (adjacent local days share a UTC partition): a
  * placed record is accepted when its day is `covered` (the days the run files), else outside the window.
+ * Records per kind are summed only when every partition has them: a share of a partial count would lie.
  */
 export function mergeInputs(
   parts: Iterable<Readonly<Record<string, PartitionInputs>>>,
@@ -108,6 +115,8 @@ export function mergeInputs(
   const rejectsByKind: Record<string, Record<string, number>> = {};
   const excluded: Record<string, number> = {};
   const outsideWindow: Record<string, number> = {};
+  const recordsByKind: Record<string, number> = {};
+  let perKind = unique.size > 0;
   let files = 0;
   let records = 0;
   let duplicates = 0;
@@ -122,6 +131,8 @@ export function mergeInputs(
       for (const [reason, n] of Object.entries(reasons)) add(rejectsByKind[kind] as Record<string, number>, reason, n);
     }
     for (const [reason, n] of Object.entries(s.excluded)) add(excluded, reason, n);
+    if (s.recordsByKind === undefined) perKind = false;
+    else for (const [kind, n] of Object.entries(s.recordsByKind)) add(recordsByKind, kind, n);
     for (const [day, n] of Object.entries(s.placed)) {
       if (covered.has(day)) accepted += n;
       else add(outsideWindow, day, n);
@@ -134,6 +145,7 @@ export function mergeInputs(
     rejectsByReason,
     accepted,
     rejectsByKind,
+    ...(perKind ? { recordsByKind } : {}),
     excluded,
     outsideWindow: Object.fromEntries(Object.entries(outsideWindow).sort(([a], [b]) => (a < b ? -1 : 1))),
   };

@@ -10,12 +10,6 @@ import type { NoteDamage } from './damage.js';
 import { loadListing, sourcesHash } from './facts-store.js';
 import type { RunPorts } from './ports.js';
 
-/** The command that restates one day, as the caller's users would type it. */
-export type RestateCommand = (date: string) => string;
-
-/** The command a late day names when the caller gives none. */
-export const defaultRestateCommand: RestateCommand = (date) => `vigie backfill --from ${date} --to ${date}`;
-
 /**
  * The days among `days` that were filed from other files than their partitions hold now. Days never filed
  * (or filed before listings were kept) are not late, only missing. Nothing when the engine cannot list.
@@ -43,7 +37,8 @@ export async function changedDays(
 export async function lateDays(
   ports: Pick<RunPorts, 'engine' | 'archive'>,
   days: readonly Period[],
-  command: RestateCommand,
+  /** The command that restates one day, as the caller's users would type it. */
+  command: (date: string) => string,
   note?: NoteDamage,
 ): Promise<LateDay[]> {
   return (await changedDays(ports, days, note)).map((date) => ({ date, command: command(date) }));

@@ -11,11 +11,11 @@ import { placementSql } from '../sql/ledger.js';
 import type { DamagedFile } from './damage.js';
 import type { Delivered } from './deliver.js';
 import { archiveRejects, compactionScans, factsOptions, fileDays, filesAsScanned, stageDays } from './filing.js';
-import { defaultRestateCommand, lateDays, type RestateCommand } from './late-days.js';
+import { lateDays } from './late-days.js';
 import type { RunPorts, StageResult } from './ports.js';
 import { publishReport } from './publish.js';
 import { factsQueries } from './read-facts.js';
-import { composeReport, FactsReader } from './stored-reports.js';
+import { type BackfillCommand, composeReport, DEFAULT_BACKFILL_COMMAND, FactsReader } from './stored-reports.js';
 
 export type { RunPorts } from './ports.js';
 
@@ -49,8 +49,11 @@ export async function runNightly(
     readonly date: string;
     readonly config: Config;
     readonly inFlightWaitMs?: number;
-    /** How a late day's restatement is spelled for the reader (default: `vigie backfill --from D --to D`). */
-    readonly restate?: RestateCommand;
+    /**
+     * How the report spells the command that files days: a late day's restatement, the trend's gaps
+     * (default: `vigie backfill --exports <exports> --from D --to D`).
+     */
+    readonly backfillCommand?: BackfillCommand;
     /** The scheduled run's identity (its scheduled time): its retries do not file the day again. */
     readonly run?: string;
   },
@@ -81,7 +84,8 @@ export async function runNightly(
   // Days no night re-reads any more: a file that changed there since they were filed is named, not read.
   const settled =
     config.late_check_days === 0 ? [] : trailingPeriods(previousPeriod(days[0] ?? period), config.late_check_days);
-  const late = await lateDays(ports, settled, request.restate ?? defaultRestateCommand, note);
+  const backfillCommand = request.backfillCommand ?? DEFAULT_BACKFILL_COMMAND;
+  const late = await lateDays(ports, settled, (date) => backfillCommand(date, date), note);
   const composed = await composeReport(reader, {
     period,
     config,
@@ -90,6 +94,7 @@ export async function runNightly(
     revised: filed.revised,
     covered: days.map((d) => d.startDate),
     lateDays: late,
+    backfillCommand,
   });
   const { report, delivered } = await publishReport(ports, {
     composed,

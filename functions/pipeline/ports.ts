@@ -48,6 +48,8 @@ export interface StageResult {
   readonly files: readonly ExportFileInfo[];
   /** Records read per partition date: every record, good, rejected or excluded, and one per unreadable file. */
   readonly recordsByPartition: Readonly<Record<string, number>>;
+  /** The same records per partition date, then export kind: what a kind's reject share is a share of. */
+  readonly recordsByPartitionKind?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Records merged into a later version with the same identity, per partition of the merged record. */
   readonly duplicatesByPartition: Readonly<Record<string, number>>;
   /**

@@ -1,10 +1,11 @@
 /**
  * Reports of any period from the facts store: stored days are rolled up, compared with the previous
- * period and the same period last year, and given a trailing series for sparklines.
+ * period and the same period last year, and given the centre's trends and the moves worth a sentence.
  */
-import { centreSeries, withComparisons } from '../engine/comparisons.js';
+import { withComparisons } from '../engine/comparisons.js';
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
+import { notableChanges } from '../engine/notable-changes.js';
 import { type LateDay, reportPeriod } from '../engine/period-kpis.js';
 import {
   daysOf,
@@ -17,10 +18,18 @@ import {
 } from '../engine/periods.js';
 import type { Report } from '../engine/report-schema.js';
 import { combineDays, type PeriodDistinct } from '../engine/rollup.js';
+import { centreSeries, isBusinessDay, noContactOffered, type TrendPoint, trendGaps } from '../engine/trends.js';
 import type { NoteDamage } from './damage.js';
 import { factsFingerprint, foldedDay, loadDayFacts, loadFoldedDay, type StoredDayFacts } from './facts-store.js';
 import { hasUnreadable, mergeInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
+
+/** The command a report names to file the days of [from, to]; the CLI passes one with its own flags. */
+export type BackfillCommand = (from: string, to: string) => string;
+
+/** The backfill command when the caller names none: the flags it needs, as placeholders. */
+export const DEFAULT_BACKFILL_COMMAND: BackfillCommand = (from, to) =>
+  `vigie backfill --exports <exports> --from ${from} --to ${to}`;
 
 /**
  * Whether any event of the day arrived: a contact, a survey answer or an agent day. A day without one
@@ -41,6 +50,10 @@ export function hasEvents(facts: PeriodFacts): boolean {
  */
 export class FactsReader {
   private readonly cache = new Map<string, StoredDayFacts | null>();
+  /** Days the store holds, events or not (a closed day is filed, with nothing in it). */
+  private readonly stored = new Set<string>();
+  /** The days the store's listing names, read once: most days a trend lacks are not there at all. */
+  private listing: Promise<ReadonlySet<string>> | undefined;
   private readonly damaged = new Set<string>();
 
   constructor(
@@ -71,11 +84,34 @@ export class FactsReader {
 
   private hold(date: string, stored: StoredDayFacts | null): void {
     this.cache.set(date, stored !== null && hasEvents(stored.facts) ? stored : null);
+    if (stored !== null) this.stored.add(date);
+    else this.stored.delete(date);
+  }
+
+  /**
+   * Whether the store holds a day at all, even one without a single event. A day the store's listing
+   * does not name is not read: a 13-month trend over a young store would otherwise try hundreds of keys.
+   */
+  async filed(date: string): Promise<boolean> {
+    if (this.stored.has(date)) return true;
+    this.listing ??= this.archive.list('facts/').then((keys) => {
+      const dates = new Set<string>();
+      for (const key of keys) {
+        const match = /^facts\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key);
+        if (match?.[1] !== undefined) dates.add(match[1]);
+      }
+      return dates;
+    });
+    if (!(await this.listing).has(date)) return false;
+    await this.day(date);
+    return this.stored.has(date);
   }
 
   /** Forgets a day, after it was filed again. */
   forget(date: string): void {
     this.cache.delete(date);
+    this.stored.delete(date);
+    this.listing = undefined;
     this.damaged.delete(date);
   }
 
@@ -149,8 +185,48 @@ export async function reportFromStore(
 }
 
 /**
- * The full report of a period: its figures, the comparisons and the centre's trailing series.
- * Throws when the period itself has no stored day (the caller files days first).
+ * The centre's trend over the trailing periods, from the store alone. A past period is a gap when one of
+ * its business days is not filed (its figures would be partial); a day outside the business days, or
+ * without a contact offered, is left off a daily line.
+ */
+async function trend(
+  reader: FactsReader,
+  args: {
+    readonly period: Period;
+    readonly config: Config;
+    readonly known: ReadonlyMap<string, Report | null>;
+    readonly point: (p: Period) => Promise<Report | null>;
+  },
+): Promise<{ points: TrendPoint[]; gaps: { period: string; missingDays: string[] }[] }> {
+  const { period, config } = args;
+  const points: TrendPoint[] = [];
+  const gaps: { period: string; missingDays: string[] }[] = [];
+  for (const p of trailingPeriods(period)) {
+    const id = periodId(p);
+    const businessDays = daysOf(p).filter((d) => isBusinessDay(d, config));
+    if (p.kind === 'day' && businessDays.length === 0) {
+      points.push({ period: id, report: null, closed: true });
+      continue;
+    }
+    const missingDays: string[] = [];
+    for (const d of businessDays) if (!(await reader.filed(d))) missingDays.push(d);
+    const own = args.known.get(id);
+    if (own === undefined && missingDays.length > 0) {
+      gaps.push({ period: id, missingDays });
+      points.push({ period: id, report: null });
+      continue;
+    }
+    const report = own === undefined ? await args.point(p) : own;
+    // A filed day without events, or without a contact offered, is a day the centre was closed.
+    const closed = p.kind === 'day' && id !== periodId(period) && (report === null || noContactOffered(report));
+    points.push({ period: id, report, ...(closed ? { closed } : {}) });
+  }
+  return { points, gaps };
+}
+
+/**
+ * The full report of a period: its figures, the comparisons, the centre's trends and the notable
+ * changes. Throws when the period itself has no stored day (the caller files days first).
  */
 export async function composeReport(
   reader: FactsReader,
@@ -163,6 +239,8 @@ export async function composeReport(
     /** The local days the run files (its ledger's window); default: the period's days. */
     readonly covered?: readonly string[];
     readonly lateDays?: readonly LateDay[];
+    /** The command the report names to fill the trend's gaps. */
+    readonly backfillCommand?: BackfillCommand;
   },
 ): Promise<Report> {
   const { period, config, now } = args;
@@ -182,16 +260,17 @@ export async function composeReport(
   const yearAgo = samePeriodLastYear(period);
   const lastYear = yearAgo === null ? null : await of(yearAgo, null);
   const weekAgo = period.kind === 'day' ? await of(sameWeekdayLastWeek(period), null) : null;
-  const trailing = [];
-  for (const p of trailingPeriods(period)) {
-    const id = periodId(p);
-    // The last two points are the reports just built; older ones need no distinct counts for a sparkline.
-    const report = id === periodId(period) ? current : id === periodId(before) ? previous : await of(p, null, true);
-    trailing.push({ period: id, report });
-  }
+  // The period's own point is always drawn; the previous one was just built; older ones need no distinct counts.
+  const known = new Map<string, Report | null>([[periodId(period), current]]);
+  if (previous !== null) known.set(periodId(before), previous);
+  const { points, gaps } = await trend(reader, { period, config, known, point: (p) => of(p, null, true) });
+  const compared = withComparisons(current, previous, lastYear, weekAgo);
+  const missing = trendGaps(gaps, args.backfillCommand ?? DEFAULT_BACKFILL_COMMAND);
   return {
-    ...withComparisons(current, previous, lastYear, weekAgo),
+    ...compared,
     revised: [...(args.revised ?? [])],
-    series: centreSeries(trailing),
+    series: centreSeries(points),
+    ...(missing === null ? {} : { trend_gaps: missing }),
+    changes: notableChanges(compared, config),
   };
 }

@@ -27,6 +27,11 @@ export interface SparklineOptions {
   readonly color?: string;
   /** Fill behind the line; transparent unless told, so the chart sits on any cell colour. */
   readonly background?: string;
+  /**
+   * The least the y axis spans, in the values' unit: a series that moves less is drawn within this span,
+   * centred, so a wobble of a tenth of a point stays a wobble instead of filling the picture's height.
+   */
+  readonly minSpan?: number;
 }
 
 /** A chart size or point that cannot be drawn. */
@@ -61,7 +66,7 @@ function checkedSize(name: string, n: number): number {
 /** The vega-lite spec of one sparkline; exported for tests and previews. */
 export function sparklineSpec(
   points: readonly SparklinePoint[],
-  options: { width: number; height: number; color?: string },
+  options: { width: number; height: number; color?: string; minSpan?: number },
 ): TopLevelSpec {
   const color = options.color ?? DEFAULT_COLOR;
   // A non-finite value is as unknown as a missing one: it becomes a gap, never a spike.
@@ -79,11 +84,13 @@ export function sparklineSpec(
     alone: v.value !== null && !isKnown(v.i - 1) && !isKnown(v.i + 1),
   }));
   const known = values.flatMap((v) => (v.value === null ? [] : [v.value]));
-  // Fixed domains: the x axis spans every period even when its ends are missing, and a flat or
-  // empty series still has a drawable (centred) y range.
+  // Fixed domains: the x axis spans every period even when its ends are missing, and a flat, quiet or
+  // empty series still has a drawable y range, centred on its values, at least `minSpan` wide.
   const lo = known.length > 0 ? Math.min(...known) : 0;
   const hi = known.length > 0 ? Math.max(...known) : 1;
-  const yDomain = lo === hi ? [lo - 1, hi + 1] : [lo, hi];
+  const span = Math.max(hi - lo, options.minSpan ?? 0);
+  const mid = (lo + hi) / 2;
+  const yDomain = span === 0 ? [lo - 1, hi + 1] : [mid - span / 2, mid + span / 2];
   const xDomain = [0, Math.max(values.length - 1, 1)];
   return {
     // With `contains: 'padding'` the width and height are the whole picture, inset included.
@@ -118,7 +125,7 @@ export function sparklineSpec(
 /** The sparkline as SVG markup of exactly `width` × `height` CSS pixels. */
 export async function sparklineSvg(
   points: readonly SparklinePoint[],
-  options: { width: number; height: number; color?: string },
+  options: { width: number; height: number; color?: string; minSpan?: number },
 ): Promise<string> {
   const width = checkedSize('width', options.width);
   const height = checkedSize('height', options.height);

@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { ALERT_KINDS } from '../engine/alerts.js';
+import { KPI_IDS } from '../engine/catalogue.js';
 import type { FormatWords, Locale } from '../engine/format.js';
 import { FAMILIES } from '../engine/kpi.js';
 import { STATUSES } from '../engine/report-schema.js';
@@ -30,31 +32,107 @@ const formed = z.union([
   z.object({ ms: z.string(), fs: z.string(), mp: z.string(), fp: z.string() }).strict(),
 ]);
 
+/** A sentence per plural category of its count. */
+const counted = keyed(['one', 'other']);
+
+/** A sentence per direction of the KPI: "is below target" for higher-is-better, "is above target" for lower. */
+const directed = z.object({ higher: formed, lower: formed }).strict();
+
+/** One entry per KPI of the catalogue: a locale file that misses one fails to load. */
+const perKpi = <T extends z.ZodType>(schema: T) =>
+  z.object(Object.fromEntries(KPI_IDS.map((id) => [id, schema])) as Record<(typeof KPI_IDS)[number], T>).strict();
+
 const alertSchema = z
   .object({
     subject: z.string(),
-    title: keyed(['firing', 'recovered']),
+    title: keyed(ALERT_KINDS),
     rule: z.string(),
-    conditions: keyed(['below_target', 'drop_points', 'rise_percent', 'no_data', 'unknown']),
+    conditions: keyed(['below_target', 'drop_points', 'rise_percent', 'no_data', 'reject_share', 'unknown']),
     values: z.string(),
-    points: keyed(['one', 'other']),
-    headline: z
-      .object({
-        fell: formed,
-        rose: formed,
-        under: formed,
-        over: formed,
-        noData: formed,
-        backAbove: formed,
-        backBelow: formed,
-        noLongerWorsening: formed,
-        noLongerRising: formed,
-        dataBack: formed,
-      })
-      .strict(),
     scopes: keyed(['channel', 'agent']),
-    /** Short KPI names for subjects ("FCR"); the catalogue's name otherwise. */
-    shortNames: z.record(z.string(), z.string()),
+  })
+  .strict();
+
+/** The sentences of changes and alerts (functions/render/wording.ts fills them). */
+const sentencesSchema = z
+  .object({
+    rose: formed,
+    fell: formed,
+    /** A duration that fell: "a diminué de" rather than "a baissé de". */
+    shortened: formed,
+    at: z.string(),
+    target: z.string(),
+    lastYear: z.string(),
+    points: counted,
+    withPercent: z.string(),
+    up: z.string(),
+    down: z.string(),
+    entered: z.object({ ok: formed, warning: formed, breach: formed }).strict(),
+    statusDetail: z.string(),
+    scoped: z.string(),
+  })
+  .strict();
+
+const alertSentencesSchema = z
+  .object({
+    below_target: z
+      .object({ fired: directed, recovered: directed, still_breached: directed, detail: z.string() })
+      .strict(),
+    drop_points: z.object({ recovered: formed, still_breached: z.string() }).strict(),
+    rise_percent: z.object({ recovered: formed, still_breached: z.string() }).strict(),
+    change: z.string(),
+    no_data: keyed(['fired', 'previous', 'recovered', 'still_breached']),
+    reject_share: keyed(ALERT_KINDS),
+  })
+  .strict();
+
+const REJECT_REASONS = [
+  'bad_json',
+  'not_an_object',
+  'missing_field',
+  'wrong_type',
+  'bad_timestamp',
+  'timestamp_out_of_range',
+  'negative_duration',
+  'unknown_value',
+  'out_of_range',
+  'inconsistent',
+  'wrong_column_count',
+  'line_too_long',
+  'bad_encoding',
+  'unreadable_file',
+  'unsupported_file',
+  'other',
+] as const;
+
+const dataQualitySchema = z
+  .object({
+    title: z.string(),
+    banner: z.string(),
+    bannerRejects: z.string(),
+    bannerIncomplete: counted,
+    bannerMissing: counted,
+    kind: counted,
+    kindNoTotal: counted,
+    reason: z.string(),
+    fix: z.string(),
+    whatToDo: z.string(),
+    incomplete: z.string(),
+    outsideWindow: counted,
+    excluded: z.string(),
+    lateDay: z.string(),
+    missing: z.string(),
+    revised: z.string(),
+    trendGaps: counted,
+    /** Per reject reason (the part before ":"), what it means and what to do; `other` for a reason not listed. */
+    reasons: z
+      .object(
+        Object.fromEntries(REJECT_REASONS.map((r) => [r, keyed(['label', 'fix'])])) as Record<
+          (typeof REJECT_REASONS)[number],
+          ReturnType<typeof keyed<readonly ['label', 'fix']>>
+        >,
+      )
+      .strict(),
   })
   .strict();
 
@@ -74,13 +152,12 @@ export const stringsSchema = z
     families: keyed(FAMILIES),
     breakdownTotal: z.string(),
     channels: z.record(z.string(), z.string()),
-    teams: keyed(['title', 'team']),
+    teams: keyed(['title', 'team', 'targets']),
     queues: keyed(['title', 'queue']),
     sparkline: byPeriod,
     verbatims: keyed(['title', 'intro', 'score', 'team', 'empty']),
     surveyKinds: keyed(['csat', 'nps', 'ces', 'esat']),
-    rejects: keyed(['none', 'one', 'other', 'reason']),
-    notices: keyed(['alerts', 'missing', 'revised']),
+    notices: keyed(['alerts']),
     footer: keyed(['generated', 'archive']),
     units: keyed(['points', 'day', 'hour', 'minute', 'second']),
     alert: alertSchema,
@@ -94,6 +171,39 @@ export const stringsSchema = z
         empty: z.string(),
       })
       .strict(),
+    /** How a sentence names each KPI ("le FCR", "la DMT") and the French form of that name. */
+    kpis: perKpi(z.object({ subject: z.string(), form: z.enum(['ms', 'fs', 'mp', 'fp']) }).strict()),
+    /** KPI names that carry a threshold: "{name} (en {T})". */
+    kpiThresholds: keyed(['service_level', 'abandon_rate', 'social_responsiveness']),
+    sentences: sentencesSchema,
+    /** A change's worth for the KPI, beside its figure. */
+    quality: keyed(['better', 'worse']),
+    changes: z
+      .object({
+        title: z.string(),
+        against: keyed(['day', 'week', 'month', 'same_weekday_last_week']),
+        groups: keyed(['worse', 'better', 'neutral']),
+        none: z.string(),
+        noReference: z.string(),
+      })
+      .strict(),
+    alerts: alertSentencesSchema,
+    /** An export kind as a plural noun ("tickets", "réponses aux enquêtes"). */
+    exportKinds: keyed(['contacts', 'tickets', 'surveys', 'agent_days', 'customers', 'orders', 'costs']),
+    dataQuality: dataQualitySchema,
+    glossary: z
+      .object({
+        title: z.string(),
+        intro: z.string(),
+        thresholds: z.string(),
+        unit: z.string(),
+        units: keyed(['count', '%', 's', 'pts', 'score', 'currency']),
+        better: keyed(['higher', 'lower', 'none']),
+        link: z.string(),
+      })
+      .strict(),
+    /** Each KPI's definition; the English one is docs/spec.md §3's, word for word (a test checks). */
+    definitions: perKpi(z.string().min(1)),
   })
   .strict();
 
@@ -107,6 +217,19 @@ export class LocaleError extends Error {
 
 const cache = new Map<Locale, Promise<Strings>>();
 
+/**
+ * French sets a no-break space before `:` `;` `!` `?` and inside « »: written as plain spaces in the
+ * locale file, they are pinned here, so a narrow column never starts a line with a colon.
+ */
+function frenchSpacing(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/ ([:;!?»])/g, '\u00a0$1').replace(/« /g, '«\u00a0');
+  if (Array.isArray(value)) return value.map(frenchSpacing);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, frenchSpacing(v)]));
+  }
+  return value;
+}
+
 async function readStrings(locale: Locale): Promise<Strings> {
   const url = new URL(`locales/${locale}.json`, TEMPLATES_DIR);
   let json: unknown;
@@ -115,7 +238,7 @@ async function readStrings(locale: Locale): Promise<Strings> {
   } catch (cause) {
     throw new LocaleError(`cannot read locale file ${url.pathname}`, { cause });
   }
-  const parsed = stringsSchema.safeParse(json);
+  const parsed = stringsSchema.safeParse(locale === 'fr' ? frenchSpacing(json) : json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new LocaleError(`invalid locale file ${url.pathname}: ${issues}`);

@@ -17,9 +17,18 @@ export class MailHeaderError extends Error {
   }
 }
 
+/** An address with the name a mail client shows for it ("Vigie — Centre de Lyon"). */
+export interface NamedAddress {
+  readonly name: string;
+  readonly address: string;
+}
+
 export interface MailInput {
-  /** An address, optionally with a display name: `"Vigie" <vigie@example.com>`. */
-  from: string;
+  /**
+   * The sender: an address (optionally `"Vigie" <vigie@example.com>`), or a name and an address, which
+   * nodemailer quotes and encodes (RFC 2047 for "—" and accents) so no name can break the header.
+   */
+  from: string | NamedAddress;
   to: string[];
   subject: string;
   html: string;
@@ -72,7 +81,11 @@ function listHeaders(urls: readonly string[]): Record<string, string> {
  */
 export async function composeMail(input: MailInput): Promise<Uint8Array> {
   checkHeader('subject', input.subject);
-  checkHeader('from', input.from);
+  if (typeof input.from === 'string') checkHeader('from', input.from);
+  else {
+    checkHeader('from', input.from.name);
+    checkHeader('from', input.from.address);
+  }
   input.to.forEach((to, i) => {
     checkHeader(`to[${i}]`, to);
   });
@@ -91,7 +104,7 @@ export async function composeMail(input: MailInput): Promise<Uint8Array> {
   if (Number.isNaN(input.date.getTime())) throw new MailHeaderError('date', 'date is not a valid Date');
 
   const composer = new MailComposer({
-    from: input.from,
+    from: typeof input.from === 'string' ? input.from : { name: input.from.name, address: input.from.address },
     to: input.to,
     subject: input.subject,
     text: input.text,

@@ -4,15 +4,17 @@
  * template (html-to-text cannot tell MJML's layout tables from the KPI tables); plus the subject line.
  */
 import mjml2html from 'mjml';
-import type { AlertRule } from '../engine/alerts.js';
+import { type AlertRule, DEFAULT_REJECT_SHARE } from '../engine/alerts.js';
 import type { RecipientScope } from '../engine/config.js';
-import { createFormatter, type Formatter, type Locale } from '../engine/format.js';
+import type { Locale } from '../engine/format.js';
 import type { Report } from '../engine/report-schema.js';
 import { type AlertKind, alertView, type ReportAlert } from './alert-view.js';
 import { archiveIndexView } from './archive-index.js';
-import { formatWords, loadStrings, type Strings } from './locale.js';
+import { glossaryView } from './glossary.js';
+import { loadStrings } from './locale.js';
+import { type SparklineSource, scorecardView } from './scorecard-view.js';
 import { allTemplates } from './templates.js';
-import { type SparklineSource, scorecardView } from './view.js';
+import { wordsFor } from './wording.js';
 
 /** One MJML validation problem, as mjml reports it. */
 export interface MjmlIssue {
@@ -102,21 +104,6 @@ export interface RenderedMail {
   readonly text: string;
 }
 
-async function wordsFor(
-  report: Report,
-  locale: Locale,
-  currency?: string,
-): Promise<{ strings: Strings; format: Formatter }> {
-  const strings = await loadStrings(locale);
-  const format = createFormatter({
-    locale,
-    timeZone: report.period.timezone,
-    words: formatWords(strings),
-    ...(currency ? { currency } : {}),
-  });
-  return { strings, format };
-}
-
 /**
  * Renders a report's scorecard in one language, for the whole centre or for some teams and queues.
  *
@@ -129,31 +116,29 @@ export async function renderScorecard(
   options: {
     locale: Locale;
     archiveUrl?: string;
+    /** The KPI definitions page (relative to the page, or a URL); the footer links it. */
+    glossaryUrl?: string;
+    /** Whether each KPI's name links to its definition: the archived page does, a mail keeps its weight down. */
+    linkDefinitions?: boolean;
     /** What the recipient follows; the whole centre (a section per team) unless told. */
     scopes?: readonly RecipientScope[];
     /** Where the sparkline pictures are (`cid:` in a mail, files beside an archived page); none unless told. */
     sparkline?: SparklineSource;
     currency?: string;
-    /** The config's alert rules: with them, the notices word each alert in this locale, as its alert mail does. */
+    /** The config's alert rules: the reject share the banner uses, and the type of older reports' alerts. */
     rules?: readonly AlertRule[];
   },
 ): Promise<RenderedMail> {
   const archiveUrl = checkedArchiveUrl(options.archiveUrl);
-  const { strings, format } = await wordsFor(report, options.locale, options.currency);
-  const { rules } = options;
-  const alertLine =
-    rules === undefined
-      ? undefined
-      : (alert: ReportAlert): string => {
-          const v = alertView(report, alert, { strings, format, locale: options.locale, rules });
-          return `${v.headline} — ${v.scope}`;
-        };
+  const words = await wordsFor(report, options.locale, options.currency);
+  const rules = options.rules ?? [];
   const view = scorecardView(report, {
-    ...(alertLine ? { alertLine } : {}),
-    strings,
-    format,
-    locale: options.locale,
+    ...words,
+    rules,
+    rejectShare: rules.find((r) => r.type === 'reject_share')?.threshold ?? DEFAULT_REJECT_SHARE,
     ...(archiveUrl ? { archiveUrl } : {}),
+    ...(options.glossaryUrl ? { glossaryUrl: options.glossaryUrl } : {}),
+    ...(options.linkDefinitions ? { linkDefinitions: true } : {}),
     ...(options.scopes ? { scopes: options.scopes } : {}),
     ...(options.sparkline ? { sparkline: options.sparkline } : {}),
   });
@@ -178,11 +163,9 @@ export async function renderAlert(
   },
 ): Promise<RenderedMail & { readonly kind: AlertKind }> {
   const archiveUrl = checkedArchiveUrl(options.archiveUrl);
-  const { strings, format } = await wordsFor(report, options.locale, options.currency);
+  const words = await wordsFor(report, options.locale, options.currency);
   const view = alertView(report, alert, {
-    strings,
-    format,
-    locale: options.locale,
+    ...words,
     rules: options.rules,
     ...(archiveUrl ? { archiveUrl } : {}),
     ...(options.sparkline ? { sparkline: options.sparkline } : {}),
@@ -190,6 +173,12 @@ export async function renderAlert(
   const templates = (await allTemplates()).alert;
   const html = compactWhitespace(await mjmlToHtml(templates.mjml(view)));
   return { html, text: tidyText(templates.text(view)), subject: view.subject, kind: view.kind };
+}
+
+/** Renders the KPI definitions page of one language, with the thresholds a report was computed with. */
+export async function renderGlossary(report: Report, locale: Locale): Promise<string> {
+  const words = await wordsFor(report, locale);
+  return (await allTemplates()).glossary(glossaryView(words, report.thresholds));
 }
 
 /** Renders the archive's index page from the archive's keys under `reports/`. */

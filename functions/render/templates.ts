@@ -9,8 +9,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import Handlebars from 'handlebars';
 import type { AlertView } from './alert-view.js';
 import type { ArchiveIndexView } from './archive-index.js';
+import type { GlossaryView } from './glossary.js';
 import { TEMPLATES_DIR } from './locale.js';
-import type { ScorecardView } from './view.js';
+import type { ScorecardView } from './scorecard-view.js';
 
 const COMPILE_OPTIONS: CompileOptions = {
   strict: true,
@@ -34,6 +35,8 @@ export interface AllTemplates {
   readonly alert: MailTemplates<AlertView>;
   /** The archive's index page: plain HTML (a web page, not a mail), escaped like the MJML. */
   readonly archiveIndex: Template<ArchiveIndexView>;
+  /** The KPI definitions page beside the archive, plain HTML like the index. */
+  readonly glossary: Template<GlossaryView>;
 }
 
 const read = (url: URL): Promise<string> => readFile(url, 'utf8');
@@ -68,6 +71,7 @@ async function compileAll(): Promise<AllTemplates> {
       text: await compile<AlertView>(text, 'alert.txt.hbs', true),
     },
     archiveIndex: await compile<ArchiveIndexView>(Handlebars.create(), 'index.html.hbs', false),
+    glossary: await compile<GlossaryView>(Handlebars.create(), 'glossary.html.hbs', false),
   };
 }
 

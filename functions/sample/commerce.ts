@@ -89,6 +89,9 @@ export function generateOrders(
   }
 }
 
+/** How many customers of the legacy base have a last known order: enough returning buyers, not 100,000 rows. */
+const LEGACY_BUYERS = 14_000;
+
 /** The legacy import's last known order of part of the base, so returning buyers exist from the first day. */
 export function legacyOrders(
   base: readonly Customer[],
@@ -100,7 +103,7 @@ export function legacyOrders(
 ): void {
   let serial = 0;
   for (const c of base) {
-    if (!rng.chance(0.45)) continue;
+    if (!rng.chance(Math.min(0.45, LEGACY_BUYERS / base.length))) continue;
     const ms = c.acquiredMs + Math.floor((rng.next() * (toMs - c.acquiredMs)) / 1000) * 1000;
     buyers.add(c.id);
     emit('orders', 0, ms, orderFields(`or-legacy-${String(++serial).padStart(6, '0')}`, c.id, ms, zone, rng));

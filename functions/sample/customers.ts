@@ -14,10 +14,10 @@ export interface Customer {
   readonly segment: string;
 }
 
-/** Daily churn hazard by ISO weekday (about 2.5 % of the base a month). */
-const CHURN_HAZARD = [0, 0.0011, 0.0011, 0.0011, 0.0011, 0.0011, 0.0005, 0.0002];
-/** New customers a day by ISO weekday. */
-const ACQUISITIONS = [0, 75, 70, 70, 68, 72, 40, 14];
+/** Daily churn hazard by ISO weekday (about 1.5 % of the base a month). */
+const CHURN_HAZARD = [0, 0.00066, 0.00066, 0.00066, 0.00066, 0.00066, 0.0003, 0.00012];
+/** New customers a day per customer of the base, by ISO weekday: about as many as leave, so the base holds. */
+const ACQUISITION_RATE = [0, 0.00063, 0.0006, 0.0006, 0.00058, 0.00062, 0.00033, 0.00012];
 
 /** A set of customer ids with O(1) add, remove and uniform pick. */
 export class Pool {
@@ -68,15 +68,20 @@ export function simulateCustomers(
   rng: Random,
   zone: Zone,
   dates: readonly string[],
-  legacyFromMs: number,
-  legacyToMs: number,
-  latestMs: number,
+  window: {
+    /** The base's size at the start, within ±10 %. */
+    readonly base: number;
+    readonly legacyFromMs: number;
+    readonly legacyToMs: number;
+    readonly latestMs: number;
+  },
 ): CustomerBook {
+  const { legacyFromMs, legacyToMs, latestMs } = window;
   let serial = 0;
   const nextId = () => `c${String(++serial).padStart(6, '0')}`;
   const segment = () => rng.weighted(SEGMENTS).value;
 
-  const baseSize = rng.int(25_000, 35_000);
+  const baseSize = rng.int(Math.round(window.base * 0.9), Math.round(window.base * 1.1));
   const legacy: Customer[] = [];
   const active: Customer[] = [];
   for (let i = 0; i < baseSize; i++) {
@@ -107,7 +112,7 @@ export function simulateCustomers(
     churnedOn.set(date, lost);
 
     const won: Customer[] = [];
-    const n = rng.poisson(ACQUISITIONS[day.weekday] ?? 0);
+    const n = rng.poisson(baseSize * (ACQUISITION_RATE[day.weekday] ?? 0));
     for (let i = 0; i < n; i++) {
       const c: Customer = { id: nextId(), acquiredMs: allDay.sample(rng), churnedMs: undefined, segment: segment() };
       won.push(c);

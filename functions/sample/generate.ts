@@ -25,6 +25,12 @@ export { KINDS, MALFORMED_REASONS } from './model.js';
 
 export const DEFAULT_TIMEZONE = 'Europe/Paris';
 export const DEFAULT_DAYS = 120;
+/**
+ * The customer base a centre taking ~2,000 inbound contacts a weekday serves: about 300,000, so the contact
+ * rate (inbound contacts ÷ active customers) is ~0.7 % a day and ~20 % a month, as consumer services see
+ * it. A base of 30,000 made every customer call twice a month (a monthly rate of 182 %).
+ */
+export const DEFAULT_CUSTOMERS = 300_000;
 
 export interface SampleOptions {
   /** Local days generated, ending at `endDate`. */
@@ -34,6 +40,8 @@ export interface SampleOptions {
   readonly endDate: string;
   /** IANA zone of the centre; default Europe/Paris. */
   readonly timezone: string;
+  /** Customers at the start of the window, within ±10 %; a test that reads no customer KPI may take fewer. */
+  readonly customers: number;
 }
 
 const isoDate = z
@@ -50,6 +58,7 @@ export const sampleOptionsSchema = z.strictObject({
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'unknown IANA time zone')
     .default(DEFAULT_TIMEZONE),
+  customers: z.number().int().min(1000).max(10_000_000).default(DEFAULT_CUSTOMERS),
 });
 export type SampleOptionsInput = z.input<typeof sampleOptionsSchema>;
 
@@ -159,7 +168,12 @@ export function* sampleFiles(input: SampleOptionsInput): Generator<SampleFile> {
   }
 
   // The customer base over the whole window, then the legacy import and the cost lines.
-  const book = simulateCustomers(root.fork('customers'), zone, dates, legacyFromMs, legacyToMs, cutoffMs);
+  const book = simulateCustomers(root.fork('customers'), zone, dates, {
+    base: options.customers,
+    legacyFromMs,
+    legacyToMs,
+    latestMs: cutoffMs,
+  });
   const legacyRng = root.fork('legacy');
   for (const c of book.legacy) emitCustomer(c, zone, legacyRng, push);
   const buyers = new Buyers();

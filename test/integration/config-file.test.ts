@@ -14,6 +14,7 @@ describe('config files', () => {
       'abandon-target',
       'csat-target',
       'contacts-feed',
+      'reject-share',
     ]);
     expect(config.targets.fcr?.scopes['team:Digital']?.target).toBe(0.7);
     expect(config.mail.recipients).toHaveLength(2);

@@ -48,7 +48,12 @@ describe('late files', () => {
     };
     const nightly = () =>
       withPorts((ports) =>
-        runNightly(ports, { date: '2026-11-25', config, inFlightWaitMs: 0, restate: (d) => `restate ${d}` }),
+        runNightly(ports, {
+          date: '2026-11-25',
+          config,
+          inFlightWaitMs: 0,
+          backfillCommand: (from) => `restate ${from}`,
+        }),
       );
     await withPorts((ports) => runBackfill(ports, { from: days[0] ?? '', to: '2026-11-25', config }));
     expect((await nightly()).report.inputs.late_days).toEqual([]);

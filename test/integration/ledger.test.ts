@@ -17,6 +17,8 @@ import type { Report } from '../../functions/engine/report-schema.js';
 import { inputsByPartition, mergeInputs, placeRecords } from '../../functions/pipeline/inputs.js';
 import { runNightly } from '../../functions/pipeline/nightly.js';
 import type { StageResult } from '../../functions/pipeline/ports.js';
+import { dataQualityView } from '../../functions/render/quality-view.js';
+import { wordsFor } from '../../functions/render/wording.js';
 import { CORPUS, writeCorpus } from '../fixtures/malformed/corpus.js';
 import { ndjson } from '../support/exports.js';
 
@@ -91,6 +93,20 @@ describe('the malformed corpus', () => {
     expect(report.rejects.by_kind?.contacts?.unreadable_file).toBe(5);
     expect(report.rejects.by_kind?.contacts?.wrong_delimiter).toBe(2);
     expect(report.inputs.duplicates).toBe(2);
+    // Per kind, the records read add up to all of them, and each kind's rejects are among its records.
+    const byKind = report.inputs.records_by_kind ?? {};
+    expect(Object.values(byKind).reduce((a, b) => a + b, 0)).toBe(records);
+    for (const [kind, reasons] of Object.entries(report.rejects.by_kind ?? {})) {
+      expect(Object.values(reasons).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(byKind[kind] ?? 0);
+    }
+    // The data-quality block reads the ledger as the run wrote it: the incomplete day is said; Thursday's
+    // two contacts, the hour of the next day a UTC partition holds, are not news.
+    const quality = dataQualityView(report, await wordsFor(report, 'fr'));
+    expect(quality?.kinds[0]?.line.replace(/[\u00a0\u202f]/g, ' ')).toMatch(
+      new RegExp(`^Contacts : \\d+ rejets sur ${byKind.contacts} \\(`),
+    );
+    expect(quality?.notes.some((n) => n.startsWith('Jours incomplets'))).toBe(true);
+    expect(quality?.notes.some((n) => n.includes('hors des jours lus'))).toBe(false);
     // Small scales: on yes/no and 1–3, only the top point is satisfied (docs/spec.md §3): 1 of 2 each.
     const centre = report.scopes[0]?.kpis;
     expect(centre?.csat).toMatchObject({ numerator: 1, denominator: 2 });
@@ -141,6 +157,7 @@ describe('the ledger as a property', () => {
             const outside = Object.values(merged.outsideWindow ?? {}).reduce((a, b) => a + b, 0);
             const rejected = Object.values(merged.rejectsByReason).reduce((a, b) => a + b, 0);
             expect((merged.accepted ?? 0) + rejected + merged.duplicates + outside).toBe(merged.records);
+            expect(Object.values(merged.recordsByKind ?? {}).reduce((a, b) => a + b, 0)).toBe(merged.records);
             for (const day of Object.keys(merged.outsideWindow ?? {})) expect(covered).not.toContain(day);
           } finally {
             await engine.close();

@@ -15,6 +15,7 @@ import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { OutboxMailer } from '../../functions/adapters/outbox.js';
 import type { KpiEntry, Report } from '../../functions/engine/report-schema.js';
 import { type Delivered, deliverReport } from '../../functions/pipeline/deliver.js';
+import { stillBreachedCsat } from '../fixtures/reports.js';
 import { weeklyDigest } from './weekly-digest-fixture.js';
 
 const config = configFrom({
@@ -30,7 +31,10 @@ const config = configFrom({
   archive_url: 'https://reports.example.com/vigie/',
 });
 
-/** The digest with one firing alert on team Sud (FCR 78 % → 76 %). */
+/**
+ * The digest with one fired alert on team Sud (FCR 78 % → 76 %), and the centre's CSAT still below its
+ * target (said in the scorecard, never mailed again).
+ */
 function report(): Report {
   const week = weeklyDigest();
   return {
@@ -40,9 +44,7 @@ function report(): Report {
         ? { ...s, kpis: { ...s.kpis, fcr: { ...(s.kpis.fcr as KpiEntry), value: 0.76, previous: 0.78, delta: -2 } } }
         : s,
     ),
-    alerts: [
-      { kpi: 'fcr', scope: { dimension: 'team', value: 'Sud' }, rule: 'fcr-drop', message: 'FCR a baissé de 2 points' },
-    ],
+    alerts: [...week.alerts, stillBreachedCsat()],
   };
 }
 
@@ -78,6 +80,7 @@ const byRecipient = (address: string, kind: 'scorecard' | 'alert'): ParsedMail[]
 
 describe('deliverReport', () => {
   it('sends one scorecard per recipient and one alert mail per routed recipient, once', () => {
+    // 4 scorecards, and the fired alert to 2 recipients; the still-breached one is in the scorecard only.
     expect(first.mails).toHaveLength(6);
     expect(first.unsent).toEqual([]);
     // The second delivery finds every key sent: same locations, no new file.
@@ -112,6 +115,12 @@ describe('deliverReport', () => {
       );
       expect(head, file).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
       expect(head, file).toMatch(/^Subject: =\?UTF-8\?/m);
+      // From names the centre ("Vigie — <centre>"), encoded for the dash: a header stays ASCII.
+      expect(mail.from?.value[0], file).toEqual({
+        name: 'Vigie — Centre de relation client',
+        address: 'vigie@example.com',
+      });
+      expect(head, file).toMatch(/^From: (=\?UTF-8\?[BQ]\?[^?]+\?= ?)+<vigie@example\.com>$/m);
       const cids = [...(mail.html || '').matchAll(/src="cid:([^"]+)"/g)].map((m) => m[1]);
       if (file.includes('-scorecard-') && to(mail) === 'direction@example.com') expect(cids.length).toBeGreaterThan(30);
       const attached = new Set(mail.attachments.map((a) => a.cid));
@@ -146,7 +155,7 @@ describe('deliverReport', () => {
     const [alert] = byRecipient('sud@example.com', 'alert');
     expect(alert?.subject).toBe('[Vigie] FCR fell by 2 points — Team Sud');
     const [centreAlert] = byRecipient('direction@example.com', 'alert');
-    expect(centreAlert?.subject).toBe('[Vigie] FCR a baissé de 2 points — Équipe Sud');
+    expect(centreAlert?.subject).toBe('[Vigie] Le FCR a baissé de 2 points — Équipe Sud');
   });
 
   it('archives the report, its CSV, the pictures, a scorecard page per locale and the sent .eml copies', async () => {
@@ -165,6 +174,21 @@ describe('deliverReport', () => {
       expect(pictures.has(src.slice('sparklines/'.length))).toBe(true);
     }
     expect(page).toContain('href="https://reports.example.com/vigie/reports/week/2026-W47/report.json"');
+    // Each KPI links to its definition on the page written beside the archive.
+    expect(page).toContain('href="../../definitions.fr.html#kpi-fcr"');
+    const glossary = await readFile(join(out, 'reports', 'definitions.fr.html'), 'utf8');
+    expect(glossary).toContain('id="kpi-fcr"');
+    expect(glossary).toContain('<code>resolved_first_contact</code>');
+    expect(await readFile(join(out, 'reports', 'definitions.en.html'), 'utf8')).toContain('id="kpi-service_level"');
+    // The mail links the definitions on the web archive from its footer.
+    const [centre] = byRecipient('direction@example.com', 'scorecard');
+    expect(centre?.html).toContain('href="https://reports.example.com/vigie/reports/definitions.fr.html"');
+  });
+
+  it('writes kpis.csv in the first recipient’s language: French, so a BOM and ";"', async () => {
+    const csv = await readFile(join(out, 'reports', 'week', '2026-W47', 'kpis.csv'), 'utf8');
+    expect(csv.startsWith('\ufeffdimension;scope;kpi;name;value;unit;')).toBe(true);
+    expect(csv).toContain('\r\nall;;fcr;Résolution au premier contact (FCR);74,0;%;75,0;76,0;-2,0;pts;;warning;');
   });
 
   it('rebuilds the archive index: every report, newest first, with relative links', async () => {

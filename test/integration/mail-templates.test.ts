@@ -5,12 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alertRulesSchema, EXAMPLE_ALERT_RULES } from '../../functions/engine/alerts.js';
-import { kpiById } from '../../functions/engine/catalogue.js';
-import type { KpiEntry, Report } from '../../functions/engine/report-schema.js';
-import { alertKind } from '../../functions/render/alert-view.js';
+import type { KpiEntry, Report, ReportAlert } from '../../functions/engine/report-schema.js';
 import { renderAlert, renderScorecard } from '../../functions/render/scorecard.js';
 import { cidOf, type ReportSparklines, reportSparklines, sparklineSource } from '../../functions/render/sparklines.js';
 import { HOSTILE_TEAM, LONG_COMMENT, RTL_COMMENT, reportDay } from '../fixtures/report-day.js';
+import { reportAlert, stillBreachedCsat } from '../fixtures/reports.js';
 import { TEAMS, weeklyDigest } from './weekly-digest-fixture.js';
 
 const LOCALES = ['fr', 'en'] as const;
@@ -121,12 +120,13 @@ describe('sparklines in the scorecard', () => {
       `<img src="cid:${fcr === null ? 'none' : cidOf(fcr)}" width="112" height="28" alt="([^"]+)"`,
     );
     const alt = plain(tag.exec(html)?.[1] ?? '');
-    expect(alt).toMatch(/^Résolution au premier contact \(FCR\), 8 dernières semaines : \d/);
+    expect(alt).toMatch(/^Résolution au premier contact \(FCR\), 12 dernières semaines : \d/);
     expect(alt).toContain('pas de données'); // the week without data
-    expect(alt.split(', ').length).toBeGreaterThanOrEqual(8);
-    // Rows have the smaller picture.
+    expect(alt.split(', ').length).toBeGreaterThanOrEqual(12);
+    // Rows show the same picture, smaller: one attachment per series.
+    expect(html).toContain(`<img src="cid:${fcr === null ? 'none' : cidOf(fcr)}" width="72" height="18"`);
     expect(html).toMatch(
-      /<img src="cid:spark-[0-9a-f]{16}@vigie" width="72" height="18" alt="Appels présentés, 8 dernières semaines/,
+      /<img src="cid:spark-[0-9a-f]{16}@vigie" width="72" height="18" alt="Appels présentés, 12 dernières semaines/,
     );
   });
 
@@ -157,8 +157,9 @@ describe('team scoping', () => {
     // Sud's own answer rate (centre 87,3 % × 0,97), not the centre's.
     expect(plain(fr?.html ?? '')).toContain('84,7 %');
     expect(plain(fr?.html ?? '')).not.toContain('87,3 %');
-    // The alert of team Sud is in its notices; verbatims of other teams are not.
-    expect(fr?.html).toContain('[Équipe Sud] Résolution au premier contact');
+    // The alert of team Sud is in its notices, in the reader's language; verbatims of other teams are not.
+    expect(plain(fr?.html ?? '')).toContain('[Équipe Sud] Le FCR a baissé de 2 points, à 76 %');
+    expect(plain(en?.html ?? '')).toContain('[Team Sud] FCR fell by 2 points, to 76%');
   });
 
   it('gives a centre manager a section per team, and only the verbatims of the team to a team', async () => {
@@ -181,13 +182,15 @@ describe('team scoping', () => {
 
 describe('alert mails', () => {
   const sudDrop = withEntry(week, 'team', 'Sud', 'fcr', { value: 0.76, previous: 0.78, delta: -2 });
-  const alert = { kpi: 'fcr', scope: { dimension: 'team' as const, value: 'Sud' }, rule: 'fcr-drop', message: 'x' };
+  const [fired] = week.alerts;
+  if (fired === undefined) throw new Error('the weekly fixture lost its alert');
 
   it('name the KPI, the change and the scope in the subject, in French and English', async () => {
-    const [fr, en] = await Promise.all(LOCALES.map((locale) => renderAlert(sudDrop, alert, { locale, rules })));
-    expect(fr?.subject).toBe('[Vigie] FCR a baissé de 2 points — Équipe Sud');
+    const [fr, en] = await Promise.all(LOCALES.map((locale) => renderAlert(sudDrop, fired, { locale, rules })));
+    expect(fr?.subject).toBe('[Vigie] Le FCR a baissé de 2 points — Équipe Sud');
     expect(en?.subject).toBe('[Vigie] FCR fell by 2 points — Team Sud');
-    expect(fr?.kind).toBe('firing');
+    expect(fr?.kind).toBe('fired');
+    expect(plain(fr?.html ?? '')).toContain('Le FCR a baissé de 2 points, à 76 %');
     expect(plain(fr?.html ?? '')).toContain(
       'Règle « fcr-drop » : se déclenche sur une dégradation d’au moins 2 points',
     );
@@ -197,39 +200,62 @@ describe('alert mails', () => {
 
   it('word a recovery as a notice ("… est revenue au-dessus de l’objectif")', async () => {
     const back = withEntry(week, 'all', null, 'csat', { value: 0.91, target: 0.9, status: 'ok' });
-    const csat = { kpi: 'csat', scope: { dimension: 'all' as const, value: null }, rule: 'csat-target', message: 'x' };
+    const csat = reportAlert({
+      kpi: 'csat',
+      rule: 'csat-target',
+      kind: 'recovered',
+      type: 'below_target',
+      value: 0.91,
+      previous: 0.88,
+      target: 0.9,
+      threshold: null,
+      delta: 3,
+    });
     const [fr, en] = await Promise.all(
       LOCALES.map((locale) => renderAlert(back, csat, { locale, rules, sparkline: cid() })),
     );
     expect(fr?.kind).toBe('recovered');
-    expect(fr?.subject).toBe(`[Vigie] CSAT est revenue au-dessus de l’objectif — ${week.centre}`);
+    expect(fr?.subject).toBe(`[Vigie] La CSAT est revenue au-dessus de l’objectif — ${week.centre}`);
     expect(en?.subject).toBe(`[Vigie] CSAT is back above target — ${week.centre}`);
     expect(fr?.html).toContain('Fin d’alerte');
     // A centre alert shows the centre's trend.
     expect(fr?.html).toMatch(/<img src="cid:spark-[0-9a-f]+@vigie" width="112" height="28" alt="Satisfaction client/);
   });
 
-  it.each([
-    ['below_target breach', 'csat-target', { value: 0.8, status: 'breach' as const }, 'firing'],
-    ['below_target ok', 'csat-target', { value: 0.92, status: 'ok' as const }, 'recovered'],
-    ['drop_points of 2', 'fcr-drop', { value: 0.76, previous: 0.78 }, 'firing'],
-    ['drop_points of 1', 'fcr-drop', { value: 0.77, previous: 0.78 }, 'recovered'],
-    ['no_data without value', 'contacts-feed', { value: null }, 'firing'],
-    ['no_data with value', 'contacts-feed', { value: 12 }, 'recovered'],
-  ])('tell a firing from a recovery from the period’s figures: %s', (_, ruleId, entry, expected) => {
-    const rule = rules.find((r) => r.id === ruleId);
-    const kpi = kpiById(rule?.kpi ?? '');
-    if (kpi === undefined) throw new Error('fixture rule without KPI');
-    const full: KpiEntry = {
-      numerator: null,
-      denominator: null,
-      target: 0.9,
-      status: 'ok',
+  it('take the kind and numbers from the alert, not from the period’s figures', async () => {
+    // The report's figures say CSAT is fine now; the alert says it recovered: the mail believes the alert.
+    const csat = stillBreachedCsat();
+    const fr = await renderAlert(week, csat, { locale: 'fr', rules });
+    expect(fr.kind).toBe('still_breached');
+    expect(plain(fr.subject)).toBe(`[Vigie] La CSAT est toujours sous l’objectif — ${week.centre}`);
+    expect(plain(fr.text)).toContain('La CSAT est toujours sous l’objectif : 80 % (objectif 90 %)');
+  });
+
+  it('read an alert archived before alerts carried their kind as fired, typed by its rule', async () => {
+    const old: ReportAlert = { kpi: 'fcr', scope: { dimension: 'team', value: 'Sud' }, rule: 'fcr-drop', message: 'x' };
+    const en = await renderAlert(sudDrop, old, { locale: 'en', rules });
+    expect(en.kind).toBe('fired');
+    expect(en.subject).toBe('[Vigie] FCR fell by 2 points — Team Sud');
+  });
+
+  it('word a rule on rejected records without a KPI table', async () => {
+    const rejects = reportAlert({
+      kpi: 'reject_share',
+      rule: 'reject-share',
+      type: 'reject_share',
+      value: 0.5,
       previous: null,
       delta: null,
-      ...entry,
-    };
-    expect(alertKind(rule, kpi, full)).toBe(expected);
+      source: 'tickets',
+      count: 405,
+      total: 810,
+    });
+    const fr = await renderAlert(week, rejects, { locale: 'fr', rules });
+    expect(plain(fr.subject)).toBe(
+      `[Vigie] Rejets : 50 % des tickets (405 sur 810), au-delà du seuil de 2 % — ${week.centre}`,
+    );
+    expect(plain(fr.html)).toContain('se déclenche quand plus de 2 % des enregistrements d’un type sont rejetés');
+    expect(fr.html).not.toContain('<caption');
   });
 });
 
@@ -254,7 +280,7 @@ describe('hostile input', () => {
       expect(html).toContain('&lt;script&gt;');
     }
     // A subject is a header, not HTML: the name stays as written (MailComposer encodes it).
-    expect(alert.subject).toBe('[Vigie] FCR is no longer worsening — Team <script>alert(1)</script>');
+    expect(alert.subject).toBe('[Vigie] FCR fell by 1.8 points — Team <script>alert(1)</script>');
     // RTL reads right to left in its own element; the 5,000-character comment is cut to 600 characters.
     expect(digest.html).toMatch(new RegExp(`<div dir="auto"[^>]*>${RTL_COMMENT}</div>`));
     expect(digest.html).not.toContain(LONG_COMMENT);

@@ -66,7 +66,7 @@ describe('vigie preview', () => {
   it('renders the report’s alert mail, and refuses an alert the report does not have', async () => {
     const file = join(dir, 'alert.html');
     const { out } = await vigie('preview', '--report', reportPath, '--template', 'alert', '--out', file);
-    expect(out.join('\n')).toContain('subject  [Vigie] FCR');
+    expect(out.join('\n')).toContain('subject  [Vigie] Le FCR a baissé de 2 points — Équipe Sud');
     expect(await readFile(file, 'utf8')).toContain('Équipe Sud');
     await expect(
       vigie('preview', '--report', reportPath, '--template', 'alert', '--alert', 'aht-rise', '--out', file),

@@ -50,9 +50,10 @@ describe('late data and restatement', () => {
     };
     const first = await run('2026-11-25');
     expect(first.report.alerts.map((a) => a.rule)).toContain('fcr-drop');
-    expect(first.report.alerts.find((a) => a.rule === 'fcr-drop')?.message).toMatch(
-      /FCR\) a baissé de 20\s?points \(80\s?% → 60\s?%\)/u,
-    );
+    // FCR 80 % → 60 %: a fall of 20 points, said in the first recipient's language (French by default).
+    const drop = first.report.alerts.find((a) => a.rule === 'fcr-drop');
+    expect(drop).toMatchObject({ kind: 'fired', type: 'drop_points', value: 0.6, previous: 0.8, delta: -20 });
+    expect(drop?.message).toMatch(/^Le FCR a baissé de 20\spoints, à 60\s%$/u);
     expect(first.revised).toEqual([]);
 
     // Act: a late file lands in Tuesday's partition, then the same night is run again.

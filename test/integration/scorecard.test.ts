@@ -24,6 +24,7 @@ import {
   RTL_COMMENT,
   reportDay,
 } from '../fixtures/report-day.js';
+import { reportAlert } from '../fixtures/reports.js';
 
 type Rendered = Awaited<ReturnType<typeof renderScorecard>>;
 
@@ -101,7 +102,6 @@ describe('renderScorecard', () => {
       new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</td>\\s*<td[^>]*><strong>${shown}</strong>`);
     expect(fr.html).toMatch(cellAfter(esat?.name.fr, 'pas de données'));
     expect(en.html).toMatch(cellAfter(esat?.name.en, 'no data'));
-    expect(fr.html).toContain('— pas de données');
     expect(fr.html).not.toMatch(/NaN|undefined|Infinity/);
   });
 
@@ -110,6 +110,19 @@ describe('renderScorecard', () => {
     expect(fr.html).toContain('✕ Hors objectif');
     expect(fr.html).toContain('✓ OK');
     expect(en.html).toContain('✕ Off target');
+  });
+
+  it('colours and words a change by what it means for the KPI: handling time down is better, answer rate down worse', () => {
+    // AHT 197.5 s → 185.2 s: a fall of a lower-is-better KPI; answer rate 89.3 % → 87.3 %: a fall of a higher-is-better one.
+    const cellOf = (name: string): string => {
+      const start = fr.html.indexOf(`class="vg-n">${name}`);
+      return fr.html.slice(start, fr.html.indexOf('</tr>', start));
+    };
+    expect(plain(cellOf('Durée moyenne de traitement (DMT)'))).toMatch(
+      /<span class="vg-better">−12 s \(−6,2 %\)<br><small>mieux<\/small>/,
+    );
+    expect(plain(cellOf('Taux de décroché'))).toMatch(/<span class="vg-worse">−2,0 pts<br><small>moins bien<\/small>/);
+    expect(en.html).toContain('<small>better</small>');
   });
 
   it('shows headline values, targets and changes in points', () => {
@@ -145,9 +158,23 @@ describe('renderScorecard', () => {
     expect(fr.html).not.toContain('Léa M.');
   });
 
-  it('writes the rejects line and the footer', () => {
-    expect(plain(fr.html)).toContain('12 enregistrements rejetés : missing_field 5, negative_duration 4, bad_json 3');
-    expect(plain(en.html)).toContain('12 rejected records: missing_field 5, negative_duration 4, bad_json 3');
+  it('says what was rejected, per export kind and reason, in words, with what to do; and writes the footer', () => {
+    // The fixture: 205 of 800 tickets rejected (25.6 %), 7 of 2,950 contacts (0.2 %).
+    const html = plain(fr.html);
+    expect(html).toContain('Qualité des données');
+    expect(html).toContain('Tickets : 205 rejets sur 800 (25,6 %)');
+    expect(html).toContain('ligne qui n’est pas du JSON : 200');
+    expect(html).toContain('champ obligatoire absent (created_at) : 5');
+    expect(html).toContain('Contacts : 7 rejets sur 2 950 (0,2 %)');
+    expect(html).toContain('durée ou nombre négatif (talk_s) : 4');
+    expect(html).toContain('Ligne qui n’est pas du JSON : ligne tronquée ou mal échappée');
+    expect(html).toContain('Que faire : corrigez l’export à la source');
+    expect(plain(en.html)).toContain('Tickets: 205 rejected of 800 (25.6%)');
+    expect(plain(en.text)).toContain('required field missing (created_at): 5');
+    // Beyond 2 % of a kind, a banner says so before anything else; 0.2 % of contacts does not.
+    expect(html).toContain('⚠ Données à vérifier : 25,6 % de rejets parmi les tickets.');
+    expect(html.indexOf('Données à vérifier')).toBeLessThan(html.indexOf('Ce qui a changé'));
+    expect(html).not.toContain('de rejets parmi les contacts');
     expect(fr.html).toContain('Généré par Vigie le 24 novembre 2026 à 02:15');
     expect(fr.html).toContain('href="https://archive.example.com/day/2026-11-23/report.json"');
   });
@@ -167,7 +194,7 @@ describe('renderScorecard', () => {
       ...report,
       period: { kind: 'week', start: '2026-11-16', end: '2026-11-22', timezone: 'Europe/Paris' },
       verbatims: [],
-      rejects: { count: 0, by_reason: {} },
+      rejects: { count: 0, by_reason: {}, by_kind: {} },
     };
     const month: Report = {
       ...report,
@@ -180,7 +207,9 @@ describe('renderScorecard', () => {
     expect(w.subject).toBe(`[Vigie] Tableau de bord de la semaine du 16/11/2026 au 22/11/2026 — ${CENTRE}`);
     expect(w.html).toContain('Semaine du lundi 16 novembre 2026 au dimanche 22 novembre 2026');
     expect(w.html).toContain('Aucun commentaire client sur la période.');
-    expect(w.html).toContain('Aucun enregistrement rejeté.');
+    // Nothing rejected, no day missing: no data-quality block, no banner.
+    expect(w.html).not.toContain('Qualité des données');
+    expect(w.html).not.toContain('Données à vérifier');
     expect(w.html).toContain('semaine précédente');
     expect(m.subject).toBe(`[Vigie] Scorecard for November 2026 — ${CENTRE}`);
   });
@@ -251,6 +280,7 @@ describe('composeMail', () => {
     ['subject', { subject: 'Bonjour\r\nBcc: victim@example.com' }],
     ['to[0]', { to: ['a@example.com\nBcc: victim@example.com'] }],
     ['from', { from: 'Vigie\n <vigie@example.com>' }],
+    ['from', { from: { name: 'Vigie — Lyon\r\nBcc: victim@example.com', address: 'vigie@example.com' } }],
     ['messageId', { messageId: '<a@b>\r\nX-Evil: 1' }],
   ])('refuses a line break in %s (header injection)', async (field, override) => {
     const error = await composeMail({ ...input(), ...override }).catch((e: unknown) => e);
@@ -296,31 +326,41 @@ describe('OutboxMailer', () => {
 });
 
 describe('notices before the figures', () => {
-  it('shows alerts (escaped), days without data and revised days, in HTML and text, in fr and en', async () => {
+  it('shows alerts (escaped) in the reader’s language, days without data and revised days, in fr and en', async () => {
     const base = reportDay();
     const noticed: Report = {
       ...base,
       alerts: [
-        {
-          kpi: 'fcr',
-          scope: { dimension: 'team', value: 'Sud' },
-          rule: 'fcr-drop',
-          message: '[Équipe Sud] FCR a baissé de 2 points (78 % → 76 %) <script>alert(1)</script>',
-        },
+        reportAlert({ scope: { dimension: 'team', value: HOSTILE_TEAM } }),
+        reportAlert({
+          kpi: 'csat',
+          rule: 'csat-target',
+          kind: 'recovered',
+          type: 'below_target',
+          value: 0.86,
+          previous: 0.84,
+          target: 0.85,
+          threshold: null,
+          delta: 2,
+        }),
       ],
       missing_days: ['2026-11-21', '2026-11-22'],
       revised: ['2026-11-20'],
     };
     const fr = await renderScorecard(noticed, { locale: 'fr' });
-    expect(fr.html).toContain('FCR a baissé de 2 points');
+    expect(plain(fr.html)).toContain('Le FCR a baissé de 2 points, à 76 %');
     expect(fr.html).not.toContain('<script>alert(1)</script>');
-    expect(fr.html).toContain('&lt;script&gt;');
+    expect(fr.html).toContain('[Équipe &lt;script&gt;alert(1)&lt;/script&gt;]');
     expect(plain(fr.html)).toContain('Jours sans données : 21/11/2026, 22/11/2026');
-    expect(plain(fr.text)).toContain('! [Équipe Sud] FCR a baissé de 2 points');
+    expect(plain(fr.text)).toContain(`! [Équipe ${HOSTILE_TEAM}] Le FCR a baissé de 2 points`);
+    expect(plain(fr.text)).toContain('✓ La CSAT est revenue au-dessus de l’objectif : 86 % (objectif 85 %)');
     expect(plain(fr.text)).toContain('Révisé : les chiffres du 20/11/2026 ont changé');
     const en = await renderScorecard(noticed, { locale: 'en' });
     expect(en.text).toContain('Days without data: 21/11/2026, 22/11/2026');
-    // Without any notice, the section is absent.
+    expect(plain(en.text)).toContain('✓ CSAT is back above target: 86% (target 85%)');
+    // Days without data are said at the top too.
+    expect(plain(fr.html)).toContain('2 jours sans données');
+    // Without any notice, there is nothing to say about missing days.
     expect((await renderScorecard(base, { locale: 'fr' })).html).not.toContain('Jours sans données');
   });
 });

@@ -2,7 +2,8 @@
  * Screenshots of the day scorecard and of the 20-team weekly digest (with its sparklines, inlined as
  * data: URIs as a browser needs) in real Chromium at the mail's width (600 px) and a phone's (375 px).
  * The PNGs are kept in test/artifacts/ (git-ignored) to be looked at; the assertions catch a blank
- * page, horizontal scrolling on a phone, and pictures that did not load.
+ * page, horizontal scrolling on a phone, pictures that did not load, a word broken across lines
+ * ("22 m / in"), and a first screen that does not say what got better and worse.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -84,6 +85,37 @@ describe.each(CASES)('the %s (%s) in Chromium', (mail, locale) => {
           .filter((el) => /\\d/.test(el.textContent) && el.getClientRects().length > 1)
           .map((el) => el.textContent)`);
         expect(brokenValues).toEqual([]);
+
+        // No word is broken across lines: each run of non-space characters (a figure and its unit are joined
+        // by no-break spaces) lies on one line. Long hostile names and comments are the only exception.
+        const broken = await page.evaluate<string[]>(`(() => {
+          const out = [];
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const text = node.textContent || '';
+            const el = node.parentElement;
+            if (!el || el.closest('[dir="auto"]') || el.closest('.mj-hidden, [style*="display:none"]')) continue;
+            const re = /[^ \\n\\t]+/g;
+            for (let m = re.exec(text); m; m = re.exec(text)) {
+              if (m[0].length > 40) continue;
+              const range = document.createRange();
+              range.setStart(node, m.index);
+              range.setEnd(node, m.index + m[0].length);
+              const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+              if (tops.size > 1) out.push(m[0]);
+            }
+          }
+          return out.slice(0, 10);
+        })()`);
+        expect(broken).toEqual([]);
+
+        // The first screen says what changed, grouped by good and bad, before any table.
+        if (mail === 'digest') {
+          const firstScreen = await page.evaluate<string>('document.elementsFromPoint ? document.body.innerText : ""');
+          const changes = firstScreen.indexOf(locale === 'fr' ? 'Ce qui a changé' : 'What changed');
+          expect(changes).toBeGreaterThan(0);
+          expect(changes).toBeLessThan(firstScreen.indexOf(locale === 'fr' ? 'Volumes' : 'Volumes'));
+        }
 
         // Every sparkline decoded and is laid out at its declared size (or shrunk to fit, never cut).
         const images = await page.evaluate<{ src: string; loaded: boolean; width: number }[]>(`[...document.images]

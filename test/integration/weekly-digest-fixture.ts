@@ -1,12 +1,15 @@
 /**
  * A synthetic weekly digest for size and layout tests: the day fixture's centre figures turned into ISO
- * week 2026-W47, 20 teams each with every KPI of the catalogue, and 8-week trailing series for every
+ * week 2026-W47, 20 teams each with every KPI of the catalogue, and 12-week trailing series for every
  * KPI (a gap in one), so every headline tile and KPI row carries a sparkline; team Sud's FCR fell 2 points
- * and the report carries that alert.
+ * and the report carries that alert, with its kind and numbers; the engine picks the notable changes.
  */
+import { configFrom } from '../../functions/adapters/config-file.js';
 import { CATALOGUE } from '../../functions/engine/catalogue.js';
+import { notableChanges } from '../../functions/engine/notable-changes.js';
 import { type KpiEntry, type Report, reportSchema } from '../../functions/engine/report-schema.js';
 import { reportDay } from '../fixtures/report-day.js';
+import { reportAlert } from '../fixtures/reports.js';
 
 /** Twenty team names, some long, some accented, as a real centre has. */
 export const TEAMS = [
@@ -32,7 +35,7 @@ export const TEAMS = [
   'Back-office',
 ] as const;
 
-const WEEKS = ['2026-W40', '2026-W41', '2026-W42', '2026-W43', '2026-W44', '2026-W45', '2026-W46', '2026-W47'];
+const WEEKS = Array.from({ length: 12 }, (_, i) => `2026-W${36 + i}`);
 
 const scaled = (entry: KpiEntry, factor: number): KpiEntry => {
   const scale = (v: number | null): number | null => (v === null ? null : Math.round(v * factor * 1000) / 1000);
@@ -68,25 +71,24 @@ export function weeklyDigest(): Report {
       period,
       // One week without data (a gap in the line), and wobbles around the current value.
       value:
-        value === null || w === 5 ? null : Math.round(value * (1 + Math.sin(w + kpi.id.length) / 12) * 1000) / 1000,
+        value === null || w === 8 ? null : Math.round(value * (1 + Math.sin(w + kpi.id.length) / 12) * 1000) / 1000,
     }));
   }
   // Team Sud's FCR fell 2 points, as the alert below says.
   const sud = teams[1];
   const fcr = sud?.kpis.fcr;
   if (sud !== undefined && fcr !== undefined) sud.kpis.fcr = { ...fcr, value: 0.76, previous: 0.78, delta: -2 };
-  return reportSchema.parse({
+  const report: Report = {
     ...day,
     period: { kind: 'week', start: '2026-11-16', end: '2026-11-22', timezone: 'Europe/Paris' },
     scopes: [centre, ...teams],
     alerts: [
-      {
-        kpi: 'fcr',
+      reportAlert({
         scope: { dimension: 'team', value: 'Sud' },
-        rule: 'fcr-drop',
-        message: '[Équipe Sud] Résolution au premier contact (FCR) a baissé de 2 points (78 % → 76 %)',
-      },
+        message: '[Équipe Sud] Le FCR a baissé de 2 points, à 76 %',
+      }),
     ],
     series,
-  });
+  };
+  return reportSchema.parse({ ...report, changes: notableChanges(report, configFrom(undefined)) });
 }

@@ -24,12 +24,27 @@ export interface SampleRun {
   readonly report: Report;
 }
 
-/** Writes a 5-day sample (27–31 March 2026, seed 7) and runs the nightly job for `SAMPLE_RUN_DATE` on it. */
+/**
+ * Writes a 5-day sample (27–31 March 2026, seed 7, a base of 20,000 customers: no test of it reads a customer
+ * KPI, and the default 300,000 takes seconds) and runs the nightly job for `SAMPLE_RUN_DATE` on it.
+ */
 export async function sampleRun(): Promise<SampleRun> {
   const work = await mkdtemp(join(tmpdir(), 'vigie-e2e-'));
   const exportsRoot = join(work, 'exports');
   const out = join(work, 'out');
-  await vigie('sample', '--out', exportsRoot, '--days', '5', '--end', '2026-03-31', '--seed', '7');
+  await vigie(
+    'sample',
+    '--out',
+    exportsRoot,
+    '--days',
+    '5',
+    '--end',
+    '2026-03-31',
+    '--seed',
+    '7',
+    '--customers',
+    '20000',
+  );
   const { stdout } = await vigie('run', '--exports', exportsRoot, '--date', SAMPLE_RUN_DATE, '--out', out);
   const reportFile = join(out, 'reports', 'day', SAMPLE_RUN_DATE, 'report.json');
   const report = JSON.parse(await readFile(reportFile, 'utf8')) as Report;

@@ -13,12 +13,10 @@ import {
   EXAMPLE_ALERT_RULES,
   evaluateAlerts,
 } from '../../functions/engine/alerts.js';
-import type { Locale } from '../../functions/engine/compare.js';
 import type { Status } from '../../functions/engine/report-schema.js';
 import { CENTRE, type Scope } from '../../functions/engine/scope.js';
 
 const rule = (input: AlertRuleInput): AlertRule => alertRuleSchema.parse(input);
-const sp = (s: string): string => s.replace(/[\u00a0\u202f]/g, ' ');
 
 /** The n-th day from Monday 2 November 2026 (0-based), as an observation's period. */
 const dayN = (n: number): AlertObservation['period'] => ({
@@ -44,7 +42,7 @@ const observation = (period: AlertObservation['period'], over: Partial<AlertObse
  * Feeds one observation per day, threading the state as nightly runs would; 'skip' is a day not
  * evaluated. Returns what each day emitted ('' for nothing) and the final state.
  */
-function run(rules: readonly AlertRule[], steps: readonly Step[], locale: Locale = 'fr') {
+function run(rules: readonly AlertRule[], steps: readonly Step[]) {
   let state: AlertState = EMPTY_ALERT_STATE;
   const emitted: string[] = [];
   const alerts: Alert[] = [];
@@ -53,7 +51,7 @@ function run(rules: readonly AlertRule[], steps: readonly Step[], locale: Locale
       emitted.push('');
       return;
     }
-    const result = evaluateAlerts({ rules, observations: [observation(dayN(n), step)], state, locale });
+    const result = evaluateAlerts({ rules, observations: [observation(dayN(n), step)], state });
     state = result.state;
     alerts.push(...result.alerts);
     emitted.push(result.alerts.map((a) => a.kind).join(','));
@@ -73,44 +71,22 @@ describe('below_target', () => {
     [
       'fires on the change to breach only, recovers, fires again',
       [ok, breach, breach, ok, breach],
-      ['', 'firing', '', 'recovered', 'firing'],
+      ['', 'fired', 'still_breached', 'recovered', 'fired'],
     ],
-    ['fires once for a long breach', [breach, breach, breach, breach], ['firing', '', '', '']],
+    [
+      'fires once for a long breach, then says it still holds',
+      [breach, breach, breach, breach],
+      ['fired', 'still_breached', 'still_breached', 'still_breached'],
+    ],
     ['does not fire in the warning band', [ok, warning, warning, ok], ['', '', '', '']],
     [
       'does not recover in the warning band (hysteresis)',
       [breach, warning, warning, ok],
-      ['firing', '', '', 'recovered'],
+      ['fired', '', '', 'recovered'],
     ],
-    ['ignores a period with no value', [breach, status('no_data', { value: null }), ok], ['firing', '', 'recovered']],
+    ['ignores a period with no value', [breach, status('no_data', { value: null }), ok], ['fired', '', 'recovered']],
   ] as const)('%s', (_name, steps, expected) => {
     expect(run([belowTarget], steps).emitted).toEqual(expected);
-  });
-
-  it('words the breach and the recovery by direction, in fr and en', () => {
-    const fr = run([belowTarget], [breach, ok], 'fr').alerts.map((a) => sp(a.message));
-    expect(fr).toEqual([
-      'Résolution au premier contact (FCR) est sous l’objectif : 70 % (objectif 80 %)',
-      'Résolution au premier contact (FCR) est revenue au-dessus de l’objectif : 82 % (objectif 80 %)',
-    ]);
-    const en = run([belowTarget], [breach, ok], 'en').alerts.map((a) => sp(a.message));
-    expect(en).toEqual([
-      'First contact resolution is below target: 70% (target 80%)',
-      'First contact resolution is back above target: 82% (target 80%)',
-    ]);
-    const abandon = rule({ id: 'abandon-target', kpi: 'abandon_rate', type: 'below_target' });
-    const steps: Step[] = [
-      { kpi: 'abandon_rate', value: 0.07, target: 0.05, status: 'breach' },
-      { kpi: 'abandon_rate', value: 0.045, target: 0.05, status: 'ok' },
-    ];
-    expect(run([abandon], steps, 'fr').alerts.map((a) => sp(a.message))).toEqual([
-      "Taux d'abandon dépasse l’objectif : 7 % (objectif 5 %)",
-      "Taux d'abandon est revenu sous l’objectif : 4,5 % (objectif 5 %)",
-    ]);
-    expect(run([abandon], steps, 'en').alerts.map((a) => sp(a.message))).toEqual([
-      'Abandon rate is above target: 7% (target 5%)',
-      'Abandon rate is back below target: 4.5% (target 5%)',
-    ]);
   });
 });
 
@@ -125,16 +101,11 @@ describe('drop_points', () => {
       'fires on a fall of exactly 2 points, recovers when the fall stops',
       [fcrDrop],
       [fcr(0.8, 0.8), fcr(0.8, 0.78), fcr(0.78, 0.775), fcr(0.775, 0.81)],
-      ['', 'firing', 'recovered', ''],
+      ['', 'fired', 'recovered', ''],
     ],
     ['does not fire on a fall of 1.9 points', [fcrDrop], [fcr(0.8, 0.781)], ['']],
     ['does not fire on a rise of a higher-is-better KPI', [fcrDrop], [fcr(0.7, 0.8)], ['']],
-    [
-      'fires when a lower-is-better KPI worsens (rises) by 2 points',
-      [abandonWorse],
-      [abandon(0.04, 0.065)],
-      ['firing'],
-    ],
+    ['fires when a lower-is-better KPI worsens (rises) by 2 points', [abandonWorse], [abandon(0.04, 0.065)], ['fired']],
     [
       'does not fire when a lower-is-better KPI improves (falls) by 3 points',
       [abandonWorse],
@@ -145,16 +116,6 @@ describe('drop_points', () => {
   ] as const)('%s', (_name, rules, steps, expected) => {
     expect(run(rules, steps).emitted).toEqual(expected);
   });
-
-  it('words the actual movement, and the recovery', () => {
-    const { alerts } = run([fcrDrop], [fcr(0.78, 0.76), fcr(0.76, 0.765)]);
-    expect(alerts.map((a) => sp(a.message))).toEqual([
-      'Résolution au premier contact (FCR) a baissé de 2 points (78 % → 76 %)',
-      'Résolution au premier contact (FCR) ne se dégrade plus (76 % → 76,5 %)',
-    ]);
-    const en = run([abandonWorse], [abandon(0.041, 0.062)], 'en').alerts.map((a) => sp(a.message));
-    expect(en).toEqual(['Abandon rate rose by 2.1 points (4.1% → 6.2%)']);
-  });
 });
 
 describe('rise_percent', () => {
@@ -162,23 +123,13 @@ describe('rise_percent', () => {
   const aht = (previous: number, value: number): Step => ({ kpi: 'aht', previous, value, target: null });
 
   it.each([
-    ['fires on a rise of exactly 10 %', [aht(300, 330)], ['firing']],
+    ['fires on a rise of exactly 10 %', [aht(300, 330)], ['fired']],
     ['does not fire on a rise of 9.7 %', [aht(300, 329)], ['']],
     ['does not fire on a fall', [aht(300, 200)], ['']],
-    ['recovers when the rise stops', [aht(300, 336), aht(336, 340)], ['firing', 'recovered']],
+    ['recovers when the rise stops', [aht(300, 336), aht(336, 340)], ['fired', 'recovered']],
     ['says nothing when the previous value is 0', [aht(0, 300)], ['']],
   ] as const)('%s', (_name, steps, expected) => {
     expect(run([ahtRise], steps).emitted).toEqual(expected);
-  });
-
-  it('words the rise in percent, and the recovery, in fr and en', () => {
-    expect(run([ahtRise], [aht(300, 336), aht(336, 340)], 'fr').alerts.map((a) => sp(a.message))).toEqual([
-      'Durée moyenne de traitement (DMT) a augmenté de 12 % (5 min 00 s → 5 min 36 s)',
-      'Durée moyenne de traitement (DMT) n’augmente plus (5 min 36 s → 5 min 40 s)',
-    ]);
-    expect(run([ahtRise], [aht(300, 336)], 'en').alerts.map((a) => sp(a.message))).toEqual([
-      'Average handling time rose by 12% (5 min 00 s → 5 min 36 s)',
-    ]);
   });
 });
 
@@ -197,13 +148,11 @@ describe('no_data', () => {
       [feed],
       [answer(0.92, 0.9), answer(null, 0.92), answer(null, null), answer(0.91, null)],
     );
-    expect(emitted).toEqual(['', 'firing', '', 'recovered']);
-    expect(alerts.map((a) => sp(a.message))).toEqual([
-      'Taux de décroché : pas de données sur la période (précédente : 92 %)',
-      'Taux de décroché : données de nouveau disponibles (91 %)',
-    ]);
-    expect(run([feed], [answer(null, null)], 'en').alerts.map((a) => a.message)).toEqual([
-      'Answer rate: no data for the period',
+    expect(emitted).toEqual(['', 'fired', 'still_breached', 'recovered']);
+    expect(alerts.map((a) => [a.type, a.kind, a.value, a.previous])).toEqual([
+      ['no_data', 'fired', null, 0.92],
+      ['no_data', 'still_breached', null, null],
+      ['no_data', 'recovered', 0.91, null],
     ]);
   });
 });
@@ -216,49 +165,49 @@ describe('guards: minimum volume, anti-flap, cooldown, recovery notices', () => 
       'min volume: no alert on a rate from 3 contacts',
       { ...base, min_volume: 50 },
       [status('breach', { value: 0.33, denominator: 3 }), status('breach', { denominator: 60 })],
-      ['', 'firing'],
+      ['', 'fired'],
     ],
     [
       'min volume: a thin period neither recovers nor breaks the alert',
       { ...base, min_volume: 50 },
       [breach, status('ok', { denominator: 3 }), breach, ok],
-      ['firing', '', '', 'recovered'],
+      ['fired', '', 'still_breached', 'recovered'],
     ],
     [
       'anti-flap: 2 periods in a row to fire, 2 to recover',
       { ...base, consecutive: 2 },
       [breach, ok, breach, breach, ok, breach, ok, ok],
-      ['', '', '', 'firing', '', '', '', 'recovered'],
+      ['', '', '', 'fired', '', 'still_breached', '', 'recovered'],
     ],
     [
       'anti-flap: a thin period keeps the run going',
       { ...base, consecutive: 2, min_volume: 50 },
       [breach, status('breach', { denominator: 3 }), breach],
-      ['', '', 'firing'],
+      ['', '', 'fired'],
     ],
     [
       'anti-flap: a day not evaluated breaks the run',
       { ...base, consecutive: 2 },
       [breach, 'skip', breach, breach],
-      ['', '', '', 'firing'],
+      ['', '', '', 'fired'],
     ],
     [
       'cooldown: no new alert within 2 periods of the last one',
       { ...base, cooldown_periods: 2 },
       [breach, ok, breach, breach, breach],
-      ['firing', 'recovered', '', 'firing', ''],
+      ['fired', 'recovered', '', 'fired', 'still_breached'],
     ],
     [
       'cooldown: fires again right after it',
       { ...base, cooldown_periods: 2 },
       [breach, ok, ok, breach],
-      ['firing', 'recovered', '', 'firing'],
+      ['fired', 'recovered', '', 'fired'],
     ],
     [
       'recovery: false clears silently, then can fire again',
       { ...base, recovery: false },
       [breach, ok, breach],
-      ['firing', '', 'firing'],
+      ['fired', '', 'fired'],
     ],
   ] as const)('%s', (_name, input, steps, expected) => {
     expect(run([rule(input)], steps).emitted).toEqual(expected);
@@ -275,10 +224,9 @@ describe('state', () => {
       rules: [fcrTarget],
       observations: [breachToday],
       state: EMPTY_ALERT_STATE,
-      locale: 'fr',
     });
     // Act
-    const again = evaluateAlerts({ rules: [fcrTarget], observations: [breachToday], state: first.state, locale: 'fr' });
+    const again = evaluateAlerts({ rules: [fcrTarget], observations: [breachToday], state: first.state });
     // Assess
     expect(first.alerts).toHaveLength(1);
     expect(again.alerts).toEqual([]);
@@ -290,13 +238,11 @@ describe('state', () => {
       rules: [fcrTarget],
       observations: [observation(dayN(3), { status: 'breach', value: 0.7 })],
       state: EMPTY_ALERT_STATE,
-      locale: 'fr',
     });
     const restated = evaluateAlerts({
       rules: [fcrTarget],
       observations: [observation(dayN(1), { status: 'ok' }), observation(dayN(3), { status: 'ok' })],
       state: later.state,
-      locale: 'fr',
     });
     expect(restated.alerts).toEqual([]);
     expect(restated.state).toEqual(later.state);
@@ -307,10 +253,9 @@ describe('state', () => {
       rules: [fcrTarget],
       observations: [observation(dayN(1), { status: 'ok' }), breachToday, breachToday],
       state: EMPTY_ALERT_STATE,
-      locale: 'en',
     });
     expect(alerts.map((a) => [a.kind, a.period.start])).toEqual([
-      ['firing', '2026-11-02'],
+      ['fired', '2026-11-02'],
       ['recovered', '2026-11-03'],
     ]);
   });
@@ -320,8 +265,8 @@ describe('state', () => {
     const restored = alertStateSchema.parse(JSON.parse(JSON.stringify(state)));
     expect(restored).toEqual(state);
     const next = observation(dayN(2), { status: 'ok' });
-    const fromOriginal = evaluateAlerts({ rules: [fcrTarget], observations: [next], state, locale: 'fr' });
-    const fromRestored = evaluateAlerts({ rules: [fcrTarget], observations: [next], state: restored, locale: 'fr' });
+    const fromOriginal = evaluateAlerts({ rules: [fcrTarget], observations: [next], state });
+    const fromRestored = evaluateAlerts({ rules: [fcrTarget], observations: [next], state: restored });
     expect(fromRestored).toEqual(fromOriginal);
     expect(fromRestored.alerts.map((a) => a.kind)).toEqual(['recovered']);
     expect(state.entries['fcr-target|day|all']).toMatchObject({
@@ -339,7 +284,7 @@ describe('state', () => {
   it('does not change the state it is given', () => {
     const { state } = run([fcrTarget], [breach]);
     const frozen = JSON.stringify(state);
-    evaluateAlerts({ rules: [fcrTarget], observations: [observation(dayN(1), { status: 'ok' })], state, locale: 'fr' });
+    evaluateAlerts({ rules: [fcrTarget], observations: [observation(dayN(1), { status: 'ok' })], state });
     expect(JSON.stringify(state)).toBe(frozen);
   });
 
@@ -370,13 +315,12 @@ describe('state', () => {
         observation(dayN(0), { ...bad, scope: sud }),
       ],
       state: EMPTY_ALERT_STATE,
-      locale: 'fr',
     });
     // Assess
-    expect(alerts.map((a) => sp(a.message))).toEqual([
-      '[Équipe Sud] Résolution au premier contact (FCR) est sous l’objectif : 70 % (objectif 80 %)',
-      '[Équipe Nord] Résolution au premier contact (FCR) est sous l’objectif : 70 % (objectif 80 %)',
-      '[File Support] Résolution au premier contact (FCR) est sous l’objectif : 70 % (objectif 80 %)',
+    expect(alerts.map((a) => [a.kind, a.scope, a.value, a.target])).toEqual([
+      ['fired', sud, 0.7, 0.8],
+      ['fired', nord, 0.7, 0.8],
+      ['fired', support, 0.7, 0.8],
     ]);
     expect(Object.keys(state.entries).sort()).toEqual([
       'fcr-teams|week|queue:Support',
@@ -384,18 +328,58 @@ describe('state', () => {
       'fcr-teams|week|team:Sud',
     ]);
   });
+});
 
-  it('lets the caller name scopes', () => {
-    const { alerts } = evaluateAlerts({
-      rules: [rule({ id: 'fcr-target', kpi: 'fcr', type: 'below_target', scopes: ['channel'] })],
-      observations: [
-        observation(dayN(0), { status: 'breach', value: 0.7, scope: { dimension: 'channel', value: 'voice' } }),
-      ],
-      state: EMPTY_ALERT_STATE,
-      locale: 'en',
-      scopeLabel: (scope) => (scope.dimension === 'channel' && scope.value === 'voice' ? 'Phone' : null),
-    });
-    expect(alerts[0]?.message).toBe('[Phone] First contact resolution is below target: 70% (target 80%)');
+describe('reject_share', () => {
+  const share = rule({ id: 'reject-share', type: 'reject_share', min_volume: 100 });
+  const tickets = (n: number, rejected: number, records: number) => ({
+    source: 'tickets',
+    period: dayN(n),
+    rejected,
+    records,
+  });
+  const evaluate = (rejects: ReturnType<typeof tickets>[], state: AlertState = EMPTY_ALERT_STATE) =>
+    evaluateAlerts({ rules: [share], observations: [], rejects, state });
+
+  it('defaults to more than 2 % of a kind’s records, and needs no KPI', () => {
+    expect(share.threshold).toBe(2);
+    expect(share.kpi).toBeUndefined();
+    expect(alertRuleSchema.safeParse({ id: 'x', type: 'reject_share', kpi: 'fcr' }).success).toBe(false);
+    expect(alertRuleSchema.safeParse({ id: 'x', type: 'below_target' }).success).toBe(false);
+  });
+
+  it('fires above 2 %, not at 2 %, carrying the kind, the counts and the share', () => {
+    // 405 of 810 tickets rejected: a half, far beyond 2 %; 20 of 1,000 is exactly 2 %: not "more than".
+    expect(evaluate([tickets(0, 20, 1000)]).alerts).toEqual([]);
+    const { alerts } = evaluate([tickets(0, 405, 810)]);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        kpi: 'reject_share',
+        scope: CENTRE,
+        type: 'reject_share',
+        kind: 'fired',
+        value: 0.5,
+        threshold: 2,
+        source: 'tickets',
+        count: 405,
+        total: 810,
+      }),
+    ]);
+  });
+
+  it('keeps one state per export kind, and recovers when the share falls back', () => {
+    const first = evaluate([tickets(0, 405, 810), { ...tickets(0, 1, 5000), source: 'contacts' }]);
+    expect(first.alerts.map((a) => a.source)).toEqual(['tickets']);
+    expect(Object.keys(first.state.entries).sort()).toEqual([
+      'reject-share|day|all|contacts',
+      'reject-share|day|all|tickets',
+    ]);
+    const next = evaluate([tickets(1, 3, 790)], first.state);
+    expect(next.alerts.map((a) => [a.source, a.kind])).toEqual([['tickets', 'recovered']]);
+  });
+
+  it('says nothing on fewer records than min_volume', () => {
+    expect(evaluate([tickets(0, 40, 80)]).alerts).toEqual([]);
   });
 });
 
@@ -455,6 +439,7 @@ describe('rule config', () => {
       'below_target',
       'below_target',
       'no_data',
+      'reject_share',
     ]);
   });
 });

@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { centreSeries, withComparisons } from '../../functions/engine/comparisons.js';
+import { withComparisons } from '../../functions/engine/comparisons.js';
 import { NO_DATA_ENTRY, type Report } from '../../functions/engine/report-schema.js';
+import { bareReport } from '../fixtures/reports.js';
 
-const report = (start: string, fcr: number | null, offered: number, team = true): Report => ({
-  period: { kind: 'day', start, end: start, timezone: 'Europe/Paris' },
-  scopes: [
-    {
-      scope: { dimension: 'all', value: null },
-      kpis: { fcr: { ...NO_DATA_ENTRY, value: fcr }, contacts_offered: { ...NO_DATA_ENTRY, value: offered } },
-    },
-    ...(team
-      ? [{ scope: { dimension: 'team' as const, value: 'Sud' }, kpis: { fcr: { ...NO_DATA_ENTRY, value: 0.5 } } }]
-      : []),
-  ],
-  alerts: [],
-  rejects: { count: 0, by_reason: {} },
-  centre: 'C',
-  generated_at: '2026-11-24T02:30:00+01:00',
-  inputs: { files: 1, records: 1, duplicates: 0 },
-  verbatims: [],
-  missing_days: [],
-  revised: [],
-  series: {},
-});
+const report = (start: string, fcr: number | null, offered: number, team = true): Report => {
+  const r = bareReport({ kind: 'day', start }, { fcr: { value: fcr }, contacts_offered: { value: offered } });
+  const sud = { scope: { dimension: 'team' as const, value: 'Sud' }, kpis: { fcr: { ...NO_DATA_ENTRY, value: 0.5 } } };
+  return { ...r, scopes: [...r.scopes, ...(team ? [sud] : [])] };
+};
 
 describe('comparisons', () => {
   it('gives % deltas in points and count deltas in unit and percent, per scope', () => {
@@ -50,17 +35,5 @@ describe('comparisons', () => {
     const compared = withComparisons(report('2026-11-24', 0.76, 10), report('2026-11-23', null, 0, false), null);
     expect(compared.scopes[0]?.kpis.fcr).toMatchObject({ previous: null, delta: null });
     expect(compared.scopes[1]?.kpis.fcr).toMatchObject({ previous: null, delta: null });
-  });
-
-  it('builds the centre series oldest first, with gaps where a period has no report', () => {
-    const series = centreSeries([
-      { period: '2026-11-22', report: null },
-      { period: '2026-11-23', report: report('2026-11-23', 0.78, 200) },
-    ]);
-    expect(series.fcr).toEqual([
-      { period: '2026-11-22', value: null },
-      { period: '2026-11-23', value: 0.78 },
-    ]);
-    expect(series.contacts_by_channel).toBeUndefined(); // breakdowns have no single value to plot
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFormatter, type Formatter, pluralOf } from '../../functions/engine/format.js';
 import { fill, formatWords, LocaleError, loadStrings } from '../../functions/render/locale.js';
-import { clip } from '../../functions/render/view.js';
+import { clip } from '../../functions/render/names.js';
 
 /** Expectations are written with plain spaces; Intl and the formatter use no-break ones (checked below). */
 const sp = (s: string): string => s.replace(/[\u00a0\u202f]/g, ' ');

@@ -274,13 +274,18 @@ describe('comparison periods', () => {
     expect(last === null ? null : periodId(last)).toBe(expected);
   });
 
-  it('lists the trailing 14 days, 8 weeks and 12 months, oldest first, ending with the period', () => {
+  it('lists the trailing 28 days, 12 weeks and 13 months, oldest first, ending with the period', () => {
     const days = trailingPeriods(dayPeriod('2026-03-30', tz));
-    expect(days).toHaveLength(14);
+    expect(days).toHaveLength(28);
     expect(days.map(periodId).slice(-2)).toEqual(['2026-03-29', '2026-03-30']);
-    expect(days[0]?.startDate).toBe('2026-03-17');
+    // 30 March − 27 days: 3 March, across the spring DST change of 29 March.
+    expect(days[0]?.startDate).toBe('2026-03-03');
     const weeks = trailingPeriods(weekPeriod('2026-W02', tz)).map(periodId);
     expect(weeks).toEqual([
+      '2025-W43',
+      '2025-W44',
+      '2025-W45',
+      '2025-W46',
       '2025-W47',
       '2025-W48',
       '2025-W49',
@@ -291,8 +296,10 @@ describe('comparison periods', () => {
       '2026-W02',
     ]);
     const months = trailingPeriods(monthPeriod('2026-11', tz)).map(periodId);
-    expect(months[0]).toBe('2025-12');
-    expect(months[11]).toBe('2026-11');
+    expect(months).toHaveLength(13);
+    // The same month a year earlier is the first point.
+    expect(months[0]).toBe('2025-11');
+    expect(months[12]).toBe('2026-11');
     expect(trailingPeriods(monthPeriod('2026-11', tz), 3).map(periodId)).toEqual(['2026-09', '2026-10', '2026-11']);
     expect(() => trailingPeriods(monthPeriod('2026-11', tz), 0)).toThrow('not a number of periods: 0');
   });

@@ -176,8 +176,11 @@ const localOf = (ts: Value) => DateTime.fromISO(String(ts), { setZone: true }).s
 let tmp: string;
 // Friday 27 to Tuesday 31 March 2026: the spring change on Sunday 29 (a 23-hour day).
 const spring = { days: 5, seed: 42, endDate: '2026-03-31' };
-// Saturday 24 to Monday 26 October 2026: the autumn change on Sunday 25 (a 25-hour day).
-const autumn = { days: 3, seed: 42, endDate: '2026-10-26' };
+// Saturday 24 to Monday 26 October 2026: the autumn change on Sunday 25 (a 25-hour day). Its tests read
+// contacts only: a small customer base keeps it quick (the default is 300,000).
+const autumn = { days: 3, seed: 42, endDate: '2026-10-26', customers: 20_000 };
+/** Samples whose tests read no customer figure: a small base. */
+const small = { ...spring, customers: 20_000 };
 let springSummary: SampleSummary;
 let springLines: ReadLine[];
 let autumnLines: ReadLine[];
@@ -201,6 +204,7 @@ describe('sample options', () => {
       seed: 42,
       endDate: '2026-11-22',
       timezone: ZONE,
+      customers: 300_000,
     });
     expect(() => resolveSampleOptions({ endDate: '2026-02-30' })).toThrow(/endDate/);
     expect(() => resolveSampleOptions({ endDate: '2026-11-22', timezone: 'Europe/Pariss' })).toThrow(
@@ -213,14 +217,16 @@ describe('sample options', () => {
 describe('determinism', () => {
   it('writes byte-identical files for the same options, and other files for another seed', async () => {
     // Prepare
-    const again = join(tmp, 'again');
+    const [one, two] = [join(tmp, 'one'), join(tmp, 'two')];
     // Act
-    await writeSample(again, spring);
+    await writeSample(one, small);
+    await writeSample(two, small);
     // Assess
-    expect(await hashDir(again)).toBe(await hashDir(join(tmp, 'spring')));
+    expect(await hashDir(two)).toBe(await hashDir(one));
     const texts = (seed: number) => {
       const h = createHash('sha256');
-      for (const f of sampleFiles({ days: 2, seed, endDate: '2026-03-31' })) h.update(f.path).update(f.text);
+      for (const f of sampleFiles({ days: 2, seed, endDate: '2026-03-31', customers: 20_000 }))
+        h.update(f.path).update(f.text);
       return h.digest('hex');
     };
     expect(texts(7)).not.toBe(texts(8));
@@ -228,14 +234,14 @@ describe('determinism', () => {
 
   it('replaces an earlier sample but refuses a folder of foreign exports', async () => {
     const again = join(tmp, 'again');
-    await writeSample(again, { ...spring, days: 2 });
+    await writeSample(again, { ...small, days: 2 });
     const partitions = await readdir(join(again, 'contacts'));
     expect(partitions.every((p) => p >= 'dt=2026-03-29')).toBe(true);
 
     const foreign = join(tmp, 'foreign');
-    await writeSample(foreign, { ...spring, days: 1 });
+    await writeSample(foreign, { ...small, days: 1 });
     await rm(join(foreign, '.vigie-sample'));
-    await expect(writeSample(foreign, { ...spring, days: 1 })).rejects.toThrow(/not a Vigie sample/);
+    await expect(writeSample(foreign, { ...small, days: 1 })).rejects.toThrow(/not a Vigie sample/);
   });
 });
 
@@ -416,5 +422,31 @@ describe('realism', () => {
     expect(abandoned.length / queued.length).toBeLessThan(0.1);
     const transcripts = monday.map((l) => String(l.row.transcript ?? '')).join(' ');
     for (const word of ['résiliation', 'remboursement', 'concurrent', 'retard']) expect(transcripts).toContain(word);
+  });
+
+  it('serves a customer base sized for its contacts: a contact rate of 0.3–1.5 % a day, not 8 %', () => {
+    // contact_rate = inbound contacts ÷ active customers (docs/spec.md §3). A centre of ~2,500 inbound
+    // contacts a weekday serves hundreds of thousands of customers: a monthly rate of 10–40 %, not 182 %.
+    // Instants as epoch milliseconds (Date.parse reads ISO-8601 with an offset): a third of a million rows.
+    const end = DateTime.fromISO('2026-04-01', { zone: ZONE }).toMillis();
+    const latest = new Map<string, Row>();
+    for (const { row } of good(springLines).filter((l) => l.kind === 'customers')) {
+      const before = latest.get(String(row.id));
+      if (before === undefined || String(row.updated_at ?? '') >= String(before.updated_at ?? '')) {
+        latest.set(String(row.id), row);
+      }
+    }
+    const active = [...latest.values()].filter(
+      (c) =>
+        Date.parse(String(c.acquired_at)) < end && (c.churned_at == null || Date.parse(String(c.churned_at)) >= end),
+    ).length;
+    const inbound = good(springLines).filter(
+      (l) =>
+        l.kind === 'contacts' &&
+        l.row.direction === 'inbound' &&
+        localOf(l.row.offered_at ?? null).toISODate() === '2026-03-31',
+    ).length;
+    expect(inbound / active).toBeGreaterThan(0.003);
+    expect(inbound / active).toBeLessThan(0.015);
   });
 });

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const abandonRate: KpiDefinition = {
   id: 'abandon_rate',
   name: { fr: "Taux d'abandon", en: 'Abandon rate' },
-  definition: {
-    fr: 'Abandons (hors abandons courts ≤ S) ÷ (présentés − abandons courts).',
-    en: 'Abandoned (excluding short abandons ≤ S) ÷ (offered − short abandons).',
-  },
   unit: '%',
   better: 'lower',
   family: 'service',

@@ -4,10 +4,6 @@ import { type KpiDefinition, NO_DATA, ratio } from '../kpi.js';
 export const absenteeismRate: KpiDefinition = {
   id: 'absenteeism_rate',
   name: { fr: "Taux d'absentéisme", en: 'Absenteeism rate' },
-  definition: {
-    fr: 'Secondes d’absence ÷ secondes planifiées.',
-    en: 'Absent seconds ÷ scheduled seconds.',
-  },
   unit: '%',
   better: 'lower',
   family: 'workforce',

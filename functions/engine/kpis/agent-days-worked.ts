@@ -4,10 +4,6 @@ import { count, type KpiDefinition, NO_DATA } from '../kpi.js';
 export const agentDaysWorked: KpiDefinition = {
   id: 'agent_days_worked',
   name: { fr: 'Jours agents travaillés', en: 'Agent days worked' },
-  definition: {
-    fr: 'Jours agents travaillés sur la période.',
-    en: 'Agent days worked in the period.',
-  },
   unit: 'count',
   better: null,
   family: 'workforce',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const aht: KpiDefinition = {
   id: 'aht',
   name: { fr: 'Durée moyenne de traitement (DMT)', en: 'Average handling time' },
-  definition: {
-    fr: '(Communication + attente + post-appel) ÷ appels traités.',
-    en: '(Talk + hold + after-call work) ÷ contacts handled.',
-  },
   unit: 's',
   better: 'lower',
   family: 'handling',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const answerRate: KpiDefinition = {
   id: 'answer_rate',
   name: { fr: 'Taux de décroché', en: 'Answer rate' },
-  definition: {
-    fr: 'Appels traités ÷ appels présentés.',
-    en: 'Handled ÷ offered.',
-  },
   unit: '%',
   better: 'higher',
   family: 'service',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const asa: KpiDefinition = {
   id: 'asa',
   name: { fr: 'Vitesse moyenne de réponse', en: 'Average speed of answer' },
-  definition: {
-    fr: 'Attente moyenne des contacts traités.',
-    en: 'Mean wait of handled contacts.',
-  },
   unit: 's',
   better: 'lower',
   family: 'service',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const avgAcw: KpiDefinition = {
   id: 'avg_acw',
   name: { fr: 'Post-appel', en: 'After-call work' },
-  definition: {
-    fr: 'Post-appel ÷ appels traités.',
-    en: 'After-call work ÷ contacts handled.',
-  },
   unit: 's',
   better: 'lower',
   family: 'handling',

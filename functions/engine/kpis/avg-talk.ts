@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const avgTalk: KpiDefinition = {
   id: 'avg_talk',
   name: { fr: 'Durée moyenne de communication (DMC)', en: 'Average talk time' },
-  definition: {
-    fr: '(Communication + attente) ÷ appels traités.',
-    en: '(Talk + hold) ÷ contacts handled.',
-  },
   unit: 's',
   better: 'lower',
   family: 'handling',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const avgWait: KpiDefinition = {
   id: 'avg_wait',
   name: { fr: "Temps moyen d'attente", en: 'Average wait' },
-  definition: {
-    fr: 'Attente moyenne de tous les contacts présentés (traités et abandonnés).',
-    en: 'Mean wait of all offered contacts (handled and abandoned).',
-  },
   unit: 's',
   better: 'lower',
   family: 'service',

@@ -4,10 +4,6 @@ import { count, delivered, type KpiDefinition, NO_DATA } from '../kpi.js';
 export const backlog: KpiDefinition = {
   id: 'backlog',
   name: { fr: 'Encours', en: 'Backlog' },
-  definition: {
-    fr: 'Tickets ouverts à la fin de la période.',
-    en: 'Tickets open at the end of the period.',
-  },
   unit: 'count',
   better: 'lower',
   family: 'resolution',

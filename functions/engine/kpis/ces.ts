@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const ces: KpiDefinition = {
   id: 'ces',
   name: { fr: 'Customer Effort Score (CES)', en: 'Customer Effort Score (CES)' },
-  definition: {
-    fr: 'Note moyenne d’effort client (1 à 7, plus haut = plus facile).',
-    en: 'Mean ces score (1–7, higher = easier).',
-  },
   unit: 'score',
   better: 'higher',
   family: 'satisfaction',

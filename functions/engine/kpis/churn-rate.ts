@@ -4,10 +4,6 @@ import { type KpiDefinition, NO_DATA, ratio } from '../kpi.js';
 export const churnRate: KpiDefinition = {
   id: 'churn_rate',
   name: { fr: 'Taux de churn', en: 'Churn rate' },
-  definition: {
-    fr: 'Clients perdus sur la période ÷ clients en début de période.',
-    en: 'Customers lost in the period ÷ customers at start.',
-  },
   unit: '%',
   better: 'lower',
   family: 'customers',

@@ -4,10 +4,6 @@ import { count, type KpiDefinition } from '../kpi.js';
 export const contactsAbandoned: KpiDefinition = {
   id: 'contacts_abandoned',
   name: { fr: 'Appels abandonnés', en: 'Contacts abandoned' },
-  definition: {
-    fr: 'Contacts présentés et abandonnés en file.',
-    en: 'Offered contacts abandoned in queue.',
-  },
   unit: 'count',
   better: 'lower',
   family: 'volume',

@@ -4,10 +4,6 @@ import { breakdown, type KpiDefinition } from '../kpi.js';
 export const contactsByChannel: KpiDefinition = {
   id: 'contacts_by_channel',
   name: { fr: 'Volume par canal', en: 'Contacts by channel' },
-  definition: {
-    fr: 'Contacts entrants par canal.',
-    en: 'Inbound contacts per channel.',
-  },
   unit: 'count',
   better: null,
   family: 'volume',

@@ -4,10 +4,6 @@ import { count, type KpiDefinition } from '../kpi.js';
 export const contactsHandled: KpiDefinition = {
   id: 'contacts_handled',
   name: { fr: 'Appels traités', en: 'Contacts handled' },
-  definition: {
-    fr: 'Contacts présentés et traités par un agent.',
-    en: 'Offered contacts handled by an agent.',
-  },
   unit: 'count',
   better: 'higher',
   family: 'volume',

@@ -4,10 +4,6 @@ import { count, type KpiDefinition } from '../kpi.js';
 export const contactsOffered: KpiDefinition = {
   id: 'contacts_offered',
   name: { fr: 'Appels présentés', en: 'Contacts offered' },
-  definition: {
-    fr: 'Contacts entrants (voix, chat) arrivés dans une file : traités ou abandonnés.',
-    en: 'Inbound contacts (voice, chat) that reached a queue: handled or abandoned.',
-  },
   unit: 'count',
   better: null,
   family: 'volume',

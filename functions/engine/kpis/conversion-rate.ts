@@ -4,10 +4,6 @@ import { type KpiDefinition, NO_DATA, ratio } from '../kpi.js';
 export const conversionRate: KpiDefinition = {
   id: 'conversion_rate',
   name: { fr: 'Taux de transformation', en: 'Conversion rate' },
-  definition: {
-    fr: 'Contacts convertis ÷ (appels traités + appels émis).',
-    en: 'Converted ÷ (contacts handled + outbound contacts).',
-  },
   unit: '%',
   better: 'higher',
   family: 'sales',

@@ -4,10 +4,6 @@ import { count, type KpiDefinition, NO_DATA } from '../kpi.js';
 export const conversions: KpiDefinition = {
   id: 'conversions',
   name: { fr: "Conversions d'appels", en: 'Conversions' },
-  definition: {
-    fr: 'Contacts convertis.',
-    en: 'Converted contacts.',
-  },
   unit: 'count',
   better: 'higher',
   family: 'sales',

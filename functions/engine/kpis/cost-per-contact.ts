@@ -4,10 +4,6 @@ import { type KpiDefinition, NO_DATA, ratio } from '../kpi.js';
 export const costPerContact: KpiDefinition = {
   id: 'cost_per_contact',
   name: { fr: 'Coût par appel', en: 'Cost per contact' },
-  definition: {
-    fr: 'Coûts de la période ÷ appels traités.',
-    en: 'Costs in the period ÷ contacts handled.',
-  },
   unit: 'currency',
   better: 'lower',
   family: 'finance',

@@ -4,10 +4,6 @@ import { type KpiDefinition, NO_DATA, ratio } from '../kpi.js';
 export const costPerResolution: KpiDefinition = {
   id: 'cost_per_resolution',
   name: { fr: 'Coût par résolution', en: 'Cost per resolution' },
-  definition: {
-    fr: 'Coûts de la période ÷ tickets résolus.',
-    en: 'Costs in the period ÷ tickets resolved.',
-  },
   unit: 'currency',
   better: 'lower',
   family: 'finance',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const csat: KpiDefinition = {
   id: 'csat',
   name: { fr: 'Satisfaction client (CSAT)', en: 'Customer satisfaction (CSAT)' },
-  definition: {
-    fr: 'Réponses dans les deux meilleures notes de leur échelle ÷ réponses CSAT.',
-    en: 'Answers in the top two points of their scale ÷ csat answers.',
-  },
   unit: '%',
   better: 'higher',
   family: 'satisfaction',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const esat: KpiDefinition = {
   id: 'esat',
   name: { fr: 'Satisfaction des employés', en: 'Employee satisfaction' },
-  definition: {
-    fr: 'Réponses ESAT dans les deux meilleures notes ÷ réponses ESAT.',
-    en: 'Esat answers in the top two points ÷ esat answers.',
-  },
   unit: '%',
   better: 'higher',
   family: 'satisfaction',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const fcr: KpiDefinition = {
   id: 'fcr',
   name: { fr: 'Résolution au premier contact (FCR)', en: 'First contact resolution' },
-  definition: {
-    fr: 'Contacts résolus au premier contact ÷ contacts où l’information est renseignée.',
-    en: 'Contacts resolved at first contact ÷ contacts where it is set.',
-  },
   unit: '%',
   better: 'higher',
   family: 'resolution',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const frt: KpiDefinition = {
   id: 'frt',
   name: { fr: 'Délai de première réponse', en: 'First response time' },
-  definition: {
-    fr: 'Délai moyen de première réponse aux contacts entrants e-mail, réseaux sociaux et SMS.',
-    en: 'Mean first response delay of inbound email, social and SMS contacts that got a reply.',
-  },
   unit: 's',
   better: 'lower',
   family: 'service',

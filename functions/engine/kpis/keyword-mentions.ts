@@ -4,10 +4,6 @@ import { breakdown, type KpiDefinition } from '../kpi.js';
 export const keywordMentions: KpiDefinition = {
   id: 'keyword_mentions',
   name: { fr: 'Speech / text analytics', en: 'Keyword mentions' },
-  definition: {
-    fr: 'Mentions des mots-clés configurés dans les transcriptions et les verbatims.',
-    en: 'Mentions of configured keywords in transcripts and survey comments.',
-  },
   unit: 'count',
   better: null,
   family: 'digital',

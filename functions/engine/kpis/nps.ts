@@ -4,10 +4,6 @@ import type { KpiDefinition } from '../kpi.js';
 export const nps: KpiDefinition = {
   id: 'nps',
   name: { fr: 'Net Promoter Score (NPS)', en: 'Net Promoter Score (NPS)' },
-  definition: {
-    fr: '% de promoteurs (9–10) − % de détracteurs (0–6).',
-    en: '% promoters (9–10) − % detractors (0–6).',
-  },
   unit: 'pts',
   better: 'higher',
   family: 'satisfaction',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const oneTouchRate: KpiDefinition = {
   id: 'one_touch_rate',
   name: { fr: 'Résolution en un seul échange', en: 'One-touch resolution rate' },
-  definition: {
-    fr: 'Tickets résolus en un seul contact ÷ tickets résolus.',
-    en: 'Tickets resolved with one contact ÷ tickets resolved.',
-  },
   unit: '%',
   better: 'higher',
   family: 'resolution',

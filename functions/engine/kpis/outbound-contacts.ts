@@ -4,10 +4,6 @@ import { count, type KpiDefinition } from '../kpi.js';
 export const outboundContacts: KpiDefinition = {
   id: 'outbound_contacts',
   name: { fr: 'Appels émis', en: 'Outbound contacts' },
-  definition: {
-    fr: 'Contacts sortants, tous canaux.',
-    en: 'Outbound contacts, any channel.',
-  },
   unit: 'count',
   better: null,
   family: 'volume',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const resolutionTime: KpiDefinition = {
   id: 'resolution_time',
   name: { fr: 'Temps de résolution', en: 'Resolution time' },
-  definition: {
-    fr: 'Durée moyenne entre création et résolution des tickets résolus.',
-    en: 'Mean time from creation to resolution of resolved tickets.',
-  },
   unit: 's',
   better: 'lower',
   family: 'resolution',

@@ -4,10 +4,6 @@ import { type KpiDefinition, NO_DATA, ratio } from '../kpi.js';
 export const retentionRate: KpiDefinition = {
   id: 'retention_rate',
   name: { fr: 'Taux de rétention', en: 'Retention rate' },
-  definition: {
-    fr: '(Clients en fin de période − nouveaux clients) ÷ clients en début de période.',
-    en: '(Customers at end − new customers) ÷ customers at start.',
-  },
   unit: '%',
   better: 'higher',
   family: 'customers',

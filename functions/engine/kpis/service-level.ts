@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const serviceLevel: KpiDefinition = {
   id: 'service_level',
   name: { fr: 'Niveau de service', en: 'Service level' },
-  definition: {
-    fr: 'Contacts traités avec une attente ≤ T ÷ contacts présentés.',
-    en: 'Contacts handled with a wait ≤ T ÷ offered contacts.',
-  },
   unit: '%',
   better: 'higher',
   family: 'service',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const socialResponsiveness: KpiDefinition = {
   id: 'social_responsiveness',
   name: { fr: 'Taux de réactivité réseaux sociaux', en: 'Social responsiveness' },
-  definition: {
-    fr: 'Contacts entrants réseaux sociaux répondus sous D ÷ contacts entrants réseaux sociaux.',
-    en: 'Inbound social contacts answered within D ÷ inbound social contacts.',
-  },
   unit: '%',
   better: 'higher',
   family: 'service',

@@ -4,10 +4,6 @@ import { type KpiDefinition, ratio } from '../kpi.js';
 export const ticketFrt: KpiDefinition = {
   id: 'ticket_frt',
   name: { fr: 'Délai de première réponse (tickets)', en: 'Ticket first response time' },
-  definition: {
-    fr: 'Délai moyen de première réponse aux tickets créés sur la période.',
-    en: 'Mean first response delay of tickets created in the period that got a reply.',
-  },
   unit: 's',
   better: 'lower',
   family: 'resolution',

@@ -4,10 +4,6 @@ import { count, delivered, type KpiDefinition, NO_DATA } from '../kpi.js';
 export const ticketsCreated: KpiDefinition = {
   id: 'tickets_created',
   name: { fr: 'Tickets créés', en: 'Tickets created' },
-  definition: {
-    fr: 'Tickets créés sur la période.',
-    en: 'Tickets created in the period.',
-  },
   unit: 'count',
   better: null,
   family: 'volume',

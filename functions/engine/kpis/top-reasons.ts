@@ -4,10 +4,6 @@ import { breakdown, type KpiDefinition } from '../kpi.js';
 export const topReasons: KpiDefinition = {
   id: 'top_reasons',
   name: { fr: 'Thèmes principaux', en: 'Top reasons' },
-  definition: {
-    fr: 'Motifs de contact les plus fréquents, avec volume et part.',
-    en: 'Most frequent contact reasons, with count and share.',
-  },
   unit: 'count',
   better: null,
   family: 'volume',
