@@ -5,7 +5,7 @@
  * test/integration/typed-read.test.ts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,9 +15,10 @@ import { SAMPLE_RUN_DATE as DATE, vigie } from '../../support/cli.js';
 const exec = promisify(execFile);
 const VIGIE = join(import.meta.dirname, '..', '..', '..', 'bin', 'vigie.mjs');
 
-/** `vigie run` on one staging path; returns its output folder. */
+/** `vigie run` on one staging path into a fresh `<work>/out` (one path: reports name it in commands); returns it. */
 async function run(exportsRoot: string, work: string, staging: 'exact' | 'typed'): Promise<string> {
-  const out = join(work, `out-${staging}`);
+  const out = join(work, 'out');
+  await rm(out, { recursive: true, force: true });
   await exec(process.execPath, [VIGIE, 'run', '--exports', exportsRoot, '--date', DATE, '--out', out], {
     env: { ...process.env, VIGIE_STAGING: staging },
     maxBuffer: 16 * 1024 * 1024,
