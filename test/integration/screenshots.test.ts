@@ -1,6 +1,7 @@
 /**
- * Screenshots of the day scorecard and of the 20-team weekly digest (with its sparklines, inlined as
- * data: URIs as a browser needs) in real Chromium at the mail's width (600 px) and a phone's (375 px).
+ * Screenshots of the day scorecard, of the 20-team weekly digest (with its sparklines, inlined as
+ * data: URIs as a browser needs), of the same figures as a monthly digest (13 monthly points), and of
+ * the digest's alert mail, in real Chromium at the mail's width (600 px) and a phone's (375 px).
  * The PNGs are kept in test/artifacts/ (git-ignored) to be looked at; the assertions catch a blank
  * page, horizontal scrolling on a phone, pictures that did not load, a word broken across lines
  * ("22 m / in"), and a first screen that does not say what got better and worse.
@@ -11,7 +12,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertRulesSchema, EXAMPLE_ALERT_RULES } from '../../functions/engine/alerts.js';
 import { kpiById } from '../../functions/engine/catalogue.js';
-import { renderScorecard } from '../../functions/render/scorecard.js';
+import { type Report, reportSchema } from '../../functions/engine/report-schema.js';
+import { renderAlert, renderScorecard } from '../../functions/render/scorecard.js';
 import { reportSparklines, sparklineSource } from '../../functions/render/sparklines.js';
 import { reportDay } from '../fixtures/report-day.js';
 import { launchChromium } from '../support/browser.js';
@@ -20,8 +22,30 @@ import { weeklyDigest } from './weekly-digest-fixture.js';
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 const LOCALES = ['fr', 'en'] as const;
 const WIDTHS = [600, 375] as const;
-/** `scorecard`: the day fixture without sparklines; `digest`: the weekly digest of 20 teams, with them. */
-const MAILS = ['scorecard', 'digest'] as const;
+/**
+ * `scorecard`: the day fixture without sparklines; `digest`: the weekly digest of 20 teams, with them;
+ * `monthly`: its figures as November's digest; `alert`: the mail of its alert (Team Sud's FCR fell).
+ */
+const MAILS = ['scorecard', 'digest', 'monthly', 'alert'] as const;
+
+/** The weekly digest's figures as a month's: the period and its trend of 13 months. */
+function asMonthly(week: Report): Report {
+  const months = Array.from(
+    { length: 13 },
+    (_, i) => `${i < 2 ? 2025 : 2026}-${String(((i + 10) % 12) + 1).padStart(2, '0')}`,
+  );
+  const series = Object.fromEntries(
+    Object.entries(week.series).map(([id, points]) => [
+      id,
+      months.map((period, i) => ({ period, value: points[i % points.length]?.value ?? null })),
+    ]),
+  );
+  return reportSchema.parse({
+    ...week,
+    period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', timezone: week.period.timezone },
+    series,
+  });
+}
 
 let browser: Browser;
 const html: Record<string, string> = {};
@@ -34,9 +58,18 @@ beforeAll(async () => {
   // With the rules, the notices word each alert in the page's language.
   const rules = alertRulesSchema.parse(EXAMPLE_ALERT_RULES);
   const sparkline = sparklineSource(pictures, (i) => `data:image/png;base64,${Buffer.from(i.png).toString('base64')}`);
+  const month = asMonthly(week);
+  const monthPictures = sparklineSource(
+    await reportSparklines(month),
+    (i) => `data:image/png;base64,${Buffer.from(i.png).toString('base64')}`,
+  );
+  const alert = week.alerts[0];
+  if (alert === undefined) throw new Error('the weekly digest fixture has an alert');
   for (const locale of LOCALES) {
     html[`scorecard-${locale}`] = (await renderScorecard(day, { locale })).html;
     html[`digest-${locale}`] = (await renderScorecard(week, { locale, sparkline, rules })).html;
+    html[`monthly-${locale}`] = (await renderScorecard(month, { locale, sparkline: monthPictures, rules })).html;
+    html[`alert-${locale}`] = (await renderAlert(week, alert, { locale, rules, sparkline })).html;
   }
   browser = await launchChromium();
 }, 120_000);
@@ -59,15 +92,17 @@ describe.each(CASES)('the %s (%s) in Chromium', (mail, locale) => {
         // Page-side code is passed as strings: the project compiles without the DOM library.
         const bodyHeight = await page.evaluate<number>('document.body.getBoundingClientRect().height');
         const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
-        expect(bodyHeight).toBeGreaterThan(500);
+        // An alert mail is one notice, its figures and its trend: shorter than a scorecard.
+        expect(bodyHeight).toBeGreaterThan(mail === 'alert' ? 300 : 500);
         expect(scrollWidth).toBeLessThanOrEqual(width + 1);
 
         // The KPI's own cell, laid out and visible (the hidden preheader does not count).
-        const kpiName = kpiById('answer_rate')?.name[locale];
+        const kpiName = kpiById(mail === 'alert' ? 'fcr' : 'answer_rate')?.name[locale];
         expect(kpiName).toBeTruthy();
         await expect(
           page
-            .getByText(kpiName ?? '', { exact: true })
+            // The alert names the KPI with its short name: "Résolution au premier contact (FCR)".
+            .getByText(kpiName ?? '', { exact: mail !== 'alert' })
             .first()
             .isVisible(),
         ).resolves.toBe(true);
