@@ -1,6 +1,6 @@
 /**
  * Deduplication of checked records (docs/spec.md §1): one record per identity, the latest `updated_at`,
- * else the last read, as the typed columns the portable aggregation SQL queries; and the count of those
+ * then the later file key, then the greater SHA-256 of its text, as the typed columns the portable aggregation SQL queries; and the count of those
  * merged into a later version of themselves.
  */
 import { columnOf, EXPORT_SCHEMA, type ExportKind } from './exports-schema.js';
@@ -22,8 +22,21 @@ const DERIVED: Readonly<Partial<Record<ExportKind, Readonly<Record<string, strin
  * the line, which Athena does not know, so that both engines keep the same version.
  */
 export function versionRank(kind: ExportKind): string {
-  const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
-  return `row_number() OVER (PARTITION BY ${identity} ORDER BY v_updated_at DESC NULLS LAST, file DESC, raw_sha DESC)`;
+  return tieBreakRank(
+    EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`),
+    { updated: 'v_updated_at', file: 'file', sha: 'raw_sha' },
+  );
+}
+
+/**
+ * The docs/spec.md §1 tie-break as a window rank over rows whose identity, `updated_at`, file key and
+ * SHA-256 are the given columns: checked records here, state rows in the state snapshot (functions/sql/state.ts).
+ */
+export function tieBreakRank(
+  identity: readonly string[],
+  columns: { readonly updated: string; readonly file: string; readonly sha: string },
+): string {
+  return `row_number() OVER (PARTITION BY ${identity.join(', ')} ORDER BY ${columns.updated} DESC NULLS LAST, ${columns.file} DESC, ${columns.sha} DESC)`;
 }
 
 /**

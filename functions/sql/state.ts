@@ -7,6 +7,8 @@
  * the partitions a stage read, deduplicated by the tie-break of docs/spec.md §1, and the horizon filter
  * that keeps only what a night from the horizon on can ask about.
  */
+
+import { tieBreakRank } from './dedupe.js';
 import { columnOf, EXPORT_KINDS, EXPORT_SCHEMA, type ExportKind } from './exports-schema.js';
 import { checkedColumns } from './record-checks.js';
 import { sqlNumber, sqlString } from './values.js';
@@ -91,7 +93,7 @@ function versionRank(kind: ExportKind): string {
     const field = EXPORT_SCHEMA[kind].fields.find((f) => f.name === name);
     return field === undefined ? name : columnOf(field);
   });
-  return `row_number() OVER (PARTITION BY ${identity.join(', ')} ORDER BY version_updated DESC NULLS LAST, file DESC, version_sha DESC)`;
+  return tieBreakRank(identity, { updated: 'version_updated', file: 'file', sha: 'version_sha' });
 }
 
 /**
