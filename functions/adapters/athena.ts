@@ -198,6 +198,11 @@ interface KindScans {
   readonly reads: { readonly kind: string; readonly size: number }[];
 }
 
+/** Adds `n` to a count kept by key (a partition date, a reason). */
+function add(into: Record<string, number>, key: string, n: number): void {
+  into[key] = (into[key] ?? 0) + n;
+}
+
 /** Athena-backed QueryEngine over `s3://<bucket>/<prefix><kind>/dt=YYYY-MM-DD/<file>`. */
 export class AthenaQueryEngine implements QueryEngine {
   private staged = new Map<ExportKind, string>();
@@ -224,9 +229,6 @@ export class AthenaQueryEngine implements QueryEngine {
     const recordsByPartition: Record<string, number> = {};
     const recordsByPartitionKind: Record<string, Record<string, number>> = {};
     const duplicatesByPartition: Record<string, number> = {};
-    const add = (into: Record<string, number>, dt: string, n: number): void => {
-      into[dt] = (into[dt] ?? 0) + n;
-    };
     const count = (dt: string, n: number, kind: string): void => {
       add(recordsByPartition, dt, n);
       recordsByPartitionKind[dt] ??= {};
@@ -816,9 +818,6 @@ WHERE dt IN (${[...compacted.keys()].map(sqlString).join(', ')}) AND "$path" IN 
     const records: Record<string, number> = {};
     const duplicates: Record<string, number> = {};
     const excluded: Record<string, Record<string, number>> = {};
-    const add = (into: Record<string, number>, dt: string, n: number): void => {
-      into[dt] = (into[dt] ?? 0) + n;
-    };
     const rejects = stagingRejects(objects, rawChars);
     for (const o of objects) if (o.rejects.length > 0) add(records, o.dt, o.rejects.length);
     const readable = objects.filter((o) => o.staged !== undefined && o.records > o.rejects.length);
