@@ -383,8 +383,19 @@ export function evaluateAlerts(input: EvaluateAlertsInput): EvaluateAlertsResult
     kpis.set(rule.kpi, kpi);
   }
   const observed: Observed[] = [...input.observations, ...(input.rejects ?? []).map(asObserved)];
+  // Thousands of observations share a few periods: each period's date is parsed once, not per observation and rule.
+  const ordinals = new Map<string, number>();
+  const ordinalOf = (kind: PeriodKind, start: string): number => {
+    const key = `${kind}|${start}`;
+    let ordinal = ordinals.get(key);
+    if (ordinal === undefined) {
+      ordinal = periodOrdinal(kind, start);
+      ordinals.set(key, ordinal);
+    }
+    return ordinal;
+  };
   const observations = observed
-    .map((obs, index) => ({ obs, index, ordinal: periodOrdinal(obs.period.kind, obs.period.start) }))
+    .map((obs, index) => ({ obs, index, ordinal: ordinalOf(obs.period.kind, obs.period.start) }))
     .sort(
       (a, b) =>
         (a.obs.period.start < b.obs.period.start ? -1 : a.obs.period.start > b.obs.period.start ? 1 : 0) ||
@@ -401,7 +412,7 @@ export function evaluateAlerts(input: EvaluateAlertsInput): EvaluateAlertsResult
       const source = obs.rejects === undefined ? '' : `|${obs.rejects.source}`;
       const key = `${rule.id}|${kind}|${scopeKey(obs.scope)}${source}`;
       const before = entries[key];
-      if (before !== undefined && periodOrdinal(kind, before.last_period) >= ordinal) continue;
+      if (before !== undefined && ordinalOf(kind, before.last_period) >= ordinal) continue;
       const entry: AlertEntry = before ?? {
         rule: rule.id,
         kpi: obs.rejects === undefined ? obs.kpi : `${obs.kpi}:${obs.rejects.source}`,
@@ -414,7 +425,7 @@ export function evaluateAlerts(input: EvaluateAlertsInput): EvaluateAlertsResult
         last_fired: null,
         alerted: [],
       };
-      if (before !== undefined && ordinal - periodOrdinal(kind, before.last_period) > 1) {
+      if (before !== undefined && ordinal - ordinalOf(kind, before.last_period) > 1) {
         entry.streak = 0;
         entry.clear_streak = 0;
       }
@@ -426,7 +437,7 @@ export function evaluateAlerts(input: EvaluateAlertsInput): EvaluateAlertsResult
           entry.streak += 1;
           entry.clear_streak = 0;
           const cooling =
-            entry.last_fired !== null && ordinal - periodOrdinal(kind, entry.last_fired) <= rule.cooldown_periods;
+            entry.last_fired !== null && ordinal - ordinalOf(kind, entry.last_fired) <= rule.cooldown_periods;
           if (entry.firing) {
             emit('still_breached');
           } else if (entry.streak >= rule.consecutive && !cooling && !entry.alerted.includes(start)) {

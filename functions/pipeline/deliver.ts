@@ -22,7 +22,7 @@ import {
   renderGlossary,
   renderScorecard,
 } from '../render/scorecard.js';
-import { followsScope } from '../render/scorecard-view.js';
+import { followsScope, viewedScopes } from '../render/scorecard-view.js';
 import {
   archiveFileOf,
   cidOf,
@@ -54,6 +54,22 @@ export interface Delivered {
   readonly unsent: readonly UnsentMail[];
   /** The archive's index page. */
   readonly index: string;
+}
+
+/**
+ * What a delivery renders with: the scorecard and the alert mail. Passed in so a caller (a test) can
+ * count the renders; the real ones unless told.
+ */
+export interface Renderers {
+  readonly scorecard: typeof renderScorecard;
+  readonly alert: typeof renderAlert;
+}
+
+const RENDERERS: Renderers = { scorecard: renderScorecard, alert: renderAlert };
+
+/** A rendered mail body with the inline pictures its HTML refers to, shared by every recipient of the same view. */
+interface MailBody extends RenderedMail {
+  readonly images: ReturnType<typeof inlineImages>;
 }
 
 /** A send key's part for a scope: readable, and safe as a file or folder name ("team-sud-1a2b3c4d"). */
@@ -118,9 +134,12 @@ export async function deliverReport(
      * before naming them unsent. @default 30000
      */
     readonly inFlightWaitMs?: number;
+    /** @default the real renderers */
+    readonly renderers?: Renderers;
   },
 ): Promise<Delivered> {
   const { report, folder, config, now } = args;
+  const render = args.renderers ?? RENDERERS;
   const { archive } = ports;
   const clock: Clock = ports.clock ?? { now: () => new Date() };
   const period = `${report.period.kind}-${report.period.start}`;
@@ -158,7 +177,7 @@ export async function deliverReport(
 
   const html: string[] = [];
   for (const locale of locales) {
-    const page = await renderScorecard(report, { locale, sparkline: onPage, ...common, ...glossaryOnPage(locale) });
+    const page = await render.scorecard(report, { locale, sparkline: onPage, ...common, ...glossaryOnPage(locale) });
     const key = `${folder}/scorecard.${locale}.html`;
     await archive.put(key, page.html, 'text/html; charset=utf-8');
     html.push(archive.locate(key));
@@ -196,7 +215,12 @@ export async function deliverReport(
     mails.push(outcome.location);
     return true;
   };
-  const send = async (key: string, recipient: Recipient, body: RenderedMail, list: 'scorecard' | 'alerts') => {
+  // Only the envelope is per recipient: the body, its pictures and their encoding inputs are shared.
+  const bodyOf = (rendered: RenderedMail): MailBody => ({
+    ...rendered,
+    images: inlineImages(sparklines, rendered.html),
+  });
+  const send = async (key: string, recipient: Recipient, body: MailBody, list: 'scorecard' | 'alerts') => {
     const id = fingerprint(recipient.email.toLowerCase(), 12);
     const raw = await composeMail({
       from,
@@ -208,31 +232,35 @@ export async function deliverReport(
       messageId: `<${key}@vigie>`,
       date: now,
       listUnsubscribe: unsubscribeUrls(config, list, id),
-      inlineImages: inlineImages(sparklines, body.html),
+      inlineImages: body.images,
     });
     const mail: OutgoingMail = { key, from: config.mail.from, to: [recipient.email], subject: body.subject, raw };
     if (!(await attempt(mail))) held.push(mail);
   };
 
-  // Recipients who read the same language and scopes get the same body: render it once.
-  const scorecards = new Map<string, RenderedMail>();
+  // Recipients shown the same scorecard (this report's period, their language, the scopes it depends
+  // on) share one render: HTML, text and pictures; only the envelope differs.
+  const scorecards = new Map<string, MailBody>();
   for (const recipient of recipients) {
-    const variant = JSON.stringify([recipient.locale, recipient.scopes]);
+    const scopes = viewedScopes(recipient.scopes);
+    const variant = JSON.stringify([recipient.locale, scopes]);
     let body = scorecards.get(variant);
     if (body === undefined) {
-      body = await renderScorecard(report, {
-        locale: recipient.locale,
-        scopes: recipient.scopes,
-        sparkline: inMail,
-        ...common,
-        ...glossaryInMail(recipient.locale),
-      });
+      body = bodyOf(
+        await render.scorecard(report, {
+          locale: recipient.locale,
+          scopes,
+          sparkline: inMail,
+          ...common,
+          ...glossaryInMail(recipient.locale),
+        }),
+      );
       scorecards.set(variant, body);
     }
     await send(`${period}-scorecard-${fingerprint(recipient.email.toLowerCase(), 12)}`, recipient, body, 'scorecard');
   }
 
-  const alertMails = new Map<string, RenderedMail>();
+  const alertMails = new Map<string, MailBody>();
   // A rule still breached is said in the scorecard; only a change of state is worth a mail of its own.
   for (const alert of report.alerts.filter((a) => a.kind !== 'still_breached')) {
     for (const recipient of recipients.filter((r) => wantsAlert(r, alert))) {
@@ -241,11 +269,7 @@ export async function deliverReport(
       const variant = JSON.stringify([recipient.locale, alert.rule, about]);
       let body = alertMails.get(variant);
       if (body === undefined) {
-        body = await renderAlert(report, alert, {
-          locale: recipient.locale,
-          sparkline: inMail,
-          ...common,
-        });
+        body = bodyOf(await render.alert(report, alert, { locale: recipient.locale, sparkline: inMail, ...common }));
         alertMails.set(variant, body);
       }
       const id = fingerprint(recipient.email.toLowerCase(), 12);

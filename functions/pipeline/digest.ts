@@ -15,6 +15,7 @@ import {
 } from '../engine/periods.js';
 import type { Report } from '../engine/report-schema.js';
 import type { PeriodDistinct } from '../engine/rollup.js';
+import { warmRenderer } from '../render/scorecard.js';
 import { repeatBuyersSql } from '../sql/facts.js';
 import type { DamagedFile } from './damage.js';
 import type { Delivered } from './deliver.js';
@@ -54,6 +55,8 @@ export async function runDigest(
   const note = (d: DamagedFile): void => void damaged.push(d);
   const now = ports.clock.now();
   const reader = new FactsReader(ports.archive, config, note);
+  // The digest ends with a render: MJML loads while the facts are read and filed.
+  warmRenderer();
   // The period and the one before it (for deltas) must be filed, from the exports as they are now; older
   // trailing periods are optional. A day whose exports changed since it was filed is filed again (révisé).
   const needed: string[] = [];

@@ -6,6 +6,7 @@
 import type { Config } from '../engine/config.js';
 import { dayPeriod, previousPeriod, trailingPeriods } from '../engine/periods.js';
 import type { Report } from '../engine/report-schema.js';
+import { warmRenderer } from '../render/scorecard.js';
 import { estimateScan, type ScanEstimate } from '../sql/athena-scan.js';
 import { placementSql } from '../sql/ledger.js';
 import type { DamagedFile } from './damage.js';
@@ -65,6 +66,8 @@ export async function runNightly(
   // The day itself and the lookback window before it, oldest first.
   const days = trailingPeriods(period, config.lookback_days + 1);
   const now = ports.clock.now();
+  // The night ends with a render: MJML loads while DuckDB stages the exports.
+  warmRenderer();
   // Tickets, customers, orders and costs through their state snapshot: a night reads what changed, not the history.
   const stage = await stageDays(ports, days, config, note, { snapshot: true });
   const filed = await fileDays(ports, {

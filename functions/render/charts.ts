@@ -7,8 +7,8 @@
  * Offline by construction: the spec holds its values inline, has no URL and no text, and the view's
  * loader refuses every load, so Vega never touches the network or the file system.
  */
-import { type Loader, parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { Loader } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Locale } from '../engine/format.js';
 import { indexedPng } from './png.js';
 
@@ -122,6 +122,17 @@ export function sparklineSpec(
   };
 }
 
+let vega: Promise<readonly [typeof import('vega'), typeof import('vega-lite')]> | undefined;
+
+/**
+ * Vega and vega-lite load on the first chart drawn (about a second of module loading on this host):
+ * a run whose reports have no trend to draw, such as a first night, never pays for them.
+ */
+function loadVega(): Promise<readonly [typeof import('vega'), typeof import('vega-lite')]> {
+  vega ??= Promise.all([import('vega'), import('vega-lite')]);
+  return vega;
+}
+
 /** The sparkline as SVG markup of exactly `width` × `height` CSS pixels. */
 export async function sparklineSvg(
   points: readonly SparklinePoint[],
@@ -129,6 +140,7 @@ export async function sparklineSvg(
 ): Promise<string> {
   const width = checkedSize('width', options.width);
   const height = checkedSize('height', options.height);
+  const [{ parse, View }, { compile }] = await loadVega();
   const { spec } = compile(sparklineSpec(points, { ...options, width, height }));
   const view = new View(parse(spec), { renderer: 'none', loader: offlineLoader, logLevel: 0 });
   try {

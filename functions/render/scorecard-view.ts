@@ -9,7 +9,7 @@ import type { AlertRule } from '../engine/alerts.js';
 import type { RecipientScope } from '../engine/config.js';
 import type { Formatter, Locale } from '../engine/format.js';
 import type { Report, ReportScope, ReportVerbatim } from '../engine/report-schema.js';
-import { CENTRE, type Scope } from '../engine/scope.js';
+import { CENTRE, type Scope, scopeKey } from '../engine/scope.js';
 import { type ChangesView, changesView } from './changes-view.js';
 import {
   familyTables,
@@ -207,6 +207,25 @@ function followsVerbatim(scopes: readonly Exclude<RecipientScope, 'centre'>[], v
   return scopes.some((s) => ('team' in s ? v.team === s.team : v.queue === s.queue));
 }
 
+/**
+ * The part of a recipient's scopes their scorecard depends on, each scope once in the order given: with
+ * the centre, only the queues listed beside it (the centre's scorecard shows every team anyway). Two
+ * recipients whose lists reduce to the same get the same scorecard, so a delivery renders it once.
+ */
+export function viewedScopes(scopes: readonly RecipientScope[]): RecipientScope[] {
+  const centre = scopes.includes('centre');
+  const seen = new Set<string>();
+  const kept: RecipientScope[] = centre ? ['centre'] : [];
+  for (const s of scopes) {
+    if (s === 'centre' || (centre && 'team' in s)) continue;
+    const key = scopeKey(asScope(s));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push(s);
+  }
+  return kept;
+}
+
 /** Builds the view of a report's scorecard in one language, for the centre or for some teams and queues. */
 export function scorecardView(
   report: Report,
@@ -229,7 +248,7 @@ export function scorecardView(
     readonly rejectShare?: number;
   },
 ): ScorecardView {
-  const scopes = args.scopes ?? ['centre'];
+  const scopes = viewedScopes(args.scopes ?? ['centre']);
   const glossary = args.glossaryUrl;
   const base: ViewContext = {
     strings: args.strings,

@@ -3,7 +3,7 @@
  * HTML (mjml, strict validation); the plain-text part comes from the same view through a text
  * template (html-to-text cannot tell MJML's layout tables from the KPI tables); plus the subject line.
  */
-import mjml2html from 'mjml';
+import type mjml2html from 'mjml';
 import { type AlertRule, DEFAULT_REJECT_SHARE } from '../engine/alerts.js';
 import type { RecipientScope } from '../engine/config.js';
 import type { Locale } from '../engine/format.js';
@@ -53,8 +53,26 @@ const isIssue = (x: unknown): x is MjmlIssue =>
 const toIssues = (errors: readonly unknown[]): MjmlIssue[] =>
   errors.filter(isIssue).map((e) => ({ line: Number(e.line), tagName: e.tagName, message: e.message }));
 
+let mjmlModule: Promise<typeof mjml2html> | undefined;
+
+/** MJML, loaded on first use: its CSS inliner and minifier (juice, cheerio, htmlnano) weigh over a second of loading. */
+function loadMjml(): Promise<typeof mjml2html> {
+  mjmlModule ??= import('mjml').then((m) => m.default);
+  return mjmlModule;
+}
+
+/**
+ * Starts loading MJML without waiting for it: a job calls this before its SQL, so the loading overlaps
+ * DuckDB's work (the main thread is idle meanwhile) instead of delaying the first render. A failure to
+ * load is not reported here but by the first render, which awaits the same load.
+ */
+export function warmRenderer(): void {
+  loadMjml().catch(() => undefined);
+}
+
 /** MJML → HTML with strict validation; any validation issue becomes an `MjmlValidationError`. */
 export async function mjmlToHtml(mjml: string): Promise<string> {
+  const mjml2html = await loadMjml();
   let result: Awaited<ReturnType<typeof mjml2html>>;
   try {
     result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
