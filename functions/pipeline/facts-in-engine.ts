@@ -1,8 +1,8 @@
 /**
  * Filing a day inside an engine that can keep tables and write files (DuckDB): its bucket and breakdown
  * rows — 190k and 520k on a 1M-contact day — are kept in the engine, folded there (`foldDay` in SQL) and
- * written by it as the store's gzipped JSON; JavaScript reads back only the folded day, a few thousand
- * rows. The files are those `saveDayFacts` writes from the same facts (a test compares them), so either
+ * written by it as the lines of the store's JSON, which JavaScript only gzips; JavaScript reads back only
+ * the folded day, a few thousand rows. The files are those `saveDayFacts` writes from the same facts (a test compares them), so either
  * writer's files are read by the other's runs (docs/decisions/0001-facts-grain-and-reading.md).
  */
 import type { Config } from '../engine/config.js';
@@ -10,22 +10,24 @@ import type { PeriodFacts } from '../engine/facts.js';
 import { businessHoursOf } from '../engine/period-kpis.js';
 import type { Period } from '../engine/periods.js';
 import {
-  dayFileSql,
+  BREAKDOWN_COLUMNS,
+  BUCKET_COLUMNS,
   foldedBreakdownsSql,
   foldedBucketsSql,
   normalizedBreakdownsSql,
   normalizedBucketsSql,
+  rowLinesSql,
 } from '../sql/facts-file.js';
-import { dayFileParts, hoursFingerprint, type StoredDayFacts, saveDayFiles } from './facts-store.js';
+import { dayFileParts, gzipDayFile, hoursFingerprint, type StoredDayFacts, saveDayFiles } from './facts-store.js';
 import type { ObjectStore, QueryEngine, Row } from './ports.js';
 import { type FactsOptions, factsFromRows, factsQueries } from './read-facts.js';
 
 /** An engine that files days itself. */
-export type FilingEngine = QueryEngine & Required<Pick<QueryEngine, 'keep' | 'forget' | 'gzipLines'>>;
+export type FilingEngine = QueryEngine & Required<Pick<QueryEngine, 'keep' | 'forget' | 'writeLines'>>;
 
 /** Whether the engine can file days itself (else `saveDayFacts` writes what JavaScript read). */
 export function filesInEngine(engine: QueryEngine): engine is FilingEngine {
-  return engine.keep !== undefined && engine.forget !== undefined && engine.gzipLines !== undefined;
+  return engine.keep !== undefined && engine.forget !== undefined && engine.writeLines !== undefined;
 }
 
 const BUCKETS = 'filing_buckets';
@@ -78,19 +80,22 @@ export async function fileDayInEngine(
         ]),
       ),
     };
-    // Both files share all but their tables' rows, which the engine fills in.
-    const full = dayFileSql(dayFileParts(folded), BUCKETS, BREAKDOWNS);
-    const twin = dayFileSql(
+    // Both files share all but their tables' rows, which the engine writes.
+    const file = async (parts: readonly [string, string, string], buckets: string, breakdowns: string) =>
+      gzipDayFile([
+        parts[0],
+        await engine.writeLines(rowLinesSql(buckets, BUCKET_COLUMNS), []),
+        parts[1],
+        await engine.writeLines(rowLinesSql(breakdowns, BREAKDOWN_COLUMNS), []),
+        parts[2],
+      ]);
+    const full = await file(dayFileParts(folded), BUCKETS, BREAKDOWNS);
+    const twin = await file(
       dayFileParts(folded, { hours: hoursFingerprint(config) }),
       FOLDED_BUCKETS,
       FOLDED_BREAKDOWNS,
     );
-    await saveDayFiles(
-      archive,
-      folded.date,
-      await engine.gzipLines(full.sql, full.params),
-      await engine.gzipLines(twin.sql, twin.params),
-    );
+    await saveDayFiles(archive, folded.date, full, twin);
     return folded;
   } finally {
     for (const table of [BUCKETS, BREAKDOWNS, FOLDED_BUCKETS, FOLDED_BREAKDOWNS]) await engine.forget(table);

@@ -7,7 +7,8 @@
  * reads two months of days parses them in less than half the time.
  */
 
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { fingerprint } from '../common/fingerprint.js';
 import type { Config } from '../engine/config.js';
@@ -258,6 +259,18 @@ function dayFileBytes(stored: StoredDayFacts, extra: object = {}): Uint8Array {
     list.map((row) => JSON.stringify(cells(row))).join(',');
   const text = `${head}${rows(stored.facts.buckets, bucketCells)}${middle}${rows(stored.facts.breakdowns, breakdownCells)}${tail}`;
   return gzipSync(text, { level: GZIP_LEVEL });
+}
+
+/** A day file from its text in pieces (`dayFileParts` around rows the engine wrote), gzipped off the main thread. */
+export async function gzipDayFile(pieces: readonly (string | Uint8Array)[]): Promise<Uint8Array> {
+  const gzip = createGzip({ level: GZIP_LEVEL });
+  const chunks: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = once(gzip, 'end');
+  for (const piece of pieces) gzip.write(piece);
+  gzip.end();
+  await done;
+  return Buffer.concat(chunks);
 }
 
 /**

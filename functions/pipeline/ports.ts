@@ -127,8 +127,8 @@ export interface QueryEngine {
   keep?(name: string, sql: string, params: readonly SqlParam[]): Promise<void>;
   /** Drops a table `keep` made, if there. */
   forget?(name: string): Promise<void>;
-  /** The gzip of a one-text-column query's values, one per line, written by the engine itself. Absent: JS gzips. */
-  gzipLines?(sql: string, params: readonly SqlParam[]): Promise<Uint8Array>;
+  /** A one-text-column query's values, one per line, as the bytes of a text file the engine wrote itself. */
+  writeLines?(sql: string, params: readonly SqlParam[]): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 

@@ -1,8 +1,8 @@
 /**
  * The stored day file built by the engine itself (docs/decisions/0001-facts-grain-and-reading.md, "The
  * facts store"): a day's bucket and breakdown rows kept in tables, folded as `foldDay` folds them, and
- * written as the same gzipped JSON the JavaScript writer gives, so 1M-contact days never cross into
- * JavaScript on their way to the store. DuckDB only: Athena's engine has no such capability and its
+ * written by it as the lines of the same JSON the JavaScript writer gives, so 1M-contact days never cross
+ * into JavaScript objects on their way to the store (JavaScript only gzips the text). DuckDB only: Athena's engine has no such capability and its
  * facts go through JavaScript as before.
  */
 import { DIMENSIONS, MEASURES } from '../engine/facts.js';
@@ -60,17 +60,11 @@ UNION ALL
 SELECT * FROM ${table} WHERE bucket < ${start} OR bucket >= ${end}`;
 }
 
-/** One JSON array per row, of its values in `columns` order, joined by commas ('' for no rows). */
-const rowsJson = (table: string, columns: readonly string[]): string =>
-  `coalesce((SELECT string_agg(CAST(json_array(${columns.join(', ')}) AS VARCHAR), ',') FROM ${table}), '')`;
-
 /**
- * The one-line text of a day file whose JSON around the two tables' rows is `parts` (as
- * `dayFileParts` splits it): what the engine writes gzipped as the stored day.
+ * One line per row of `table`, the JSON array of its values in `columns` order, each but the first led
+ * by a comma: the rows of a stored table, to go between the parts `dayFileParts` gives. (A table made by
+ * `CREATE TABLE … AS` numbers its rows from 0, so exactly one row has rowid 0, whatever the lines' order.)
  */
-export function dayFileSql(parts: readonly [string, string, string], buckets: string, breakdowns: string): SqlText {
-  return {
-    sql: `SELECT ? || ${rowsJson(buckets, BUCKET_COLUMNS)} || ? || ${rowsJson(breakdowns, BREAKDOWN_COLUMNS)} || ? AS day`,
-    params: [...parts],
-  };
+export function rowLinesSql(table: string, columns: readonly string[]): string {
+  return `SELECT CASE WHEN rowid = 0 THEN '' ELSE ',' END || CAST(json_array(${columns.join(', ')}) AS VARCHAR) AS line FROM ${table}`;
 }
