@@ -12,6 +12,8 @@ const stable = (facts: PeriodFacts) => ({
   buckets: sorted(facts.buckets),
   breakdowns: sorted(facts.breakdowns),
   agentDays: sorted(facts.agentDays),
+  costs: sorted(facts.costs),
+  verbatims: sorted(facts.verbatims),
   state: { ...facts.state, backlogAtEnd: sorted(facts.state.backlogAtEnd) },
 });
 /** A stored day with its lists of rows sorted. */
