@@ -51,24 +51,6 @@ const AWKWARD = [
 ];
 
 describe('the engine writer gives what the JavaScript writer gives', () => {
-  const stored = (buckets: BucketFact[], breakdowns: BreakdownFact[]): StoredDayFacts => ({
-    format: FACTS_FORMAT,
-    date: '2026-11-18',
-    timezone: 'Europe/Paris',
-    fingerprint: 'f',
-    sources: 's',
-    inputs: {},
-    facts: {
-      buckets,
-      breakdowns,
-      agentDays: [],
-      costs: [],
-      state: { backlogAtEnd: [], customersAtStart: 1, customersAtEnd: 2, buyers: 0, repeatBuyers: 0 },
-      verbatims: [],
-    },
-    run: '2026-11-19T05:00:00Z',
-  });
-
   /** A table of `rows` in DuckDB, its columns typed as the facts SQL types them. */
   async function keepRows(
     engine: DuckDbQueryEngine,
@@ -151,7 +133,7 @@ describe('the engine writer gives what the JavaScript writer gives', () => {
 
 describe('the day file reader', () => {
   it('reads rows led by commas on lines of their own, in any order of members', async () => {
-    const day = stored1();
+    const day = stored([bucketRow(1, 'Sud', 'A-1')], []);
     const [head, middle, tail] = dayFileParts(day);
     const cells = JSON.stringify(bucketCells(day.facts.buckets[0] as BucketFact));
     const bytes = await gzipDayFile([head, `${cells}\n`, `,${cells}\n`, middle, tail]);
@@ -164,7 +146,7 @@ describe('the day file reader', () => {
   });
 
   it('names a file cut short as damaged and reads the day as not filed', async () => {
-    const day = stored1();
+    const day = stored([bucketRow(1, 'Sud', 'A-1')], []);
     const store = new LocalFolderStore(await mkdtemp(join(tmpdir(), 'vigie-reader-')));
     const [head] = dayFileParts(day);
     await saveDayFiles(store, day.date, await gzipDayFile([head]), await gzipDayFile([head]));
@@ -174,7 +156,8 @@ describe('the day file reader', () => {
   });
 });
 
-function stored1(): StoredDayFacts {
+/** A filed day of these rows, fingerprint `f`. */
+function stored(buckets: BucketFact[], breakdowns: BreakdownFact[]): StoredDayFacts {
   return {
     format: FACTS_FORMAT,
     date: '2026-11-18',
@@ -183,13 +166,13 @@ function stored1(): StoredDayFacts {
     sources: 's',
     inputs: {},
     facts: {
-      buckets: [bucketRow(1, 'Sud', 'A-1')],
-      breakdowns: [],
+      buckets,
+      breakdowns,
       agentDays: [],
       costs: [],
-      state: { backlogAtEnd: [], customersAtStart: 0, customersAtEnd: 0, buyers: 0, repeatBuyers: 0 },
+      state: { backlogAtEnd: [], customersAtStart: 1, customersAtEnd: 2, buyers: 0, repeatBuyers: 0 },
       verbatims: [],
     },
-    run: 'r',
+    run: '2026-11-19T05:00:00Z',
   };
 }
