@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { DuckDbQueryEngine } from '../../functions/adapters/duckdb.js';
 import { LocalFolderStore } from '../../functions/adapters/local-fs.js';
 import { type BreakdownFact, type BucketFact, MEASURES } from '../../functions/engine/facts.js';
+import { dayPeriod } from '../../functions/engine/periods.js';
+import { foldDay } from '../../functions/engine/rollup.js';
 import {
   BREAKDOWN_COLUMNS,
   BUCKET_COLUMNS,
@@ -26,7 +28,8 @@ import {
   saveDayFiles,
 } from '../../functions/pipeline/facts-store.js';
 import type { SqlParam } from '../../functions/pipeline/ports.js';
-import { rowLinesSql } from '../../functions/sql/facts-file.js';
+import { factsFromRows } from '../../functions/pipeline/read-facts.js';
+import { foldedBreakdownsSql, foldedBucketsSql, rowLinesSql } from '../../functions/sql/facts-file.js';
 import { stableDay } from '../support/stored-facts.js';
 
 const bucketRow = (n: number, team: string | null, agent: string | null): BucketFact =>
@@ -50,33 +53,28 @@ const AWKWARD = [
   '',
 ];
 
-describe('the engine writer gives what the JavaScript writer gives', () => {
-  /** A table of `rows` in DuckDB, its columns typed as the facts SQL types them. */
-  async function keepRows(
-    engine: DuckDbQueryEngine,
-    name: string,
-    columns: readonly string[],
-    rows: readonly object[],
-  ) {
-    const type = (c: string) =>
-      ['team', 'queue', 'channel', 'agent', 'breakdown', 'key'].includes(c)
-        ? 'VARCHAR'
-        : c === 'count'
-          ? 'BIGINT'
-          : 'DOUBLE';
-    const params: SqlParam[] = [];
-    const select = (row: object | null) =>
-      `SELECT ${columns
-        .map((c) => {
-          params.push(row === null ? null : ((row as Record<string, SqlParam>)[c] ?? null));
-          return `CAST(? AS ${type(c)}) AS "${c}"`;
-        })
-        .join(', ')}`;
-    // No rows: one typed row filtered out, so the table has its columns and nothing else.
-    const sql = rows.length === 0 ? `${select(null)} WHERE false` : rows.map(select).join(' UNION ALL ');
-    await engine.keep(name, sql, params);
-  }
+/** A table of `rows` in DuckDB, its columns typed as the facts SQL types them. */
+async function keepRows(engine: DuckDbQueryEngine, name: string, columns: readonly string[], rows: readonly object[]) {
+  const type = (c: string) =>
+    ['team', 'queue', 'channel', 'agent', 'breakdown', 'key'].includes(c)
+      ? 'VARCHAR'
+      : c === 'count'
+        ? 'BIGINT'
+        : 'DOUBLE';
+  const params: SqlParam[] = [];
+  const select = (row: object | null) =>
+    `SELECT ${columns
+      .map((c) => {
+        params.push(row === null ? null : ((row as Record<string, SqlParam>)[c] ?? null));
+        return `CAST(? AS ${type(c)}) AS "${c}"`;
+      })
+      .join(', ')}`;
+  // No rows: one typed row filtered out, so the table has its columns and nothing else.
+  const sql = rows.length === 0 ? `${select(null)} WHERE false` : rows.map(select).join(' UNION ALL ');
+  await engine.keep(name, sql, params);
+}
 
+describe('the engine writer gives what the JavaScript writer gives', () => {
   async function bothWays(day: StoredDayFacts) {
     const engine = await DuckDbQueryEngine.open({ exportsRoot: await mkdtemp(join(tmpdir(), 'vigie-none-')) });
     try {
@@ -157,7 +155,7 @@ describe('the day file reader', () => {
 });
 
 /** A filed day of these rows, fingerprint `f`. */
-function stored(buckets: BucketFact[], breakdowns: BreakdownFact[]): StoredDayFacts {
+function stored(buckets: readonly BucketFact[], breakdowns: readonly BreakdownFact[]): StoredDayFacts {
   return {
     format: FACTS_FORMAT,
     date: '2026-11-18',
@@ -176,3 +174,65 @@ function stored(buckets: BucketFact[], breakdowns: BreakdownFact[]): StoredDayFa
     run: '2026-11-19T05:00:00Z',
   };
 }
+
+describe('the fold in SQL', () => {
+  it('folds as foldDay does: by dimensions and business hours, earliest bucket kept, rows outside the day as they are', async () => {
+    const day = dayPeriod('2026-11-18', 'Europe/Paris');
+    const at = (hour: number, quarter: number) => day.start + hour * 3600 + quarter * 900;
+    const isOpen = (b: number) => b >= at(9, 0) && b < at(18, 0);
+    const open: number[] = [];
+    for (let b = day.start; b < day.end; b += 900) if (isOpen(b)) open.push(b);
+    // Small sums: both folds add in their own order, exact only below 2^53.
+    const row = (bucket: number, team: string | null, agent: string | null, n: number): BucketFact => ({
+      ...bucketRow(n, team, agent),
+      bucket,
+      talk_sum: n * 7.5,
+    });
+    const buckets = [
+      row(at(8, 3), 'Sud', 'A', 1),
+      row(at(9, 0), 'Sud', 'A', 2),
+      row(at(10, 1), 'Sud', 'A', 3),
+      row(at(20, 0), 'Sud', 'A', 4),
+      row(at(9, 0), 'Sud', null, 5),
+      row(at(12, 0), null, null, 6),
+      row(at(11, 0), null, null, 7),
+      row(day.end, 'Sud', 'A', 8),
+      row(day.start - 900, 'Sud', 'A', 9),
+    ];
+    const mention = (bucket: number, key: string, count: number): BreakdownFact => ({
+      bucket,
+      team: 'Sud',
+      queue: null,
+      channel: 'email',
+      agent: null,
+      breakdown: 'reason',
+      key,
+      count,
+    });
+    const breakdowns = [
+      mention(at(20, 0), 'facture', 2),
+      mention(at(9, 0), 'facture', 3),
+      mention(at(10, 0), 'livraison', 1),
+      mention(day.end, 'facture', 4),
+    ];
+    const engine = await DuckDbQueryEngine.open({ exportsRoot: await mkdtemp(join(tmpdir(), 'vigie-none-')) });
+    try {
+      await keepRows(engine, 'b', BUCKET_COLUMNS, buckets);
+      await keepRows(engine, 'd', BREAKDOWN_COLUMNS, breakdowns);
+      const inSql = factsFromRows([
+        await engine.query(foldedBucketsSql('b', day.start, day.end, open), []),
+        await engine.query(foldedBreakdownsSql('d', day.start, day.end), []),
+        ...[[], [], [], [], [], []],
+      ]);
+      const inJs = foldDay(stored(buckets, breakdowns).facts, day, isOpen);
+      // Nine rows fold to six: A open (9:00, 10:15), A closed (8:45, 20:00), Sud without an agent, the
+      // centre's two (11:00, 12:00), and the two outside the day as they are.
+      expect(inSql.buckets).toHaveLength(6);
+      expect(stableDay(stored(inSql.buckets, inSql.breakdowns))).toEqual(
+        stableDay(stored(inJs.buckets, inJs.breakdowns)),
+      );
+    } finally {
+      await engine.close();
+    }
+  });
+});
