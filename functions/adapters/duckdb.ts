@@ -6,10 +6,10 @@
  * portable aggregation SQL then queries.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import {
   compactedFigures,
   listingByPartition,
@@ -32,6 +32,7 @@ import { EXPORT_KINDS, type ExportKind } from '../sql/exports-schema.js';
 import { checkedSelect, checksFingerprint } from '../sql/record-checks.js';
 import { duckdbEmptySource } from '../sql/record-sources.js';
 import { isStateKind } from '../sql/state.js';
+import { sqlString } from '../sql/values.js';
 import { type LocalCtrOptions, stageLocalCtrContacts } from './duckdb-ctr.js';
 import { type DuckDbSession, readRows } from './duckdb-session.js';
 import { firstLineOf } from './errors.js';
@@ -352,6 +353,32 @@ export class DuckDbQueryEngine implements QueryEngine {
     }));
   }
 
+  async keep(name: string, sql: string, params: readonly SqlParam[]): Promise<void> {
+    await this.connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${quotedName(name)} AS ${sql}`,
+      params.length > 0 ? (params as DuckDBValue[]) : undefined,
+    );
+  }
+
+  async forget(name: string): Promise<void> {
+    await this.connection.run(`DROP TABLE IF EXISTS ${quotedName(name)}`);
+  }
+
+  async writeLines(sql: string, params: readonly SqlParam[]): Promise<Uint8Array> {
+    const file = join(this.scratch, `lines-${randomUUID()}.txt`);
+    try {
+      // No quote, escape or header, a delimiter no JSON text holds unescaped: each value written as it is.
+      // Not gzipped here: DuckDB's gzip takes twice zlib's level 3 on a 1M-contact day's facts.
+      await this.connection.run(
+        `COPY (${sql}) TO ${sqlString(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01')`,
+        params.length > 0 ? (params as DuckDBValue[]) : undefined,
+      );
+      return await readFile(file);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
@@ -361,4 +388,10 @@ export class DuckDbQueryEngine implements QueryEngine {
   private rows(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
     return readRows(this.connection, sql, params);
   }
+}
+
+/** A table name the pipeline chose, quoted; anything but letters, digits and `_` is refused. */
+function quotedName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a table name: ${name}`);
+  return `"${name}"`;
 }

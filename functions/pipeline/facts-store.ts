@@ -4,17 +4,20 @@
  * (`facts/dt=YYYY-MM-DD/facts.json.gz`): readable by the engine wherever it runs, with no extra reader.
  * The two large lists, bucket and breakdown rows, are stored as tables (column names once, then one array
  * of values per row): a 1M-contact day's buckets take 25 MB of JSON instead of 144 MB, and a digest that
- * reads two months of days parses them in less than half the time.
+ * reads two months of days parses them in less than half the time. On DuckDB the rows are written by the
+ * engine itself (`facts-in-engine.ts`), inside the JSON `dayFileParts` gives.
  */
 
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { fingerprint } from '../common/fingerprint.js';
 import type { Config } from '../engine/config.js';
-import { type BreakdownFact, type BucketFact, DIMENSIONS, MEASURES, type PeriodFacts } from '../engine/facts.js';
+import type { BreakdownFact, BucketFact, PeriodFacts } from '../engine/facts.js';
 import { businessHoursOf } from '../engine/period-kpis.js';
 import { dayPeriod } from '../engine/periods.js';
 import { foldDay } from '../engine/rollup.js';
+import { BREAKDOWN_COLUMNS, BUCKET_COLUMNS } from '../sql/facts-file.js';
 import { type NoteDamage, readOrNote } from './damage.js';
 import type { PartitionInputs } from './inputs.js';
 import type { ObjectStore } from './ports.js';
@@ -129,8 +132,7 @@ interface StoredTable {
   readonly rows: readonly (readonly Cell[])[];
 }
 
-export const BUCKET_COLUMNS: readonly string[] = ['bucket', ...DIMENSIONS, ...MEASURES];
-export const BREAKDOWN_COLUMNS: readonly string[] = ['bucket', ...DIMENSIONS, 'breakdown', 'key', 'count'];
+export { BREAKDOWN_COLUMNS, BUCKET_COLUMNS };
 
 /** A day as written to the archive: `StoredDayFacts` with its bucket and breakdown rows as tables. */
 interface DayFile extends Omit<StoredDayFacts, 'facts'> {
@@ -232,17 +234,44 @@ export interface FoldedDayFacts {
   readonly facts: PeriodFacts;
 }
 
-function dayFileBytes(stored: StoredDayFacts, extra: object = {}): Uint8Array {
-  const file: DayFile = {
-    ...stored,
-    ...extra,
-    facts: {
-      ...stored.facts,
-      buckets: { columns: BUCKET_COLUMNS, rows: stored.facts.buckets.map(bucketCells) },
-      breakdowns: { columns: BREAKDOWN_COLUMNS, rows: stored.facts.breakdowns.map(breakdownCells) },
-    },
+/**
+ * A day file's JSON around its two tables' rows: what precedes the bucket rows, what lies between them and
+ * the breakdown rows, what follows. One piece for both writers: JavaScript fills in the rows it holds
+ * (`dayFileBytes`), an engine that keeps them fills them in itself (functions/sql/facts-file.ts).
+ */
+export function dayFileParts(stored: StoredDayFacts, extra: object = {}): [string, string, string] {
+  const { facts, ...meta } = { ...stored, ...extra };
+  const { buckets: _b, breakdowns: _d, ...rest } = facts;
+  // An object's JSON left open for more members.
+  const open = (o: object): string => {
+    const json = JSON.stringify(o);
+    return json === '{}' ? '{' : `${json.slice(0, -1)},`;
   };
-  return gzipSync(JSON.stringify(file), { level: GZIP_LEVEL });
+  return [
+    `${open(meta)}"facts":${open(rest)}"buckets":{"columns":${JSON.stringify(BUCKET_COLUMNS)},"rows":[`,
+    `]},"breakdowns":{"columns":${JSON.stringify(BREAKDOWN_COLUMNS)},"rows":[`,
+    ']}}}',
+  ];
+}
+
+function dayFileBytes(stored: StoredDayFacts, extra: object = {}): Uint8Array {
+  const [head, middle, tail] = dayFileParts(stored, extra);
+  const rows = <T>(list: readonly T[], cells: (row: T) => Cell[]): string =>
+    list.map((row) => JSON.stringify(cells(row))).join(',');
+  const text = `${head}${rows(stored.facts.buckets, bucketCells)}${middle}${rows(stored.facts.breakdowns, breakdownCells)}${tail}`;
+  return gzipSync(text, { level: GZIP_LEVEL });
+}
+
+/** A day file from its text in pieces (`dayFileParts` around rows the engine wrote), gzipped off the main thread. */
+export async function gzipDayFile(pieces: readonly (string | Uint8Array)[]): Promise<Uint8Array> {
+  const gzip = createGzip({ level: GZIP_LEVEL });
+  const chunks: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = once(gzip, 'end');
+  for (const piece of pieces) gzip.write(piece);
+  gzip.end();
+  await done;
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -255,12 +284,23 @@ export async function saveDayFacts(
   stored: StoredDayFacts,
   folded: FoldedDayFacts,
 ): Promise<void> {
-  await archive.put(factsKey(stored.date), dayFileBytes(stored), 'application/gzip');
-  await archive.put(
-    foldedFactsKey(stored.date),
+  await saveDayFiles(
+    archive,
+    stored.date,
+    dayFileBytes(stored),
     dayFileBytes({ ...stored, facts: folded.facts }, { hours: folded.hours }),
-    'application/gzip',
   );
+}
+
+/** Files a day's two files as written already (by `dayFileBytes` or by the engine), in `saveDayFacts`'s order. */
+export async function saveDayFiles(
+  archive: ObjectStore,
+  date: string,
+  facts: Uint8Array,
+  folded: Uint8Array,
+): Promise<void> {
+  await archive.put(factsKey(date), facts, 'application/gzip');
+  await archive.put(foldedFactsKey(date), folded, 'application/gzip');
 }
 
 /** A day file's content, or `null` when written by another format or configuration. */

@@ -8,6 +8,7 @@ import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';
 import { localDateOf, type Period, utcDatesBetween } from '../engine/periods.js';
 import type { NoteDamage } from './damage.js';
+import { fileDayInEngine, filesInEngine } from './facts-in-engine.js';
 import {
   FACTS_FORMAT,
   factsFingerprint,
@@ -144,18 +145,20 @@ export async function fileDays(
     const kept = !damaged && stored !== null && stored.sources === sources && (!rebuild || stored.run === args.run);
     // (A day kept is read from the store by the reports, as any other.)
     if (kept) continue;
-    const fresh: StoredDayFacts = {
+    const meta: Omit<StoredDayFacts, 'facts'> = {
       format: FACTS_FORMAT,
       date: day.startDate,
       timezone: day.timezone,
       fingerprint,
       sources,
       inputs: inputsByPartition(args.stage, args.stage.placement, utcDatesBetween(day.start, day.end)),
-      facts: withKinds(await readPeriodFacts(ports.engine, day, factsOptions(args.config)), args.stage.placement),
       ...(args.run === undefined ? {} : { run: args.run }),
     };
-    const folded = foldedDay(fresh, args.config);
-    await saveDayFacts(ports.archive, fresh, { hours: hoursFingerprint(args.config), facts: folded.facts });
+    const options = factsOptions(args.config);
+    const finish = (facts: PeriodFacts): PeriodFacts => withKinds(facts, args.stage.placement);
+    const folded = filesInEngine(ports.engine)
+      ? await fileDayInEngine(ports.engine, ports.archive, { day, stored: meta, config: args.config, options, finish })
+      : await fileDayInJs(ports, { day, stored: meta, config: args.config, options, finish });
     const own = utcDatesBetween(day.start, day.end);
     await saveListing(ports.archive, {
       date: day.startDate,
@@ -168,6 +171,20 @@ export async function fileDays(
     if (!rebuild && stored !== null && stored.sources !== sources) revised.push(day.startDate);
   }
   return { revised, filed };
+}
+
+/** Files a day from the facts JavaScript reads and folds (an engine that cannot file days itself); returns it folded. */
+async function fileDayInJs(
+  ports: Pick<RunPorts, 'engine' | 'archive'>,
+  args: Parameters<typeof fileDayInEngine>[2],
+): Promise<StoredDayFacts> {
+  const fresh: StoredDayFacts = {
+    ...args.stored,
+    facts: args.finish(await readPeriodFacts(ports.engine, args.day, args.options)),
+  };
+  const folded = foldedDay(fresh, args.config);
+  await saveDayFacts(ports.archive, fresh, { hours: hoursFingerprint(args.config), facts: folded.facts });
+  return folded;
 }
 
 /** Facts that say which kinds delivered records (a KPI of a kind that never did is `null`, not 0). */

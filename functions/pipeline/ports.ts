@@ -123,6 +123,12 @@ export interface QueryEngine {
    * list, and late files go unnoticed.
    */
   listExports?(partitions: readonly string[]): Promise<ExportFileInfo[]>;
+  /** Keeps a query's rows as temporary table `name` (replacing it) for the next queries. Absent: rows go through JS. */
+  keep?(name: string, sql: string, params: readonly SqlParam[]): Promise<void>;
+  /** Drops a table `keep` made, if there. */
+  forget?(name: string): Promise<void>;
+  /** A one-text-column query's values, one per line, as the bytes of a text file the engine wrote itself. */
+  writeLines?(sql: string, params: readonly SqlParam[]): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 

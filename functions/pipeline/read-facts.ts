@@ -120,6 +120,11 @@ export async function readPeriodFacts(
   const texts = factsQueries(period, options);
   const results: Row[][] = [];
   for (const text of texts) results.push(await run(engine, text));
+  return factsFromRows(results);
+}
+
+/** Facts from the rows of `factsQueries`'s texts, in their order. */
+export function factsFromRows(results: readonly Row[][]): PeriodFacts {
   const [
     bucketRows = [],
     breakdownRows = [],
