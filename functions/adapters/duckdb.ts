@@ -27,7 +27,7 @@ import type {
   StageRequest,
   StageResult,
 } from '../pipeline/ports.js';
-import { duplicatesSelect, stagedSelect } from '../sql/dedupe.js';
+import { duplicatesFromStaged, stagedSelect } from '../sql/dedupe.js';
 import { EXPORT_KINDS, type ExportKind } from '../sql/exports-schema.js';
 import { checkedSelect, checksFingerprint } from '../sql/record-checks.js';
 import { duckdbEmptySource } from '../sql/record-sources.js';
@@ -322,7 +322,7 @@ export class DuckDbQueryEngine implements QueryEngine {
   /** Stages a kind from its checked records alone; returns its merged duplicates per partition. */
   private async stageKind(kind: ExportKind): Promise<Row[]> {
     await this.connection.run(`CREATE OR REPLACE TABLE ${kind} AS ${stagedSelect(kind, `checked_${kind}`)}`);
-    return this.rows(duplicatesSelect(kind, `checked_${kind}`));
+    return this.rows(duplicatesFromStaged(`checked_${kind}`, kind));
   }
 
   async query(sql: string, params: readonly SqlParam[]): Promise<Row[]> {
