@@ -38,6 +38,8 @@ export type TaskSpec =
       readonly trace?: boolean;
       /** The staging path (default: the engine's, the typed read). */
       readonly staging?: StagingPath;
+      /** The engine's memory budget in MB (default: the engine's, DEFAULT_MEMORY_BUDGET_MB). */
+      readonly memoryMb?: number;
     }
   | {
       readonly task: 'digest';
@@ -264,6 +266,7 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   const engine = await DuckDbQueryEngine.open({
     exportsRoot: spec.exports,
     ...(spec.task === 'nightly' && spec.staging !== undefined ? { staging: spec.staging } : {}),
+    ...(spec.task === 'nightly' && spec.memoryMb !== undefined ? { memoryBudgetMb: spec.memoryMb } : {}),
   });
   const sql: Record<string, { ms: number; n: number }> = {};
   if (spec.task === 'nightly' && spec.trace) traceEngine(engine, sql);

@@ -69,6 +69,25 @@ export interface DuckDbOptions {
    * irregular files by the exact path (docs/decisions/0007-typed-read.md); `exact`: every file by the exact path.
    */
   readonly staging?: StagingPath;
+  /**
+   * The run's memory budget in MB (default `DEFAULT_MEMORY_BUDGET_MB`, the Lambda's size): DuckDB's buffer
+   * pool is held to `duckdbMemoryLimitMb` of it and spills to the scratch folder beyond
+   * (docs/decisions/0008-memory-budget.md).
+   */
+  readonly memoryBudgetMb?: number;
+}
+
+/** The default memory budget of a run, in MB: the Lambda's memory, so a night that fits here fits there. */
+export const DEFAULT_MEMORY_BUDGET_MB = 1769;
+
+/**
+ * DuckDB's `memory_limit` for a run's budget: half of it. The limit holds only DuckDB's buffer pool; the
+ * process also holds Node and its modules (~220 MB), the JavaScript heap, and memory DuckDB allocates
+ * outside the pool or has freed but not returned (measured up to ~+900 MB over its own accounting at 3M
+ * contacts without a limit), so the pool gets half (docs/decisions/0008-memory-budget.md).
+ */
+export function duckdbMemoryLimitMb(budgetMb: number): number {
+  return Math.max(1, Math.floor(budgetMb / 2));
 }
 
 /** How export files are read: see `DuckDbOptions.staging`. */
@@ -111,7 +130,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly scratch: string,
-    private readonly options: Required<Omit<DuckDbOptions, 'compactedRoot' | 'stateRoot' | 'ctr'>> &
+    private readonly options: Required<Omit<DuckDbOptions, 'compactedRoot' | 'stateRoot' | 'ctr' | 'memoryBudgetMb'>> &
       Pick<DuckDbOptions, 'compactedRoot' | 'stateRoot' | 'ctr'>,
   ) {
     this.session = { connection, scratch, options, rows: (sql, params) => this.rows(sql, params) };
@@ -123,14 +142,23 @@ export class DuckDbQueryEngine implements QueryEngine {
     );
   }
 
-  /** Opens an in-memory database; extensions load only from a private temp folder (no network). */
+  /**
+   * Opens an in-memory database held to the memory budget, spilling to a private temp folder; extensions
+   * load only from another (no network).
+   */
   static async open(options: DuckDbOptions): Promise<DuckDbQueryEngine> {
+    const budget = options.memoryBudgetMb ?? DEFAULT_MEMORY_BUDGET_MB;
+    if (!Number.isInteger(budget) || budget < 1)
+      throw new RangeError(`memoryBudgetMb must be a positive integer, got ${budget}`);
     const scratch = await mkdtemp(join(tmpdir(), 'vigie-duckdb-'));
     const instance = await DuckDBInstance.create(':memory:', {
       extension_directory: join(scratch, 'extensions'),
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'true',
+      // An in-memory database's tables, sorts and hash tables spill here past memory_limit. Insertion
+      // order stays preserved: both readers number lines by rowid (export-loading.ts, typed-ndjson.ts).
       temp_directory: join(scratch, 'spill'),
+      memory_limit: `${duckdbMemoryLimitMb(budget)}MiB`,
     });
     const connection = await instance.connect();
     return new DuckDbQueryEngine(instance, connection, scratch, {

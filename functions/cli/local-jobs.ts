@@ -5,7 +5,7 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configFrom, readConfigFile } from '../adapters/config-file.js';
-import { DuckDbQueryEngine, type StagingPath } from '../adapters/duckdb.js';
+import { DEFAULT_MEMORY_BUDGET_MB, DuckDbQueryEngine, type StagingPath } from '../adapters/duckdb.js';
 import { UsageError } from '../adapters/errors.js';
 import { LocalFolderStore } from '../adapters/local-fs.js';
 import { OutboxMailer } from '../adapters/outbox.js';
@@ -95,6 +95,24 @@ export function stagingPathOf(env: NodeJS.ProcessEnv): StagingPath {
   throw new UsageError(`VIGIE_STAGING must be "typed" or "exact", got "${value}"`);
 }
 
+/** The smallest `VIGIE_MEMORY_MB` taken: below it, Node and its modules alone would not fit. */
+export const MIN_MEMORY_BUDGET_MB = 256;
+
+/**
+ * The embedded default's memory budget in MB from `VIGIE_MEMORY_MB` (default: the Lambda's 1,769): DuckDB
+ * is held to half of it and spills beyond (docs/decisions/0008-memory-budget.md).
+ */
+export function memoryBudgetOf(env: NodeJS.ProcessEnv): number {
+  const value = env.VIGIE_MEMORY_MB;
+  if (value === undefined || value === '') return DEFAULT_MEMORY_BUDGET_MB;
+  const mb = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(mb) || mb < MIN_MEMORY_BUDGET_MB)
+    throw new UsageError(
+      `VIGIE_MEMORY_MB must be a whole number of MB, at least ${MIN_MEMORY_BUDGET_MB}, got "${value}"`,
+    );
+  return mb;
+}
+
 /** Where the embedded default keeps compacted partitions, under the output folder. */
 export const COMPACTED_FOLDER = 'compacted';
 
@@ -112,6 +130,7 @@ export async function withLocalPorts<T>(
     exportsRoot: options.exports,
     compactedRoot: join(options.out, COMPACTED_FOLDER),
     staging: stagingPathOf(process.env),
+    memoryBudgetMb: memoryBudgetOf(process.env),
     ...(ctr === undefined || config === undefined
       ? {}
       : { ctr: { root: ctr, mapping: config.connect, deliveryDays: config.connect.delivery_days } }),
