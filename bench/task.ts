@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { configFrom } from '../functions/adapters/config-file.js';
-import { DuckDbQueryEngine, type StagingPath, type TypedReadFigures } from '../functions/adapters/duckdb.js';
+import {
+  type CsvReadFigures,
+  DuckDbQueryEngine,
+  type StagingPath,
+  type TypedReadFigures,
+} from '../functions/adapters/duckdb.js';
 import { LocalFolderStore } from '../functions/adapters/local-fs.js';
 import { OutboxMailer } from '../functions/adapters/outbox.js';
 import { dayPeriod, parsePeriod, trailingPeriods, utcDatesBetween } from '../functions/engine/periods.js';
@@ -75,6 +80,8 @@ export interface TaskResult {
   readonly sqlMs?: number;
   /** Nightly: how the NDJSON files went through the typed read (the slow-path share). */
   readonly typedRead?: readonly TypedReadFigures[];
+  /** Nightly: how the CSV files went through the typed path's check. */
+  readonly csvRead?: readonly CsvReadFigures[];
 }
 
 const TIMEZONE = 'Europe/Paris';
@@ -273,6 +280,7 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
     if (spec.task === 'nightly') {
       const result = await runNightly(ports, { date: spec.date, config });
       const typedRead = engine.typedReads;
+      const csvRead = engine.csvReads;
       await engine.close();
       const ms = performance.now() - t0;
       const folder = join(spec.out, 'reports', 'day', spec.date);
@@ -290,6 +298,7 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
         rejects: result.report.rejects.count,
         ...(spec.trace ? { sql, sqlMs } : {}),
         typedRead,
+        csvRead,
         ...(Array.isArray(report.scopes) ? { teams: report.scopes.length } : {}),
       };
     }

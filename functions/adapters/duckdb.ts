@@ -27,7 +27,7 @@ import type {
   StageRequest,
   StageResult,
 } from '../pipeline/ports.js';
-import { duplicatesSelect, stagedSelect } from '../sql/dedupe.js';
+import { duplicatesFromStaged, stagedSelect } from '../sql/dedupe.js';
 import { EXPORT_KINDS, type ExportKind } from '../sql/exports-schema.js';
 import { checkedSelect, checksFingerprint } from '../sql/record-checks.js';
 import { duckdbEmptySource } from '../sql/record-sources.js';
@@ -105,10 +105,23 @@ export interface TypedReadFigures {
   readonly rechecked: number;
 }
 
+/** How a kind's CSV files went through the typed path's check in a stage (docs/decisions/0007). */
+export interface CsvReadFigures {
+  readonly kind: ExportKind;
+  /** CSV files whose rows it checked (the others were refused whole, or split by `;`). */
+  readonly files: number;
+  /** Rows whose text it digested: those whose identity cells another row of their file repeats. */
+  readonly digested: number;
+  /** Rows it rejected, the only ones given their text. */
+  readonly rejected: number;
+}
+
 /** DuckDB-backed QueryEngine over a local exports folder. */
 export class DuckDbQueryEngine implements QueryEngine {
   /** The typed read's figures of every stage so far, per stage and kind (none on the exact path). */
   readonly typedReads: TypedReadFigures[] = [];
+  /** The typed path's CSV figures of every stage so far, per stage and kind (none on the exact path). */
+  readonly csvReads: CsvReadFigures[] = [];
   private readonly session: DuckDbSession;
   private readonly loader: ExportLoader;
   private readonly compaction: LocalCompaction;
@@ -122,7 +135,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       Pick<DuckDbOptions, 'compactedRoot' | 'stateRoot' | 'ctr'>,
   ) {
     this.session = { connection, scratch, options, rows: (sql, params) => this.rows(sql, params) };
-    this.loader = new ExportLoader(this.session);
+    this.loader = new ExportLoader(this.session, options.staging);
     this.compaction = new LocalCompaction(this.session);
     this.states = new LocalStateSnapshots(
       this.session,
@@ -256,6 +269,8 @@ export class DuckDbQueryEngine implements QueryEngine {
         count(file.dt, found.length, kind);
       }
       await this.connection.run('DROP TABLE IF EXISTS file_rows');
+      const csv = this.loader.takeCsvTally();
+      if (csv.files > 0) this.csvReads.push({ kind, ...csv });
       if (compacted.size > 0) {
         await this.connection.run(`INSERT INTO checked_${kind} ${this.compaction.compactedSelect(kind, compacted)}`);
       }
@@ -336,7 +351,7 @@ export class DuckDbQueryEngine implements QueryEngine {
   /** Stages a kind from its checked records alone; returns its merged duplicates per partition. */
   private async stageKind(kind: ExportKind): Promise<Row[]> {
     await this.connection.run(`CREATE OR REPLACE TABLE ${kind} AS ${stagedSelect(kind, `checked_${kind}`)}`);
-    return this.rows(duplicatesSelect(kind, `checked_${kind}`));
+    return this.rows(duplicatesFromStaged(`checked_${kind}`, kind));
   }
 
   async query(sql: string, params: readonly SqlParam[]): Promise<Row[]> {

@@ -123,25 +123,24 @@ function blankBytes(chunk: Buffer, start: number, end: number): boolean {
 }
 
 /**
- * The physical lines of a CSV file that hold only spaces, tabs or CRs (inflating it whole when gzipped,
- * which checks it too: a cut or corrupt gzip throws). DuckDB skips empty lines without numbering its rows
- * past them, so knowing them keeps every record's line number physical.
+ * The physical lines of spaces, tabs or CRs of bytes given chunk by chunk. DuckDB skips empty lines of a
+ * CSV without numbering its rows past them, so knowing them keeps every record's line number physical.
  */
-export async function blankLines(path: string, gzipped: boolean): Promise<number[]> {
-  const blank: number[] = [];
-  let line = 1;
-  let current = true; // the current line is blank so far
-  for await (const chunk of bytesOf(path, gzipped) as AsyncIterable<Buffer>) {
+export class BlankLines {
+  readonly lines: number[] = [];
+  private line = 1;
+  private current = true; // the current line is blank so far
+
+  push(chunk: Buffer): void {
     let start = 0;
     for (let end = chunk.indexOf(LF, start); end !== -1; end = chunk.indexOf(LF, start)) {
-      if (current && blankBytes(chunk, start, end)) blank.push(line);
-      line += 1;
-      current = true;
+      if (this.current && blankBytes(chunk, start, end)) this.lines.push(this.line);
+      this.line += 1;
+      this.current = true;
       start = end + 1;
     }
-    current &&= blankBytes(chunk, start, chunk.length);
+    this.current &&= blankBytes(chunk, start, chunk.length);
   }
-  return blank;
 }
 
 /**

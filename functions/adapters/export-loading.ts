@@ -11,12 +11,11 @@ import { join, relative } from 'node:path';
 import type { Reject, Row } from '../pipeline/ports.js';
 import type { ExportKind } from '../sql/exports-schema.js';
 import { checkedSelect } from '../sql/record-checks.js';
-import { duckdbCsvSource, duckdbNdjsonSource } from '../sql/record-sources.js';
+import { duckdbCsvRaw, duckdbCsvSource, duckdbCsvTieKey, duckdbNdjsonSource } from '../sql/record-sources.js';
 import { sqlString } from '../sql/values.js';
 import { appendLine, type DuckDbSession } from './duckdb-session.js';
 import { firstLineOf } from './errors.js';
 import {
-  blankLines,
   copyWithLineFeeds,
   type ExportLine,
   exportLines,
@@ -26,7 +25,7 @@ import {
   isBlank,
 } from './export-files.js';
 import type { ExportFile } from './export-listing.js';
-import { objectRefusal, SEMICOLON_HEADER } from './export-objects.js';
+import { csvObjectProfile, SEMICOLON_HEADER } from './export-objects.js';
 import type { TypedReadContext } from './typed-ndjson.js';
 
 /** DuckDB error types of its CSV reader, mapped to Vigie's reject reasons. */
@@ -52,7 +51,21 @@ function uniqueColumns(names: readonly string[]): string[] {
 
 /** Reads export files into the checked tables of a session. */
 export class ExportLoader {
-  constructor(private readonly session: DuckDbSession) {}
+  constructor(
+    private readonly session: DuckDbSession,
+    /** `exact`: CSV rows as the exact path checks them, every row's text and digest computed. */
+    private readonly staging: 'typed' | 'exact' = 'typed',
+  ) {}
+
+  /** What the typed path's CSV check did since `takeCsvTally` (docs/decisions/0007-typed-read.md). */
+  private csvTally = { files: 0, digested: 0, rejected: 0 };
+
+  /** The CSV files the typed path checked since the last call, the rows it digested and those it rejected. */
+  takeCsvTally(): { readonly files: number; readonly digested: number; readonly rejected: number } {
+    const tally = this.csvTally;
+    this.csvTally = { files: 0, digested: 0, rejected: 0 };
+    return tally;
+  }
 
   /** A reject of one of a file's records, or of the whole file (line 0). */
   rejectOf(file: ExportFile, line: number, reason: string, raw = ''): Reject {
@@ -180,10 +193,12 @@ export class ExportLoader {
     if (file.size === 0) return [];
     if (file.format === 'csv') {
       // What Athena's OpenCSVSerDe would read otherwise is refused on both engines, so both report the same.
-      const refusal = await objectRefusal(createReadStream(file.path), file.path);
+      // The same read (which inflates a gzip to its end, so a cut or corrupt one is refused here) finds the
+      // blank lines.
+      const { refusal, blank } = await csvObjectProfile(createReadStream(file.path), file.path);
       // A header split by `;` is read by loadCsv, which rejects each row as `wrong_delimiter`.
       if (refusal !== null && refusal !== SEMICOLON_HEADER) return [this.rejectOf(file, 0, 'unreadable_file', refusal)];
-      return this.loadCsv(file, now);
+      return this.loadCsv(file, blank, now);
     }
     try {
       await this.session.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
@@ -263,7 +278,7 @@ export class ExportLoader {
    * the line limit is one `line_too_long`, not a failed file). A header split by `;` (what spreadsheets
    * write in French) makes every row a `wrong_delimiter`, saying so, instead of a missing `id`.
    */
-  async loadCsv(file: ExportFile, now: number): Promise<Reject[]> {
+  async loadCsv(file: ExportFile, blank: readonly number[], now: number): Promise<Reject[]> {
     const gzipped = file.path.endsWith('.gz');
     let header: Awaited<ReturnType<typeof firstLine>>;
     try {
@@ -285,13 +300,6 @@ export class ExportLoader {
       await this.session.connection.run('DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS file_scans;');
       await this.session.connection.run(`CREATE OR REPLACE TEMP TABLE file_rows AS ${read(path)}`);
     };
-    let blank: number[];
-    try {
-      // Inflates a gzip to its end: a cut or corrupt one throws here, before any of its rows is read.
-      blank = await blankLines(file.path, gzipped);
-    } catch (error) {
-      return [this.rejectOf(file, 0, 'unreadable_file', `${gzipped ? 'gzip: ' : ''}${firstLineOf(error)}`)];
-    }
     try {
       await load(file.path);
     } catch {
@@ -307,16 +315,61 @@ export class ExportLoader {
       }
     }
     const { lineOf, structural } = await this.structuralRows(header.line + 1, blank);
-    const source = duckdbCsvSource(file.kind, 'file_rows', columns, {
-      file: sqlString(file.path),
-      dt: sqlString(file.dt),
-      line: lineOf,
-    });
-    await this.session.connection.run(
-      `INSERT INTO checked_${file.kind} ${checkedSelect(file.kind, now, 'duckdb', source)}`,
-    );
+    const at = { file: sqlString(file.path), dt: sqlString(file.dt), line: lineOf };
+    if (this.staging === 'exact') {
+      const source = duckdbCsvSource(file.kind, 'file_rows', columns, at);
+      await this.session.connection.run(
+        `INSERT INTO checked_${file.kind} ${checkedSelect(file.kind, now, 'duckdb', source)}`,
+      );
+    } else await this.checkCsvRows(file, columns, at, now);
     return structural.map((r) =>
       this.rejectOf(file, Number(r.line), structuralReason(String(r.error_type), 'csv'), String(r.csv_line ?? '')),
+    );
+  }
+
+  /**
+   * The typed path's check of a CSV file's rows in `file_rows` (docs/decisions/0007-typed-read.md): the exact
+   * path's checks over the same cells, but the two per-row costs that only some records need are paid only
+   * by them: a row's JSON text (`raw`) by the rejected ones, the digest of its text (`raw_sha`, which breaks
+   * ties between versions of a record in one file) by the rows whose identity cells another row repeats.
+   */
+  private async checkCsvRows(
+    file: ExportFile,
+    columns: readonly string[],
+    at: { readonly file: string; readonly dt: string; readonly line: string },
+    now: number,
+  ): Promise<void> {
+    const { connection } = this.session;
+    const key = duckdbCsvTieKey(file.kind, columns);
+    let digested = 'true';
+    if (key !== null) {
+      await connection.run(
+        `CREATE OR REPLACE TEMP TABLE file_ties AS SELECT r FROM (SELECT rowid AS r, count(*) OVER (PARTITION BY ${key.join(', ')}) AS n FROM file_rows) t WHERE n > 1`,
+      );
+      const [ties] = await this.session.rows('SELECT count(*) AS n FROM file_ties');
+      digested = Number(ties?.n ?? 0) === 0 ? 'false' : 'file_rows.rowid IN (SELECT r FROM file_ties)';
+      this.csvTally.digested += Number(ties?.n ?? 0);
+    } else
+      this.csvTally.digested += Number((await this.session.rows('SELECT count(*) AS n FROM file_rows'))[0]?.n ?? 0);
+    this.csvTally.files += 1;
+    const source = duckdbCsvSource(file.kind, 'file_rows', columns, at, { raw: false, digested });
+    await connection.run(`INSERT INTO checked_${file.kind} ${checkedSelect(file.kind, now, 'duckdb', source)}`);
+    await connection.run('DROP TABLE IF EXISTS file_ties');
+    const rejected = (
+      await this.session.rows(
+        `SELECT line FROM checked_${file.kind} WHERE file = ${at.file} AND reason IS NOT NULL AND raw IS NULL`,
+      )
+    ).map((r) => Number(r.line));
+    this.csvTally.rejected += rejected.length;
+    if (rejected.length === 0) return;
+    // The rows rejected, and only they, get their text as the exact path gives it (read out, then written
+    // by value: an UPDATE joined to file_rows scanned the whole checked table slower than this).
+    const texts = await this.session.rows(
+      `SELECT ${at.line} AS line, ${duckdbCsvRaw('file_rows')} AS raw FROM file_rows WHERE ${at.line} IN (${rejected.join(', ')})`,
+    );
+    if (texts.length === 0) return;
+    await connection.run(
+      `UPDATE checked_${file.kind} SET raw = CASE line ${texts.map((r) => `WHEN ${Number(r.line)} THEN ${sqlString(String(r.raw))}`).join(' ')} END WHERE file = ${at.file} AND line IN (${texts.map((r) => Number(r.line)).join(', ')}) AND reason IS NOT NULL`,
     );
   }
 

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { exportFormatOf } from '../sql/exports-schema.js';
+import { BlankLines } from './export-files.js';
 
 /** True when an object's name says Athena (Hadoop's codec) reads it as gzip. */
 export const isGzipName = (name: string): boolean => name.toLowerCase().endsWith('.gz');
@@ -30,6 +31,16 @@ export function objectText(body: Readable, name: string): Readable {
  */
 export const SEMICOLON_HEADER = 'a header split by ";", not ","';
 
+/** What ends a run the portability check can skip: inside a quoted cell, and outside one. */
+const QUOTED_STOPS = /["\\\n\r]/g;
+const UNQUOTED_STOPS = /["\\]/g;
+
+/** The index of the first match of a global `pattern` at or after `from`, or the text's length. */
+function indexOfAny(text: string, pattern: RegExp, from: number): number {
+  pattern.lastIndex = from;
+  return pattern.exec(text)?.index ?? text.length;
+}
+
 /**
  * Follows RFC 4180 quoting over a CSV's text, chunk by chunk, and stops at the first thing OpenCSVSerDe
  * would read otherwise: a backslash (its escape character: dropped, and the next character taken as is),
@@ -48,6 +59,16 @@ class CsvPortability {
 
   push(text: string): void {
     for (let i = 0; i < text.length && this.refusal === null && !this.semicolons; i += 1) {
+      // Past the header, runs of characters that change nothing are skipped at once (indexOf and a regular
+      // expression instead of a loop per character: this read is the whole file's).
+      if (this.line > 1 && !this.pendingQuote) {
+        const next = this.quoted ? indexOfAny(text, QUOTED_STOPS, i) : indexOfAny(text, UNQUOTED_STOPS, i);
+        if (next > i) {
+          if (!this.quoted) this.skipUnquoted(text, i, next);
+          i = next - 1;
+          continue;
+        }
+      }
       const c = text[i];
       if (this.line === 1 && c !== undefined && c !== '\n') this.header += c;
       if (this.line === 1 && c === '\n' && !this.header.includes(',') && this.header.includes(';')) {
@@ -83,6 +104,15 @@ class CsvPortability {
     }
   }
 
+  /** The state after `[start, end)` of an unquoted run holding no quote nor backslash: lines and field start. */
+  private skipUnquoted(text: string, start: number, end: number): void {
+    for (let k = text.indexOf('\n', start); k !== -1 && k < end; k = text.indexOf('\n', k + 1)) this.line += 1;
+    // A CR changes nothing; the last other character says whether a cell starts next.
+    let last = end - 1;
+    while (last >= start && text[last] === '\r') last -= 1;
+    if (last >= start) this.fieldStart = text[last] === ',' || text[last] === '\n';
+  }
+
   end(): void {
     if (this.semicolons) this.refusal = SEMICOLON_HEADER;
     else if (this.refusal === null && this.quoted && !this.pendingQuote) {
@@ -97,6 +127,23 @@ class CsvPortability {
  * Plain NDJSON needs no reading: any object whose name does not `needsCheck` is `null` at once.
  */
 export async function objectRefusal(body: Readable, name: string): Promise<string | null> {
+  return readObject(body, name);
+}
+
+/**
+ * `objectRefusal` of a CSV object and, in the same read, its lines of spaces, tabs or CRs (the embedded
+ * engine's CSV reader skips them without numbering its rows past them): one read of the file, not two.
+ */
+export async function csvObjectProfile(
+  body: Readable,
+  name: string,
+): Promise<{ readonly refusal: string | null; readonly blank: readonly number[] }> {
+  const blank = new BlankLines();
+  const refusal = await readObject(body, name, blank);
+  return { refusal, blank: blank.lines };
+}
+
+async function readObject(body: Readable, name: string, blank?: BlankLines): Promise<string | null> {
   if (!needsCheck(name)) {
     body.destroy();
     return null;
@@ -107,6 +154,7 @@ export async function objectRefusal(body: Readable, name: string): Promise<strin
   try {
     for await (const chunk of text) {
       if (csv === undefined) continue;
+      blank?.push(chunk as Buffer);
       csv.push(decoder.decode(chunk as Buffer, { stream: true }));
       if (csv.refusal !== null) break;
     }

@@ -65,3 +65,16 @@ export function duplicatesSelect(kind: ExportKind, checked: string): string {
   const identity = EXPORT_SCHEMA[kind].identity.map((name) => `v_${name}`).join(', ');
   return `SELECT dt, count(*) AS n FROM (SELECT dt, ${versionRank(kind)} AS version_rank FROM (SELECT dt, file, raw_sha, v_updated_at, ${identity} FROM ${checked} WHERE reason IS NULL) good) ranked WHERE version_rank > 1 GROUP BY dt`;
 }
+
+/**
+ * `duplicatesSelect`'s counts from a kind's staged table (`stagedSelect` over `checked`, with its `dt`)
+ * instead of a second ranking of every record: each good record of a partition is either kept or merged,
+ * so the merged ones are its good records less its kept ones.
+ */
+export function duplicatesFromStaged(checked: string, staged: string): string {
+  return `SELECT good.dt, good.n - COALESCE(kept.n, 0) AS n
+FROM (SELECT dt, count(*) AS n FROM ${checked} WHERE reason IS NULL GROUP BY dt) good
+LEFT JOIN (SELECT dt, count(*) AS n FROM ${staged} GROUP BY dt) kept ON kept.dt = good.dt
+WHERE good.n > COALESCE(kept.n, 0)
+ORDER BY good.dt`;
+}

@@ -165,6 +165,11 @@ export function duckdbCsvSource(
   table: string,
   columns: readonly string[],
   at: { readonly file: string; readonly dt: string; readonly line: string },
+  /**
+   * The typed path's savings: `raw: false` leaves `raw` NULL (the caller gives the rejected rows theirs,
+   * `duckdbCsvRaw`); `digested`, a condition, computes the digest only where it holds (NULL elsewhere).
+   */
+  lazy: { readonly raw: boolean; readonly digested: string } = { raw: true, digested: 'true' },
 ): string {
   const header = new Set(columns);
   const cells = EXPORT_SCHEMA[kind].fields.map((f) => {
@@ -172,10 +177,36 @@ export function duckdbCsvSource(
     const cell = header.has(f.name) ? `"${f.name}"` : 'CAST(NULL AS VARCHAR)';
     return `${cell} AS ${text(f)}, CAST(NULL AS VARCHAR) AS ${jsonTypeOf(f)}`;
   });
-  const digested = csvRecordText(columns.slice(0, CSV_COLUMNS).map((c) => `"${c.replaceAll('"', '""')}"`));
-  return `SELECT ${at.file} AS file, ${at.dt} AS dt, ${at.line} AS line, to_json(${table})::VARCHAR AS raw, ${recordDigest('duckdb', digested)} AS raw_sha, 'csv' AS fmt, 'OBJECT' AS rec_type,
+  const digest = recordDigest(
+    'duckdb',
+    csvRecordText(columns.slice(0, CSV_COLUMNS).map((c) => `"${c.replaceAll('"', '""')}"`)),
+  );
+  const raw = lazy.raw ? duckdbCsvRaw(table) : 'CAST(NULL AS VARCHAR)';
+  const sha = lazy.digested === 'true' ? digest : `CASE WHEN ${lazy.digested} THEN ${digest} END`;
+  return `SELECT ${at.file} AS file, ${at.dt} AS dt, ${at.line} AS line, ${raw} AS raw, ${sha} AS raw_sha, 'csv' AS fmt, 'OBJECT' AS rec_type,
   ${cells.join(', ')}
 FROM ${table}`;
+}
+
+/** DuckDB: a CSV row of `table` as a reject shows it, a JSON object of its cells named by the header. */
+export const duckdbCsvRaw = (table: string): string => `to_json(${table})::VARCHAR`;
+
+/**
+ * DuckDB: the cells of a CSV file's header that hold a kind's identity fields, when each field's checked
+ * value is its cell as written (strings, enums, dates): two good records tied on identity have the same
+ * cells, so only rows whose cells another row repeats can need the digest. `null` when that does not hold
+ * (a field missing from the header, or read as a number or timestamp, whose texts may differ for one value).
+ */
+export function duckdbCsvTieKey(kind: ExportKind, columns: readonly string[]): string[] | null {
+  const header = new Set(columns);
+  const key: string[] = [];
+  for (const name of EXPORT_SCHEMA[kind].identity) {
+    const field = EXPORT_SCHEMA[kind].fields.find((f) => f.name === name);
+    const asWritten = field !== undefined && ['string', 'enum', 'date'].includes(field.field.type);
+    if (!asWritten || !header.has(name)) return null;
+    key.push(`"${name}"`);
+  }
+  return key;
 }
 
 /** DuckDB: an empty source with the column types of the two above, to create a checked table before any file. */

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   locateLines,
@@ -83,5 +84,90 @@ describe('locateLines: the line of each rejected record, one pass over the file'
     await expect(
       locateLines(stream(broken.subarray(0, broken.length - 9)), 'a.ndjson.gz', [{ raw: '{"id":2}' }], 4096),
     ).rejects.toThrow(/unexpected end of file/);
+  });
+});
+
+/**
+ * The portability check skips runs of characters that change nothing: it must refuse what a check of every
+ * character (the rule as first written, kept here as the reference) refuses, with the same words, however
+ * the text is cut into chunks.
+ */
+class CharByChar {
+  private quoted = false;
+  private fieldStart = true;
+  private pendingQuote = false;
+  private line = 1;
+  private header = '';
+  /** A header split by `;`: every row is a `wrong_delimiter` reject, whatever its quoting. */
+  private semicolons = false;
+  refusal: string | null = null;
+
+  push(text: string): void {
+    for (let i = 0; i < text.length && this.refusal === null && !this.semicolons; i += 1) {
+      const c = text[i];
+      if (this.line === 1 && c !== undefined && c !== '\n') this.header += c;
+      if (this.line === 1 && c === '\n' && !this.header.includes(',') && this.header.includes(';')) {
+        this.semicolons = true;
+        break;
+      }
+      if (this.pendingQuote) {
+        // A quote inside a quoted cell: doubled, it is one literal quote; else it closed the cell.
+        this.pendingQuote = false;
+        if (c === '"') continue;
+        this.quoted = false;
+      }
+      if (c === '\\') {
+        this.refusal = `line ${this.line}: a backslash, which Athena's OpenCSVSerDe reads as an escape character and drops`;
+      } else if (this.quoted) {
+        if (c === '"') this.pendingQuote = true;
+        else if (c === '\n' || c === '\r') {
+          this.refusal = `line ${this.line}: a quoted cell spans lines, which Athena's OpenCSVSerDe cannot read`;
+        }
+      } else if (c === '"' && this.fieldStart) {
+        this.quoted = true;
+        this.fieldStart = false;
+      } else if (c === '"') {
+        this.refusal = `line ${this.line}: a quote inside an unquoted cell, which Athena's OpenCSVSerDe reads as opening a quoted one`;
+      } else if (c === ',') {
+        this.fieldStart = true;
+      } else if (c === '\n') {
+        this.line += 1;
+        this.fieldStart = true;
+      } else if (c !== '\r') {
+        this.fieldStart = false;
+      }
+    }
+  }
+
+  end(): void {
+    if (this.semicolons) this.refusal = SEMICOLON_HEADER;
+    else if (this.refusal === null && this.quoted && !this.pendingQuote) {
+      this.refusal = `line ${this.line}: a quoted cell is never closed`;
+    }
+  }
+}
+
+describe('the portability check, run by run', () => {
+  it('says what a check of every character says, whatever the chunks', async () => {
+    const text = fc.array(fc.constantFrom('a', ',', '"', '""', '\\', '\n', '\r', '\r\n', ';', ' ', 'é'), {
+      maxLength: 40,
+    });
+    await fc.assert(
+      fc.asyncProperty(text, fc.array(fc.integer({ min: 1, max: 7 }), { maxLength: 12 }), async (parts, cuts) => {
+        const whole = `id,note\n${parts.join('')}`;
+        const reference = new CharByChar();
+        reference.push(whole);
+        reference.end();
+        const chunks: Buffer[] = [];
+        let rest = Buffer.from(whole);
+        for (const cut of cuts) {
+          chunks.push(rest.subarray(0, cut));
+          rest = rest.subarray(cut);
+        }
+        chunks.push(rest);
+        expect(await objectRefusal(Readable.from(chunks), 'a.csv')).toBe(reference.refusal);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
