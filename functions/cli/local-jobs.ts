@@ -11,7 +11,14 @@ import { LocalFolderStore } from '../adapters/local-fs.js';
 import { OutboxMailer } from '../adapters/outbox.js';
 import { localRunIdentity } from '../adapters/run-identity.js';
 import type { Config } from '../engine/config.js';
-import { parsePeriod, periodContaining, previousPeriod, TRAILING_DEFAULT, trailingPeriods } from '../engine/periods.js';
+import {
+  daysOf,
+  parsePeriod,
+  periodContaining,
+  previousPeriod,
+  TRAILING_DEFAULT,
+  trailingPeriods,
+} from '../engine/periods.js';
 import { type BackfillProgress, runBackfill } from '../pipeline/backfill.js';
 import type { DamagedFile } from '../pipeline/damage.js';
 import type { Delivered, UnsentMail } from '../pipeline/deliver.js';
@@ -195,7 +202,10 @@ export async function runDay(
 function printDigest(result: DigestResult, out: (line: string) => void): void {
   printRun({ ...result, rejectFiles: [] }, out);
   const missing = result.report.missing_days;
-  if (missing.length > 0) out(`  missing days ${missing.join(', ')} (figures cover the other days only)`);
+  const { start, end } = result.report.period;
+  if (missing.length > 0 && missing.length === daysOf({ startDate: start, endDate: end }).length)
+    out(`  missing days ${missing.join(', ')}: no exports for any day of it, every figure reads no data`);
+  else if (missing.length > 0) out(`  missing days ${missing.join(', ')} (figures cover the other days only)`);
   if (result.filed.length > 0)
     out(`  filed first  ${result.filed.length} missing days from exports (${result.filingBytes} bytes read)`);
   out(

@@ -134,8 +134,8 @@ export class FactsReader {
 }
 
 /**
- * A period's report from stored days alone, or `null` when none of its days is stored. A day carries
- * its own distinct buyers; a longer period needs them from `distinct` (one targeted query).
+ * A period's report from stored days alone, or `null` when none of its days is stored (a trend's gap,
+ * no comparison). A day carries its own distinct buyers; a longer period needs them from `distinct`.
  */
 export async function reportFromStore(
   reader: FactsReader,
@@ -152,7 +152,15 @@ export async function reportFromStore(
     readonly lateDays?: readonly LateDay[];
   },
 ): Promise<Report | null> {
-  const { period } = args;
+  const stored = await storedDays(reader, args.period);
+  return stored.days.length === 0 ? null : reportOfDays(stored, args);
+}
+
+/** A period's stored days, and the days it lacks. */
+async function storedDays(
+  reader: FactsReader,
+  period: Period,
+): Promise<{ readonly days: StoredDayFacts[]; readonly missing: string[] }> {
   const days: StoredDayFacts[] = [];
   const missing: string[] = [];
   for (const date of daysOf(period)) {
@@ -160,7 +168,15 @@ export async function reportFromStore(
     if (stored === null) missing.push(date);
     else days.push(stored);
   }
-  if (days.length === 0) return null;
+  return { days, missing };
+}
+
+/** The report of a period's stored days; with none, every figure reads "no data" and every day is missing. */
+function reportOfDays(
+  { days, missing }: { readonly days: readonly StoredDayFacts[]; readonly missing: readonly string[] },
+  args: Parameters<typeof reportFromStore>[1],
+): Report {
+  const { period } = args;
   const own = period.kind === 'day' ? days[0]?.facts.state : undefined;
   const distinct = own ? { buyers: own.buyers, repeatBuyers: own.repeatBuyers } : args.distinct;
   return reportPeriod({
@@ -179,7 +195,7 @@ export async function reportFromStore(
       lateDays: args.lateDays ?? [],
     },
     generatedAt: args.now,
-    missingDays: missing,
+    missingDays: [...missing],
     centreOnly: args.centreOnly ?? false,
   });
 }
@@ -226,7 +242,8 @@ async function trend(
 
 /**
  * The full report of a period: its figures, the comparisons, the centre's trends and the notable
- * changes. Throws when the period itself has no stored day (the caller files days first).
+ * changes. A period none of whose days could be filed (no exports at all) still gets its report: every
+ * day missing, every figure "no data" — the reader learns the week was empty, and the run goes on.
  */
 export async function composeReport(
   reader: FactsReader,
@@ -246,7 +263,7 @@ export async function composeReport(
   const { period, config, now } = args;
   const of = async (p: Period, distinct: PeriodDistinct | null, centreOnly = false) =>
     reportFromStore(reader, { period: p, config, now, distinct, centreOnly });
-  const current = await reportFromStore(reader, {
+  const current = reportOfDays(await storedDays(reader, period), {
     period,
     config,
     now,
@@ -254,7 +271,6 @@ export async function composeReport(
     ...(args.covered === undefined ? {} : { covered: args.covered }),
     ...(args.lateDays === undefined ? {} : { lateDays: args.lateDays }),
   });
-  if (current === null) throw new Error(`no facts are stored for ${periodId(period)}`);
   const before = previousPeriod(period);
   const previous = await of(before, await args.distinct(before));
   const yearAgo = samePeriodLastYear(period);

@@ -135,4 +135,14 @@ describe('trends from the facts store', () => {
     expect(series.filter((p) => p.value === null)).toHaveLength(11);
     expect(report.trend_gaps).toMatchObject({ from: '2025-11-03', to: '2026-09-16' });
   });
+
+  it('reports a week with no stored day as every day missing, every figure "no data", not as a failure', async () => {
+    // 20 to 26 July 2026, before the store's first day: no exports, so nothing a digest could file.
+    const report = await compose(parsePeriod('week', '2026-W30', config.timezone));
+    expect(report.missing_days).toEqual(daysOf({ startDate: '2026-07-20', endDate: '2026-07-26' }));
+    // docs/spec.md: a KPI with nothing to count is null ("pas de données"), counts included, never 0.
+    const values = report.scopes.flatMap((s) => Object.values(s.kpis).map((k) => k.value));
+    expect(values.length).toBeGreaterThanOrEqual(39);
+    expect(values.every((v) => v === null)).toBe(true);
+  });
 });

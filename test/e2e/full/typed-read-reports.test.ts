@@ -1,7 +1,8 @@
 /**
  * The typed read against the exact path, whole runs (docs/decisions/0007-typed-read.md): `vigie run` on the
- * sample with `VIGIE_STAGING=exact` and with the default give the same report.json (but `generated_at`)
- * and the same quarantined rejects. The stage-level comparison on the corpus and generated lines is
+ * sample and on the benchmark's generated exports (bench/generate.ts: several parts per kind, duplicates
+ * across files, unreadable lines, CSV and NDJSON) with `VIGIE_STAGING=exact` and with the default give the
+ * same report.json (but `generated_at`) and the same quarantined rejects. The stage-level comparison on the corpus and generated lines is
  * test/integration/typed-read.test.ts.
  */
 import { execFile } from 'node:child_process';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { DEFAULTS, generateExports } from '../../../bench/generate.js';
 import { SAMPLE_RUN_DATE as DATE, vigie } from '../../support/cli.js';
 
 const exec = promisify(execFile);
@@ -47,6 +49,17 @@ describe('the typed read on whole runs', () => {
     const work = await mkdtemp(join(tmpdir(), 'vigie-typed-e2e-'));
     const exportsRoot = join(work, 'exports');
     await vigie('sample', '--out', exportsRoot, '--days', '5', '--end', '2026-03-31', '--seed', '7');
+    const exact = await outcome(await run(exportsRoot, work, 'exact'));
+    const typed = await outcome(await run(exportsRoot, work, 'typed'));
+    expect(Object.keys(exact.rejects).length).toBeGreaterThan(0);
+    expect(typed).toEqual(exact);
+  }, 240_000);
+
+  it("writes the report and rejects the exact path writes, on the benchmark's generated exports", async () => {
+    const work = await mkdtemp(join(tmpdir(), 'vigie-typed-e2e-'));
+    const exportsRoot = join(work, 'exports');
+    // 20k contacts in 5k-line parts: the bench sets' shape (duplicates across parts, 0.05 % unreadable lines).
+    await generateExports({ ...DEFAULTS, out: exportsRoot, contactsPerDay: 20_000, partRecords: 5_000, endDate: DATE });
     const exact = await outcome(await run(exportsRoot, work, 'exact'));
     const typed = await outcome(await run(exportsRoot, work, 'typed'));
     expect(Object.keys(exact.rejects).length).toBeGreaterThan(0);
