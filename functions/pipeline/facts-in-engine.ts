@@ -3,7 +3,7 @@
  * rows — 190k and 520k on a 1M-contact day — are kept in the engine, folded there (`foldDay` in SQL) and
  * written by it as the lines of the store's JSON, which JavaScript only gzips; JavaScript reads back only
  * the folded day, a few thousand rows. The files are those `saveDayFacts` writes from the same facts (a test compares them), so either
- * writer's files are read by the other's runs (docs/decisions/0001-facts-grain-and-reading.md).
+ * writer's files are read by the other's runs (docs/decisions/0006-state-snapshot.md, "The facts store written by the engine").
  */
 import type { Config } from '../engine/config.js';
 import type { PeriodFacts } from '../engine/facts.js';

@@ -132,8 +132,6 @@ interface StoredTable {
   readonly rows: readonly (readonly Cell[])[];
 }
 
-export { BREAKDOWN_COLUMNS, BUCKET_COLUMNS };
-
 /** A day as written to the archive: `StoredDayFacts` with its bucket and breakdown rows as tables. */
 interface DayFile extends Omit<StoredDayFacts, 'facts'> {
   readonly facts: Omit<PeriodFacts, 'buckets' | 'breakdowns'> & {

@@ -1,6 +1,6 @@
 /**
- * The stored day file built by the engine itself (docs/decisions/0001-facts-grain-and-reading.md, "The
- * facts store"): a day's bucket and breakdown rows kept in tables, folded as `foldDay` folds them, and
+ * The stored day file built by the engine itself (docs/decisions/0006-state-snapshot.md, "The
+ * facts store written by the engine"): a day's bucket and breakdown rows kept in tables, folded as `foldDay` folds them, and
  * written by it as the lines of the same JSON the JavaScript writer gives, so 1M-contact days never cross
  * into JavaScript objects on their way to the store (JavaScript only gzips the text). DuckDB only: Athena's engine has no such capability and its
  * facts go through JavaScript as before.

@@ -15,8 +15,6 @@ import { type BreakdownFact, type BucketFact, MEASURES } from '../../functions/e
 import { dayPeriod } from '../../functions/engine/periods.js';
 import { foldDay } from '../../functions/engine/rollup.js';
 import {
-  BREAKDOWN_COLUMNS,
-  BUCKET_COLUMNS,
   bucketCells,
   dayFileParts,
   FACTS_FORMAT,
@@ -29,7 +27,13 @@ import {
 } from '../../functions/pipeline/facts-store.js';
 import type { SqlParam } from '../../functions/pipeline/ports.js';
 import { factsFromRows } from '../../functions/pipeline/read-facts.js';
-import { foldedBreakdownsSql, foldedBucketsSql, rowLinesSql } from '../../functions/sql/facts-file.js';
+import {
+  BREAKDOWN_COLUMNS,
+  BUCKET_COLUMNS,
+  foldedBreakdownsSql,
+  foldedBucketsSql,
+  rowLinesSql,
+} from '../../functions/sql/facts-file.js';
 import { stableDay } from '../support/stored-facts.js';
 
 const bucketRow = (n: number, team: string | null, agent: string | null): BucketFact =>

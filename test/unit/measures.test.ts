@@ -7,12 +7,8 @@ import {
   type Measures,
   zeroMeasures,
 } from '../../functions/engine/facts.js';
-import {
-  BREAKDOWN_COLUMNS,
-  BUCKET_COLUMNS,
-  breakdownCells,
-  bucketCells,
-} from '../../functions/pipeline/facts-store.js';
+import { breakdownCells, bucketCells } from '../../functions/pipeline/facts-store.js';
+import { BREAKDOWN_COLUMNS, BUCKET_COLUMNS } from '../../functions/sql/facts-file.js';
 
 describe('addMeasures', () => {
   it('adds every measure', () => {
